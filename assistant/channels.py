@@ -1,0 +1,273 @@
+"""The contract a channel plugin implements.
+
+A channel is a class registered through the ``register_channels`` hook. The core never imports a
+client library: the plugin does, inside its own methods. A channel
+
+- names itself (``name``) and its credentials (``credentials``: each read from an environment
+  variable or the ``[channels.<name>]`` table of the config file, never stored in the queue);
+- states its limits and measures text by the platform's own rule (``length``);
+- checks a post before it is queued (``validate`` returns plain-language problems);
+- publishes (``publish`` returns a PublishResult or raises one of the typed errors below);
+- says how a post left in ``sending`` by a crash is checked (``reconcile``).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from assistant.errors import AssistError
+
+# --------------------------------------------------------------------------- errors
+
+
+class ChannelError(AssistError):
+    """A publish attempt failed. Subclasses say whether and when to try again."""
+
+    retryable = False
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class TransientError(ChannelError):
+    """Worth retrying with backoff: 5xx, timeouts, connection resets."""
+
+    retryable = True
+
+
+class RateLimited(TransientError):
+    """The platform asked us to wait. ``retry_after`` is seconds from now, when the platform said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, status: int | None = 429) -> None:
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class PermanentError(ChannelError):
+    """Retrying will not help (validation refused by the platform, banned, deleted target)."""
+
+
+class AuthError(PermanentError):
+    """Credentials are missing, wrong or expired."""
+
+    exit_code = 2
+
+
+class AmbiguousError(TransientError):
+    """The request may or may not have been published (a timeout after sending, a 5xx on create).
+
+    The worker then asks ``reconcile`` before any retry.
+    """
+
+
+class AlreadyPublished(ChannelError):
+    """The platform says this exact post already exists (e.g. X's 403 duplicate content)."""
+
+    def __init__(self, message: str, *, remote_id: str | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.remote_id = remote_id
+        self.url = url
+
+
+class MissingCredentials(AuthError):
+    """A required credential is configured neither in the environment nor the config file."""
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a channel accepts. ``max_length`` is measured by the channel's own ``length``."""
+
+    max_length: int
+    max_title_length: int | None = None
+    url_length: int | None = None  # what one URL counts for, when the platform shortens links
+    needs_title: bool = False
+    needs_target: bool = False  # e.g. a subreddit
+    notes: str = ""
+
+
+@dataclass
+class Post:
+    """One post for one channel. ``target`` is the channel-specific destination (``r/test``)."""
+
+    channel: str
+    text: str
+    url: str | None = None
+    title: str | None = None
+    target: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)  # e.g. {"flair_id": ...}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"channel": self.channel, "text": self.text, "url": self.url, "title": self.title,
+                "target": self.target, "options": dict(self.options)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Post:
+        return cls(channel=data["channel"], text=data.get("text") or "", url=data.get("url"),
+                   title=data.get("title"), target=data.get("target"), options=dict(data.get("options") or {}))
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    remote_id: str
+    url: str | None = None
+
+
+class Recovery(enum.Enum):
+    PUBLISHED = "published"  # found it: mark sent with the result
+    NOT_PUBLISHED = "not_published"  # certain it is absent: safe to send again
+    UNKNOWN = "unknown"  # cannot tell: the user decides (assist queue retry / cancel)
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    outcome: Recovery
+    result: PublishResult | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Credential:
+    """A secret or setting a channel needs: read from ``env`` or config ``[channels.<name>] key``."""
+
+    key: str
+    env: str
+    required: bool = True
+    secret: bool = True
+    help: str = ""
+
+
+# --------------------------------------------------------------------------- the contract
+
+
+class Channel:
+    """Base class for channels. Subclasses set the class attributes and implement publish()."""
+
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    credentials: ClassVar[tuple[Credential, ...]] = ()
+    # True when publishing the same post twice with the same idempotency key is harmless
+    # (Mastodon's Idempotency-Key), so a crash in ``sending`` can simply be retried.
+    idempotent: ClassVar[bool] = False
+
+    def __init__(self, settings: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> None:
+        self.settings: dict[str, Any] = dict(settings or {})
+        self._environ = os.environ if environ is None else environ
+
+    # -- credentials
+    def credential(self, key: str) -> str | None:
+        spec = next((c for c in self.credentials if c.key == key), None)
+        if spec is not None and self._environ.get(spec.env):
+            return self._environ[spec.env]
+        value = self.settings.get(key)
+        return str(value) if value not in (None, "") else None
+
+    def missing_credentials(self) -> list[Credential]:
+        return [c for c in self.credentials if c.required and not self.credential(c.key)]
+
+    def require_credentials(self) -> dict[str, str]:
+        missing = self.missing_credentials()
+        if missing:
+            names = ", ".join(f"{c.env} (or {c.key} in [channels.{self.name}])" for c in missing)
+            raise MissingCredentials(f"channel {self.name}: missing credentials: {names}")
+        return {c.key: v for c in self.credentials if (v := self.credential(c.key))}
+
+    # -- measuring and checking
+    def limits(self) -> Limits:
+        raise NotImplementedError
+
+    def length(self, text: str) -> int:
+        """Length of ``text`` by the platform's own rule (default: code points)."""
+        return len(text)
+
+    def render(self, post: Post) -> str:
+        """The exact text that will be sent (by default the text, which already holds the URL)."""
+        return post.text
+
+    def validate(self, post: Post) -> list[str]:
+        """Problems that would make the platform refuse the post, in plain language ([] if fine)."""
+        limits = self.limits()
+        problems: list[str] = []
+        size = self.length(self.render(post))
+        if size > limits.max_length:
+            problems.append(f"{self.name}: text is {size} characters by {self.name}'s count; the limit is {limits.max_length}")
+        if not self.render(post).strip() and not post.url:
+            problems.append(f"{self.name}: the post is empty")
+        if limits.needs_title and not (post.title or "").strip():
+            problems.append(f"{self.name}: a title is required")
+        if post.title and limits.max_title_length and len(post.title) > limits.max_title_length:
+            problems.append(f"{self.name}: title is {len(post.title)} characters; the limit is {limits.max_title_length}")
+        if limits.needs_target and not post.target:
+            problems.append(f"{self.name}: a destination is required (e.g. {self.name}:TARGET)")
+        return problems
+
+    def parse_target(self, target: str | None) -> str | None:
+        """Normalise the part after ``name:`` in ``--channel name:target`` (or raise ValueError)."""
+        return target or None
+
+    # -- publishing
+    def publish(self, post: Post, *, idempotency_key: str) -> PublishResult:
+        """Publish the post; raise TransientError/RateLimited/PermanentError/AuthError/AmbiguousError."""
+        raise NotImplementedError
+
+    def reconcile(self, post: Post, *, idempotency_key: str) -> Reconciled:
+        """After a crash or an ambiguous failure: was this post published?"""
+        if self.idempotent:
+            return Reconciled(Recovery.NOT_PUBLISHED, detail="resending with the same idempotency key is safe")
+        return Reconciled(Recovery.UNKNOWN, detail=f"{self.name} cannot tell whether the post was published")
+
+
+def split_channel_spec(spec: str) -> tuple[str, str | None]:
+    """``reddit:r/test`` -> ("reddit", "r/test"); ``x`` -> ("x", None)."""
+    name, _, target = spec.partition(":")
+    return name.strip().lower(), (target.strip() or None)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class UnknownChannel(AssistError):
+    exit_code = 2
+
+
+def available_channels() -> dict[str, type[Channel]]:
+    """Every channel registered by a plugin, by name. Duplicate names are refused with the culprit named."""
+    from assistant import plugins
+
+    found: dict[str, type[Channel]] = {}
+
+    def register(cls: type[Channel]) -> None:
+        name = getattr(cls, "name", "")
+        if not name:
+            plugins.warn_once(f"channel class {cls.__qualname__} has no name; ignored")
+            return
+        if name in found and found[name] is not cls:
+            plugins.warn_once(
+                f"channel {name!r} registered twice ({found[name].__module__} and {cls.__module__}); keeping the first"
+            )
+            return
+        found[name] = cls
+
+    plugins.get_manager().hook.register_channels(register=register)
+    return dict(sorted(found.items()))
+
+
+def get_channel(name: str, settings: Mapping[str, Any] | None = None) -> Channel:
+    """An instance of the named channel, configured from ``[channels.<name>]`` unless given settings."""
+    channels = available_channels()
+    cls = channels.get(name)
+    if cls is None:
+        known = ", ".join(channels) or "none installed"
+        raise UnknownChannel(f"unknown channel {name!r} (available: {known}); see `assist channels`")
+    if settings is None:
+        from assistant import config
+
+        settings = config.load().section(f"channels.{name}")
+    return cls(settings)

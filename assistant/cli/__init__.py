@@ -1,0 +1,109 @@
+"""The assist command line: a thin front door that parses, calls a library function, renders.
+
+Subcommands are imported only when used, so ``assist --help`` stays instant; plugins may add
+commands through the ``register_commands`` hook.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from typing import Any
+
+import click
+
+from assistant import __version__
+from assistant.errors import AssistError
+
+# name -> "module:attribute"; modules must stay cheap to import (heavy imports go in functions).
+COMMANDS: dict[str, str] = {
+    "score": "assistant.cli.score:score",
+    "prospects": "assistant.cli.prospects:prospects",
+    "outreach": "assistant.cli.prospects:outreach",
+    "sites": "assistant.cli.sites:sites",
+    "share": "assistant.cli.share:share",
+    "queue": "assistant.cli.queue:queue",
+    "channels": "assistant.cli.channels:channels",
+    "plugins": "assistant.cli.plugins:plugins",
+    "config": "assistant.cli.config:config",
+}
+
+
+class AssistCommandError(click.ClickException):
+    """A domain error shown as one line, with the error's own exit code."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def raise_errors() -> bool:
+    return os.environ.get("ASSIST_RAISE_ERRORS", "") not in ("", "0")
+
+
+class AssistGroup(click.Group):
+    """Loads built-in subcommands lazily and plugin commands on demand; turns errors into one line."""
+
+    _plugins_loaded = False
+
+    def _load_plugin_commands(self) -> None:
+        if AssistGroup._plugins_loaded:
+            return
+        AssistGroup._plugins_loaded = True
+        from assistant import plugins
+
+        plugins.get_manager().hook.register_commands(cli=self)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load_plugin_commands()
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.commands:
+            return self.commands[name]
+        target = COMMANDS.get(name)
+        if target is None:
+            self._load_plugin_commands()
+            return self.commands.get(name)
+        module_name, attr = target.split(":")
+        command = getattr(importlib.import_module(module_name), attr)
+        self.commands[name] = command
+        return command
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AssistError as exc:
+            if raise_errors():
+                raise
+            raise AssistCommandError(str(exc), exc.exit_code) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except KeyboardInterrupt:
+            raise click.exceptions.Exit(130) from None
+        except Exception as exc:  # noqa: BLE001 - never a traceback for the user
+            if raise_errors():
+                raise
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            raise AssistCommandError(
+                f"internal error: {type(exc).__name__}: {detail} (set ASSIST_RAISE_ERRORS=1 for details)", 1
+            ) from None
+
+
+@click.group(cls=AssistGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="assist", message="%(prog)s %(version)s")
+def cli() -> None:
+    """assist: score drafts for linkability, find sites likely to link, and share posts.
+
+    Everything runs locally. State lives in one directory (ASSIST_HOME, else the user data dir);
+    settings come from config.toml and ASSIST_* variables (see `assist config --help`).
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="assist")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,44 @@
+"""assist config: where settings and state live, and what is in force."""
+
+from __future__ import annotations
+
+import click
+
+from assistant.cli.common import emit_json, json_option
+
+SECRET_WORDS = ("token", "secret", "password", "key", "app_password")
+
+
+def _redact(value: object, key: str = "") -> object:
+    if isinstance(value, dict):
+        return {k: _redact(v, k) for k, v in value.items()}
+    if isinstance(value, str) and value and any(w in key.lower() for w in SECRET_WORDS):
+        return "********"
+    return value
+
+
+@click.group()
+def config() -> None:
+    """Show where assist keeps its settings and state."""
+
+
+@config.command("path")
+@json_option
+def path(json_: bool) -> None:
+    """Print the config file, data directory and database paths."""
+    from assistant import config as cfg
+
+    info = {"config": str(cfg.config_path()), "data": str(cfg.data_dir()), "database": str(cfg.db_path())}
+    if json_:
+        emit_json(info)
+    else:
+        for key, value in info.items():
+            click.echo(f"{key:<9} {value}")
+
+
+@config.command("show")
+def show() -> None:
+    """Print the settings in force (defaults + config file + ASSIST_* variables), secrets hidden."""
+    from assistant.cli.common import settings
+
+    emit_json(_redact(settings().data))

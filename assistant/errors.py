@@ -1,0 +1,44 @@
+"""Domain errors. Only the CLI turns them into one-line messages and exit codes."""
+
+from __future__ import annotations
+
+
+class AssistError(Exception):
+    """Base class for every error assist reports to the user."""
+
+    exit_code = 1
+
+
+class UsageError(AssistError):
+    """The user asked for something that cannot be done as asked."""
+
+    exit_code = 2
+
+
+class ConfigError(AssistError):
+    """The configuration file or an ASSIST_* variable is invalid."""
+
+    exit_code = 2
+
+
+class DocumentError(AssistError):
+    """A draft could not be read: missing, empty, binary, too large, undecodable."""
+
+    exit_code = 2
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.reason = message
+
+
+class ModelError(AssistError):
+    """The embedding model could not be found or loaded."""
+
+    exit_code = 2
+
+
+class ImportDataError(AssistError):
+    """A data file (catalog, backlink export) could not be imported."""
+
+    exit_code = 2

@@ -1,0 +1,1 @@
+"""Sites likely to link to a draft: sources, link graph, ranking and outreach."""

@@ -1,0 +1,1 @@
+"""Compose, queue, schedule and publish posts to channels."""
