@@ -1,8 +1,89 @@
-"""Migrations of the sites, pages and link-graph tables (see assistant.db)."""
+"""Migrations of the sites, pages and link-graph tables (see assistant.db).
+
+- ``sites``: one row per domain (catalog entries, crawled sites, sites seen in backlink exports).
+- ``pages``: fetched or imported pages of a site, with their text, kind and HTTP validators.
+- ``links``: the link graph, ``source_url -> target_url``, from exports and crawls.
+- ``imports``: one row per imported file, with its counts of good and malformed rows.
+- ``site_vectors``: per-site embedding summaries for ranking (rebuilt when pages change).
+"""
 
 from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = []
+
+def _sites_001(db: sqlite3.Connection) -> None:
+    db.executescript(
+        """
+        CREATE TABLE sites (
+            id INTEGER PRIMARY KEY,
+            domain TEXT NOT NULL UNIQUE,          -- lower-case host without "www."
+            url TEXT,                             -- home page or catalog URL
+            name TEXT,
+            description TEXT,
+            topics TEXT,                          -- comma-separated
+            authority REAL,                       -- imported metric (0-100), NULL when unknown
+            contact TEXT,
+            excluded INTEGER NOT NULL DEFAULT 0,  -- the user asked never to suggest it
+            sources TEXT NOT NULL DEFAULT '',     -- comma-separated: catalog, ahrefs, crawl, ...
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE pages (
+            id INTEGER PRIMARY KEY,
+            site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            text TEXT,
+            kind TEXT NOT NULL DEFAULT 'article', -- home | article | resource | guest_post | feed_item
+            status INTEGER,                       -- last HTTP status
+            etag TEXT,
+            last_modified TEXT,
+            content_hash TEXT,
+            outbound_links INTEGER NOT NULL DEFAULT 0,
+            fetched_at TEXT
+        );
+        CREATE INDEX pages_site ON pages(site_id);
+        CREATE TABLE links (
+            id INTEGER PRIMARY KEY,
+            source_url TEXT NOT NULL,
+            source_domain TEXT NOT NULL,
+            target_url TEXT NOT NULL,
+            target_domain TEXT NOT NULL,
+            anchor TEXT,
+            source_title TEXT,
+            nofollow INTEGER NOT NULL DEFAULT 0,
+            ugc INTEGER NOT NULL DEFAULT 0,
+            sponsored INTEGER NOT NULL DEFAULT 0,
+            first_seen TEXT,
+            last_seen TEXT,
+            origin TEXT NOT NULL,                 -- ahrefs | semrush | majestic | gsc | plain | crawl
+            import_id INTEGER,
+            UNIQUE (source_url, target_url)
+        );
+        CREATE INDEX links_source_domain ON links(source_domain);
+        CREATE INDEX links_target_domain ON links(target_domain);
+        CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            format TEXT NOT NULL,
+            rows_ok INTEGER NOT NULL DEFAULT 0,
+            rows_bad INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+        );
+        CREATE TABLE site_vectors (
+            site_id INTEGER NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            chunks INTEGER NOT NULL,
+            vectors BLOB NOT NULL,                -- float32 matrix, chunks x dim, row-major
+            built_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
+            PRIMARY KEY (site_id, model)
+        );
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("sites_001_sites_pages_links", _sites_001),
+]
