@@ -1,0 +1,1 @@
+"""Scoring a draft: linkability signals, topical relevance, the report and its renderers."""
