@@ -1,0 +1,126 @@
+"""A small threaded HTTP server base for the platform fakes."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Failure:
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+    path: str | None = None  # only requests whose path starts with this fail
+    times: int = 1
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+    def form(self) -> dict[str, str]:
+        return {k: v[0] for k, v in parse_qs(self.body.decode()).items()}
+
+
+class FakeServer:
+    """Subclasses implement ``handle(req) -> (status, body, headers)``; failures are injected first."""
+
+    def __init__(self) -> None:
+        self.requests: list[Request] = []
+        self.published: list[dict[str, Any]] = []
+        self.failures: list[Failure] = []
+        self.lock = threading.Lock()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- scripting
+    def fail_next(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
+                  times: int = 1, path: str | None = None) -> None:
+        with self.lock:
+            self.failures.append(Failure(status, body, headers or {}, path, times))
+
+    def _take_failure(self, path: str) -> Failure | None:
+        with self.lock:
+            for failure in self.failures:
+                if failure.path is None or path.startswith(failure.path):
+                    failure.times -= 1
+                    if failure.times <= 0:
+                        self.failures.remove(failure)
+                    return failure
+        return None
+
+    def handle(self, req: Request) -> tuple[int, Any, dict[str, str]]:
+        raise NotImplementedError
+
+    # -- lifecycle
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeServer:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def _serve(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                parts = urlsplit(self.path)
+                req = Request(self.command, parts.path, parse_qs(parts.query),
+                              {k.lower(): v for k, v in self.headers.items()}, body)
+                with fake.lock:
+                    fake.requests.append(req)
+                failure = fake._take_failure(parts.path)
+                if failure is not None and failure.status == 0:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if failure is not None:
+                    status, payload, headers = failure.status, failure.body, failure.headers
+                else:
+                    status, payload, headers = fake.handle(req)
+                data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+                self.send_response(status)
+                if "content-type" not in {k.lower() for k in headers}:
+                    self.send_header("Content-Type", "application/json; charset=utf-8")
+                for key, value in headers.items():
+                    self.send_header(key, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _serve
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
