@@ -1,0 +1,84 @@
+"""The root CLI: version, help listing every command, and errors as one line with an exit code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from assistant import __version__
+from assistant.cli import COMMANDS, cli
+from assistant.errors import DocumentError
+
+
+@pytest.fixture
+def boom_command() -> Iterator[str]:
+    @cli.command(name="boom-test", hidden=True)
+    @click.argument("kind")
+    def boom(kind: str) -> None:
+        if kind == "doc":
+            raise DocumentError("draft.md", "empty file")
+        if kind == "bug":
+            raise KeyError("surprise")
+        raise KeyboardInterrupt
+
+    yield "boom-test"
+    cli.commands.pop("boom-test", None)
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"assist {__version__}"
+
+
+def test_help_lists_every_command() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    assert result.exit_code == 0, result.output
+    for name in COMMANDS:
+        assert f"  {name}" in result.output
+
+
+def test_domain_error_is_one_line_with_its_exit_code(boom_command: str) -> None:
+    result = CliRunner().invoke(cli, [boom_command, "doc"])
+    assert result.exit_code == 2
+    assert result.output.strip() == "Error: draft.md: empty file"
+
+
+def test_unexpected_error_is_one_line_not_a_traceback(boom_command: str) -> None:
+    result = CliRunner().invoke(cli, [boom_command, "bug"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "internal error: KeyError" in lines[0]
+
+
+def test_raise_errors_variable_keeps_the_original(boom_command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSIST_RAISE_ERRORS", "1")
+    result = CliRunner().invoke(cli, [boom_command, "bug"])
+    assert isinstance(result.exception, KeyError)
+
+
+def test_interrupt_exits_130(boom_command: str) -> None:
+    result = CliRunner().invoke(cli, [boom_command, "int"])
+    assert result.exit_code == 130
+
+
+def test_python_dash_m_entry_point() -> None:
+    out = subprocess.run([sys.executable, "-m", "assistant", "--version"], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == f"assist {__version__}"
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys\nfrom assistant.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('torch', 'sentence_transformers', 'sklearn', 'textstat', 'praw', 'tweepy',"
+        " 'mastodon', 'atproto', 'duckdb', 'trafilatura', 'httpx', 'onnxruntime') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "HEAVY []" in out.stdout, out.stdout + out.stderr

@@ -1,0 +1,62 @@
+"""Settings: defaults, the TOML file, ASSIST_* overrides and ASSIST_HOME."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import config
+from assistant.errors import ConfigError
+
+
+def test_assist_home_relocates_every_path(assist_home: Path) -> None:
+    assert config.config_path() == assist_home / "config.toml"
+    assert config.db_path() == assist_home / "assist.db"
+    assert config.data_dir() == assist_home
+
+
+def test_defaults_without_a_file() -> None:
+    settings = config.load(environ={})
+    assert settings.get("model.name") == "all-MiniLM-L6-v2"
+    assert settings.get("no.such.key", 7) == 7
+
+
+def test_file_overrides_defaults_and_env_overrides_file(assist_home: Path) -> None:
+    (assist_home / "config.toml").write_text('[model]\nname = "from-file"\nbatch_size = 8\n')
+    settings = config.load(environ={"ASSIST_MODEL__NAME": "from-env"})
+    assert settings.get("model.name") == "from-env"
+    assert settings.get("model.batch_size") == 8
+    assert settings.get("model.backend") == "auto"  # untouched default survives the merge
+
+
+def test_env_values_are_typed_like_toml() -> None:
+    settings = config.load(environ={
+        "ASSIST_SCORE__WEIGHTS__DEPTH": "2.5",
+        "ASSIST_SCHEDULE__SLOTS": '["09:00", "17:00"]',
+        "ASSIST_FLAG": "true",
+        "ASSIST_NAME": "plain words",
+    })
+    assert settings.get("score.weights.depth") == 2.5
+    assert settings.get("schedule.slots") == ["09:00", "17:00"]
+    assert settings.get("flag") is True
+    assert settings.get("name") == "plain words"
+
+
+def test_location_variables_are_not_settings(assist_home: Path) -> None:
+    settings = config.load(environ={"ASSIST_HOME": str(assist_home), "ASSIST_RAISE_ERRORS": "1"})
+    assert "home" not in settings.data and "raise_errors" not in settings.data
+
+
+def test_invalid_toml_is_a_one_line_config_error(assist_home: Path) -> None:
+    (assist_home / "config.toml").write_text("[model\nname = ")
+    with pytest.raises(ConfigError) as info:
+        config.load(environ={})
+    assert "invalid TOML" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_section_returns_a_mapping_or_empty(assist_home: Path) -> None:
+    (assist_home / "config.toml").write_text('[channels.x]\napi_key = "k"\n')
+    settings = config.load(environ={})
+    assert settings.section("channels.x") == {"api_key": "k"}
+    assert settings.section("channels.nothing") == {}

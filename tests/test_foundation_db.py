@@ -1,0 +1,68 @@
+"""The SQLite database: WAL, named migrations applied once, in order, from any earlier schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from assistant import db
+
+
+def test_connect_creates_a_real_wal_file_with_all_migrations(assist_home: Path) -> None:
+    conn = db.connect()
+    assert (assist_home / "assist.db").is_file()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    applied = [r[0] for r in conn.execute("SELECT name FROM _migrations ORDER BY rowid")]
+    assert applied == [name for name, _ in db._all_migrations()]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(applied)
+
+
+def test_migrate_is_idempotent(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "a.db")
+    assert db.migrate(conn) == []
+    conn.close()
+    again = db.connect(tmp_path / "a.db")
+    assert db.migrate(again) == []
+
+
+def test_only_missing_migrations_run_on_an_old_database(tmp_path: Path) -> None:
+    calls: list[str] = []
+
+    def step(name: str):  # type: ignore[no-untyped-def]
+        def apply(conn: sqlite3.Connection) -> None:
+            calls.append(name)
+            conn.execute(f"CREATE TABLE {name} (x)")
+        return apply
+
+    old = [("m1", step("m1"))]
+    conn = db.connect(tmp_path / "b.db", migrate_schema=False)
+    assert db.migrate(conn, old) == ["m1"]
+    assert db.migrate(conn, old + [("m2", step("m2"))]) == ["m2"]
+    assert calls == ["m1", "m2"]
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> None:
+    def broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half (x)")
+        raise RuntimeError("boom")
+
+    conn = db.connect(tmp_path / "c.db", migrate_schema=False)
+    try:
+        db.migrate(conn, [("broken", broken)])
+    except RuntimeError:
+        pass
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'half'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 0
+
+
+def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
+    conn = db.connect(tmp_path / "d.db", migrate_schema=False)
+    conn.execute("CREATE TABLE t (x)")
+    try:
+        with db.transaction(conn):
+            conn.execute("INSERT INTO t VALUES (1)")
+            raise ValueError
+    except ValueError:
+        pass
+    assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
