@@ -1,0 +1,118 @@
+"""Topical relevance: topic resolution, calibrated score, drifting sections, coverage."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import documents
+from assistant.score import relevance as rel
+
+DRIFTING = """---
+title: "What 1,200 remote workers told us about focus"
+topic: remote work productivity
+---
+
+# What 1,200 remote workers told us about focus
+
+We surveyed 1,200 remote employees at 40 companies about how they protect focus time. Remote workers reported fewer interruptions than their office-based colleagues. Hybrid schedules were the most popular arrangement among respondents.
+
+## Meetings eat the remote week
+
+Fully remote staff spent 11 hours a week in video meetings on average. Teams that moved status updates to written channels got back three hours a week. Managers worried that fewer meetings would hurt collaboration, but output did not fall.
+
+## Home offices matter
+
+Employees with a dedicated room for work reported 20% more focus time. Home office stipends made a measurable difference to reported productivity. A good chair and a second monitor were the most requested items.
+
+## My sourdough weekend
+
+Last weekend I finally baked my first sourdough loaf. The starter needs equal weights of flour and water every day. Rye flour makes a starter more active because it carries more wild yeast. I baked the loaf in a preheated Dutch oven at 250 degrees.
+
+## Caring for houseplants
+
+Monstera plants like bright indirect light and weekly watering. Yellow leaves usually mean the soil stays wet for too long. Repot them in spring when the roots circle the pot.
+
+## Conclusion
+
+Remote work rewards teams that guard focus time. Cut meetings, fund home offices, and measure output rather than hours online.
+"""
+
+
+def _focused() -> str:
+    """The drifting draft without its two off-topic sections."""
+    start = DRIFTING.index("## My sourdough")
+    end = DRIFTING.index("## Conclusion")
+    return DRIFTING[:start] + DRIFTING[end:]
+
+
+def _doc(text: str, name: str = "draft.md") -> documents.Document:
+    return documents.load(name, text=text)
+
+
+def test_topic_resolution_order() -> None:
+    doc = _doc(DRIFTING)
+    assert rel.resolve_topic(doc, "hybrid offices") == ("hybrid offices", "option")
+    assert rel.resolve_topic(doc) == ("remote work productivity", "front_matter")
+    kw = _doc("---\ntitle: T\nkeywords: [remote work, focus]\n---\nSome text here. More text.\n")
+    assert rel.resolve_topic(kw) == ("remote work, focus", "keywords")
+    titled = _doc("---\ntitle: Remote work focus\n---\nSome text here. More text.\n")
+    assert rel.resolve_topic(titled) == ("Remote work focus", "title")
+    bare = documents.load("-", text="just one sentence of text here. and another")
+    assert rel.resolve_topic(bare)[1] == "text"
+
+
+def test_calibration_is_monotonic_and_bounded() -> None:
+    values = [rel.to_score(x / 100) for x in range(-20, 101)]
+    assert values == sorted(values)
+    assert values[0] == 0.0 and values[-1] == 100.0
+
+
+def test_drifting_sections_flagged_by_line(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    result = rel.compute_relevance(_doc(DRIFTING), shared_embedder)
+    drifting = {s.heading: (s.line, s.end_line) for s in result.sections if s.drifting}
+    assert drifting == {"My sourdough weekend": (18, 20), "Caring for houseplants": (22, 24)}
+    on_topic = [s for s in result.sections if not s.drifting]
+    assert min(s.score for s in on_topic) > max(s.score for s in result.sections if s.drifting) + 40
+    messages = [s.message for s in result.suggestions if s.signal == "relevance"]
+    assert any("lines 18-20" in m for m in messages) and any("lines 22-24" in m for m in messages)
+    assert all(s.target == "relevance" and s.gain > 0 for s in result.suggestions)
+
+
+def test_focused_draft_beats_drifting_one(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    focused = rel.compute_relevance(_doc(_focused()), shared_embedder)
+    drifting = rel.compute_relevance(_doc(DRIFTING), shared_embedder)
+    assert not focused.drifting
+    assert focused.score >= 70
+    assert focused.score > drifting.score + 15
+    # The drift suggestion's gain is what cutting the section is worth, within rounding.
+    best = drifting.suggestions[0]
+    assert best.gain > 5
+
+
+def test_off_topic_scores_low(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    doc = _doc(_focused())
+    on = rel.compute_relevance(doc, shared_embedder)
+    off = rel.compute_relevance(doc, shared_embedder, topic="how to bake sourdough bread")
+    assert off.topic_source == "option"
+    assert on.score >= 70
+    assert off.score < 20
+
+
+def test_to_dict_keys_and_texts_for(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    doc = _doc(DRIFTING)
+    texts = rel.texts_for(doc)
+    shared_embedder.encode(texts)
+    before = shared_embedder.encoded
+    data = rel.compute_relevance(doc, shared_embedder).to_dict()
+    assert shared_embedder.encoded == before  # everything it embedded was in texts_for
+    assert {"score", "topic", "topic_source", "similarity", "sections", "coverage", "suggestions"} <= set(data)
+    assert data["coverage"] is None
+    assert {"heading", "line", "end_line", "similarity", "score", "drifting"} <= set(data["sections"][0])
+    assert {"signal", "message", "gain", "line", "target"} <= set(data["suggestions"][0])
+
+
+@pytest.mark.parametrize("topic", ["remote work", "remote work productivity survey"])
+def test_single_section_draft_never_drifts(shared_embedder, topic: str) -> None:  # type: ignore[no-untyped-def]
+    doc = _doc("Remote teams guard focus time. They cut meetings. They fund home offices.\n")
+    result = rel.compute_relevance(doc, shared_embedder, topic=topic)
+    assert len(result.sections) == 1 and not result.sections[0].drifting
