@@ -1,0 +1,99 @@
+"""robots.txt rules for the crawler: urllib.robotparser plus fractional Crawl-delay values.
+
+``urllib.robotparser`` only keeps integer ``Crawl-delay`` values, so delays such as ``0.5`` are
+read here with a small group scan. Fetch failures follow RFC 9309: a 4xx robots.txt means no
+rules (everything allowed), a 5xx or an unreachable one means everything is disallowed.
+"""
+
+from __future__ import annotations
+
+import urllib.robotparser
+from dataclasses import dataclass, field
+
+
+def agent_token(user_agent: str) -> str:
+    """The product token robots.txt groups are matched against ("assist" for "assist/0.1 (...)")."""
+    return user_agent.split("/", 1)[0].strip().lower()
+
+
+@dataclass
+class Robots:
+    """The parsed rules of one host for one user agent."""
+
+    user_agent: str
+    parser: urllib.robotparser.RobotFileParser | None = None
+    allow_all: bool = False
+    disallow_all: bool = False
+    delay: float | None = None
+    sitemaps: list[str] = field(default_factory=list)
+    note: str | None = None
+
+    def allowed(self, url: str) -> bool:
+        """May our user agent fetch this URL?"""
+        if self.disallow_all:
+            return False
+        if self.allow_all or self.parser is None:
+            return True
+        return self.parser.can_fetch(self.user_agent, url)
+
+    def min_interval(self) -> float | None:
+        """Seconds to leave between two requests: Crawl-delay, else Request-rate."""
+        if self.delay is not None:
+            return self.delay
+        if self.parser is not None:
+            rate = self.parser.request_rate(self.user_agent)
+            if rate is not None and rate.requests > 0:
+                return rate.seconds / rate.requests
+        return None
+
+
+def parse(text: str, user_agent: str) -> Robots:
+    """Rules from the text of a robots.txt file."""
+    lines = text.splitlines()
+    parser = urllib.robotparser.RobotFileParser()
+    parser.parse(lines)
+    return Robots(user_agent, parser=parser, delay=crawl_delay(lines, user_agent),
+                  sitemaps=list(parser.site_maps() or []))
+
+
+def from_status(status: int, user_agent: str) -> Robots:
+    """Rules when robots.txt answered with an error status (RFC 9309, section 2.3.1)."""
+    if 400 <= status < 500:
+        return Robots(user_agent, allow_all=True)
+    return Robots(user_agent, disallow_all=True,
+                  note=f"robots.txt answered {status}: the site is treated as disallowed")
+
+
+def unreachable(user_agent: str, reason: str) -> Robots:
+    """Rules when robots.txt could not be fetched at all."""
+    return Robots(user_agent, disallow_all=True, note=f"robots.txt unreachable ({reason})")
+
+
+def crawl_delay(lines: list[str], user_agent: str) -> float | None:
+    """The Crawl-delay of the group naming our agent, else of the ``*`` group; fractions allowed."""
+    token = agent_token(user_agent)
+    groups: list[tuple[list[str], list[float]]] = []
+    in_rules = False
+    for raw in lines:
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        key, value = (part.strip() for part in line.split(":", 1))
+        key = key.lower()
+        if key == "user-agent":
+            if in_rules or not groups:  # a user-agent line after rules starts a new group
+                groups.append(([], []))
+                in_rules = False
+            groups[-1][0].append(value.lower())
+        elif groups:
+            in_rules = True
+            if key == "crawl-delay":
+                try:
+                    groups[-1][1].append(max(float(value), 0.0))
+                except ValueError:
+                    pass
+    ours = [d for agents, d in groups if any(a != "*" and a in token for a in agents)]
+    anyone = [d for agents, d in groups if "*" in agents]
+    for delays in (*ours[:1], *anyone[:1]):
+        return delays[0] if delays else None
+    return None

@@ -1,0 +1,440 @@
+"""The crawler against loopback servers serving the real sites in tests/crawl_site/."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from assistant import db as db_mod
+from assistant.prospects import crawl
+
+SITES = Path(__file__).parent / "crawl_site"
+LAST_MODIFIED = formatdate(1793606100, usegmt=True)  # Mon, 02 Nov 2026 08:15:00 GMT
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".xml": "application/xml",
+                 ".txt": "text/plain; charset=utf-8"}
+
+
+@dataclass
+class Hit:
+    """One request the server received."""
+
+    at: float
+    path: str
+    headers: dict[str, str]
+
+
+@dataclass
+class SiteServer:
+    """A threaded HTTP server for one test site, with a request log and special routes."""
+
+    root: Path
+    hits: list[Hit] = field(default_factory=list)
+    slow: set[str] = field(default_factory=set)  # paths answered after `slow_seconds`
+    slow_seconds: float = 2.0
+    huge: set[str] = field(default_factory=set)  # paths streaming `huge_bytes` of HTML
+    huge_bytes: int = 20 * 1024 * 1024
+    huge_sent: int = 0
+    conditional: bool = True  # answer If-None-Match / If-Modified-Since with 304
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    server: ThreadingHTTPServer | None = None
+
+    @property
+    def url(self) -> str:
+        assert self.server is not None
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def paths(self) -> list[str]:
+        return [h.path for h in self.hits]
+
+    def start(self) -> SiteServer:
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802 - http.server naming
+                path = urlsplit(self.path).path
+                with site.lock:
+                    site.hits.append(Hit(time.monotonic(), path,
+                                         {k.lower(): v for k, v in self.headers.items()}))
+                site.respond(self, path)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+    # -- routes
+    def respond(self, h: BaseHTTPRequestHandler, path: str) -> None:
+        if path in self.slow:
+            time.sleep(self.slow_seconds)
+        if path in self.huge:
+            return self.stream_huge(h)
+        redirects = {"/old-guide": "/guide/", "/guide/": "/articles/plain-language-guide.html",
+                     "/loop": "/loop", "/away": "https://elsewhere.example/"}
+        if path in redirects:
+            return self.send(h, 301 if path == "/old-guide" else 302, b"",
+                             {"Location": redirects[path]})
+        if path == "/broken":
+            return self.send(h, 500, b"<h1>Internal Server Error</h1>", {"Content-Type": "text/html"})
+        if path == "/media/cover":
+            return self.send(h, 200, b"\x89PNG\r\n\x1a\n" + b"\0" * 5000, {"Content-Type": "image/png"})
+        self.serve_file(h, path)
+
+    def serve_file(self, h: BaseHTTPRequestHandler, path: str) -> None:
+        file = self.root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
+        if ".." in path or not file.is_file():
+            return self.send(h, 404, b"<h1>Not found</h1>", {"Content-Type": "text/html"})
+        body = file.read_bytes().replace(b"{{base}}", self.url.encode())
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
+                   "ETag": etag, "Last-Modified": LAST_MODIFIED}
+        if self.conditional and h.headers.get("If-None-Match") == etag:
+            return self.send(h, 304, b"", {"ETag": etag})
+        self.send(h, 200, body, headers)
+
+    def send(self, h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str]) -> None:
+        h.send_response(status)
+        for key, value in headers.items():
+            h.send_header(key, value)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    def stream_huge(self, h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html; charset=utf-8")
+        h.send_header("Content-Length", str(self.huge_bytes))
+        h.end_headers()
+        head = b"<html><head><title>Huge page</title></head><body>"
+        chunk = b"<p>All work and no play makes a very long page indeed.</p>\n" * 1024
+        try:
+            h.wfile.write(head)
+            self.huge_sent = len(head)
+            while self.huge_sent < self.huge_bytes:
+                part = chunk[: self.huge_bytes - self.huge_sent]
+                h.wfile.write(part)
+                self.huge_sent += len(part)
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True
+
+
+@pytest.fixture
+def main_site() -> Iterator[SiteServer]:
+    server = SiteServer(SITES / "main").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def atom_site() -> Iterator[SiteServer]:
+    server = SiteServer(SITES / "atom").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def conn():  # type: ignore[no-untyped-def]
+    db = db_mod.connect()
+    yield db
+    db.close()
+
+
+def run(site: SiteServer, **kwargs: Any) -> crawl.CrawlResult:
+    options: dict[str, Any] = {"max_pages": 20, "timeout": 2.0, "delay": 0.0, **kwargs}
+    return crawl.crawl_site(site.url + "/", **options)
+
+
+def by_path(result: crawl.CrawlResult) -> dict[str, crawl.PageResult]:
+    return {urlsplit(p.url).path: p for p in result.pages}
+
+
+# --------------------------------------------------------------------------- robots, discovery
+
+
+def test_disallowed_paths_are_never_requested(main_site: SiteServer, conn) -> None:
+    result = run(main_site, store=conn)
+    requested = main_site.paths()
+    assert requested[0] == "/robots.txt"
+    assert not [p for p in requested if p.startswith(("/private/", "/drafts/"))]
+    skipped = {urlsplit(u).path for u in result.skipped_robots}
+    assert {"/private/admin.html", "/drafts/next-post.html"} <= skipped
+    # The `*` group's 30 s Crawl-delay is not ours: the `assist` group has none.
+    assert result.robots_delay is None
+    assert result.error is None
+
+
+def test_sitemap_index_and_feed_are_followed(main_site: SiteServer, conn) -> None:
+    result = run(main_site, store=conn)
+    requested = main_site.paths()
+    assert "/sitemap_index.xml" in requested
+    assert {"/sitemap-posts.xml", "/sitemap-pages.xml"} <= set(requested)
+    assert "/sitemap.xml" not in requested  # robots.txt named the index
+    assert "/feed.xml" in requested
+    assert result.feed == main_site.url + "/feed.xml"
+    assert len(result.sitemaps) == 3
+    pages = by_path(result)
+    assert pages["/"].kind == "home"
+    for path in ("/articles/linkable-content.html", "/articles/readable-sentences.html", "/about.html"):
+        assert pages[path].status == 200, path
+    # Sitemap URLs on other hosts are not crawled.
+    assert not any("elsewhere" in p.url for p in result.pages)
+
+
+def test_resource_and_write_for_us_pages_are_classified(main_site: SiteServer, conn) -> None:
+    result = run(main_site, store=conn)
+    pages = by_path(result)
+    assert pages["/resources/"].kind == "resource"
+    assert pages["/write-for-us/"].kind == "guest_post"
+    assert pages["/articles/linkable-content.html"].kind == "article"
+    assert pages["/about.html"].kind == "article"
+    summary = result.summary()
+    assert summary["resource_pages"] == [main_site.url + "/resources/"]
+    assert summary["guest_post_pages"] == [main_site.url + "/write-for-us/"]
+    # Hinted pages are fetched first, right after the home page.
+    html_requests = [p for p in main_site.paths() if p.endswith(("/", ".html"))]
+    assert html_requests[:3] == ["/", "/resources/", "/write-for-us/"]
+    kinds = dict(conn.execute("SELECT url, kind FROM pages").fetchall())
+    assert kinds[main_site.url + "/resources/"] == "resource"
+    assert kinds[main_site.url + "/write-for-us/"] == "guest_post"
+
+
+def test_links_page_recognised_by_structure_and_atom_feed(atom_site: SiteServer, conn) -> None:
+    result = run(atom_site, store=conn)
+    assert "/sitemap.xml" in atom_site.paths()  # tried, 404, then the Atom feed
+    assert result.feed == atom_site.url + "/atom.xml"
+    pages = by_path(result)
+    assert pages["/posts/roundup.html"].kind == "resource"
+    assert "16 outbound links in lists" in (pages["/posts/roundup.html"].kind_reason or "")
+    assert pages["/posts/onboarding.html"].kind == "article"
+    assert "/tmp/scratch.html" not in atom_site.paths()
+    assert result.robots_delay == pytest.approx(0.3)
+
+
+def test_outbound_links_are_stored_with_anchors(main_site: SiteServer, conn) -> None:
+    run(main_site, store=conn)
+    source = main_site.url + "/articles/linkable-content.html"
+    rows = {r["target_url"]: r for r in conn.execute(
+        "SELECT * FROM links WHERE source_url = ?", (source,))}
+    assert set(rows) == {
+        "https://developers.google.com/search/docs/fundamentals/creating-helpful-content",
+        "https://backlinko.com/hub/seo/link-building",
+        "https://www.nngroup.com/articles/how-users-read-on-the-web/",
+    }
+    nielsen = rows["https://www.nngroup.com/articles/how-users-read-on-the-web/"]
+    assert nielsen["anchor"] == "how users read on the web"
+    assert nielsen["target_domain"] == "nngroup.com"
+    assert nielsen["origin"] == "crawl"
+    assert nielsen["source_domain"] == "127.0.0.1"
+    assert rows["https://backlinko.com/hub/seo/link-building"]["nofollow"] == 1
+    page = conn.execute("SELECT * FROM pages WHERE url = ?", (source,)).fetchone()
+    assert page["outbound_links"] == 3
+    assert page["title"] == "What makes a page worth linking to | Plain Pages"
+    assert "People link to pages that save them work" in page["text"]
+    assert "About Plain Pages" not in page["text"]  # boilerplate left out by trafilatura
+    resources = conn.execute("SELECT count(*) FROM links WHERE source_url = ?",
+                             (main_site.url + "/resources/",)).fetchone()[0]
+    assert resources == 16
+    site = conn.execute("SELECT * FROM sites").fetchone()
+    assert site["domain"] == "127.0.0.1" and "crawl" in site["sources"]
+
+
+def test_feed_items_are_stored_when_their_pages_are_not_fetched(main_site: SiteServer, conn) -> None:
+    result = run(main_site, store=conn, max_pages=2)
+    assert result.feed_items == 3
+    rows = {r["url"]: r for r in conn.execute("SELECT * FROM pages WHERE kind = 'feed_item'")}
+    item = rows[main_site.url + "/articles/checklists.html"]
+    assert item["title"] == "Checklists that documentation teams actually use"
+    assert "review checklist" in item["text"] and "<strong>" not in item["text"]
+    assert "/articles/checklists.html" not in main_site.paths()
+
+
+# --------------------------------------------------------------------------- HTTP behaviour
+
+
+def test_redirects_are_followed_and_recorded(main_site: SiteServer, conn) -> None:
+    result = run(main_site, store=conn)
+    moved = by_path(result)["/articles/plain-language-guide.html"]
+    assert moved.requested_url == main_site.url + "/old-guide"
+    assert moved.redirects == [main_site.url + "/old-guide", main_site.url + "/guide/"]
+    assert moved.status == 200
+    assert conn.execute("SELECT count(*) FROM pages WHERE url LIKE '%/old-guide'").fetchone()[0] == 0
+
+
+def test_errors_are_recorded_not_fatal(main_site: SiteServer, conn) -> None:
+    result = run(main_site, store=conn)
+    pages = by_path(result)
+    assert pages["/gone.html"].status == 404
+    assert pages["/broken"].status == 500
+    statuses = dict(conn.execute("SELECT url, status FROM pages").fetchall())
+    assert statuses[main_site.url + "/gone.html"] == 404
+    assert statuses[main_site.url + "/broken"] == 500
+    assert result.error is None and result.fetched >= 8
+    # Non-HTML is skipped without storing; a .pdf link is not even requested.
+    assert main_site.url + "/media/cover" in result.skipped
+    assert main_site.url + "/media/cover" not in statuses
+    assert "/files/checklist.pdf" not in main_site.paths()
+
+
+def test_too_many_redirects_and_offsite_redirects(main_site: SiteServer) -> None:
+    client = crawl.make_client(timeout=2.0)
+    fetcher = crawl.Fetcher(client, user_agent=crawl.USER_AGENT, delay=0, timeout=2.0,
+                            max_bytes=10_000)
+    loop = fetcher.get(main_site.url + "/loop", site="127.0.0.1")
+    assert loop.error == f"more than {crawl.MAX_REDIRECTS} redirects"
+    assert main_site.paths().count("/loop") == crawl.MAX_REDIRECTS + 1
+    away = fetcher.get(main_site.url + "/away", site="127.0.0.1")
+    assert away.offsite and away.url == "https://elsewhere.example/"
+    client.close()
+
+
+def test_slow_response_hits_the_timeout(main_site: SiteServer, conn) -> None:
+    main_site.slow.add("/about.html")
+    started = time.monotonic()
+    result = run(main_site, store=conn, timeout=0.5)
+    about = by_path(result)["/about.html"]
+    assert about.error == "timed out after 0.5 s"
+    assert about.status is None
+    assert by_path(result)["/resources/"].status == 200  # the rest of the crawl went on
+    assert time.monotonic() - started < 5
+
+
+def test_unreachable_host_is_reported_not_raised() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    result = crawl.crawl_site(f"http://127.0.0.1:{port}/", timeout=1.0, delay=0)
+    assert result.error is not None and "cannot connect" in result.error
+    assert result.pages == []
+
+
+def test_huge_response_is_capped_without_reading_it_all(main_site: SiteServer) -> None:
+    main_site.huge.add("/")
+    started = time.monotonic()
+    result = run(main_site, max_bytes=200_000)
+    home = result.pages[0]
+    assert home.bytes == 200_000
+    assert home.note == "truncated at 200000 bytes"
+    assert home.title == "Huge page"
+    assert "All work and no play" in (home.text or "")
+    time.sleep(0.2)
+    assert main_site.huge_sent < main_site.huge_bytes  # the client hung up early
+    assert time.monotonic() - started < 10
+
+
+def test_politeness_delay_between_requests_to_one_host(main_site: SiteServer) -> None:
+    run(main_site, max_pages=3, delay=0.2)
+    times = [h.at for h in main_site.hits]
+    assert len(times) >= 6
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert min(gaps) >= 0.19
+
+
+def test_robots_crawl_delay_is_honoured(atom_site: SiteServer) -> None:
+    run(atom_site, max_pages=2)
+    times = [h.at for h in atom_site.hits]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(gaps) >= 4 and min(gaps) >= 0.29
+
+
+def test_user_agent_is_sent(main_site: SiteServer) -> None:
+    run(main_site, max_pages=1)
+    agents = {h.headers.get("user-agent") for h in main_site.hits}
+    assert agents == {crawl.USER_AGENT}
+    assert crawl.USER_AGENT.startswith("assist/")
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def test_recrawl_sends_validators_and_keeps_304_pages(main_site: SiteServer, conn) -> None:
+    first = run(main_site, store=conn)
+    before = {r["url"]: dict(r) for r in conn.execute("SELECT * FROM pages")}
+    links_before = conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    main_site.hits.clear()
+    time.sleep(1.1)  # fetched_at has one-second resolution
+    second = run(main_site, store=conn)
+    article = main_site.url + "/articles/linkable-content.html"
+    hit = next(h for h in main_site.hits if h.path == "/articles/linkable-content.html")
+    assert hit.headers["if-none-match"] == before[article]["etag"]
+    assert hit.headers["if-modified-since"] == LAST_MODIFIED
+    page = by_path(second)["/articles/linkable-content.html"]
+    assert page.unchanged and page.kind == "article"
+    after = {r["url"]: dict(r) for r in conn.execute("SELECT * FROM pages")}
+    for key in ("title", "text", "kind", "content_hash", "etag", "outbound_links"):
+        assert after[article][key] == before[article][key]
+    assert after[article]["fetched_at"] > before[article]["fetched_at"]
+    assert conn.execute("SELECT count(*) FROM links").fetchone()[0] == links_before
+    unchanged = {urlsplit(p.url).path for p in second.pages if p.unchanged}
+    errors = {"/gone.html", "/broken", "/articles/checklists.html"}  # 404, 500, 404
+    assert unchanged == {urlsplit(p.url).path for p in first.pages} - errors
+    assert "/" in unchanged and "/articles/plain-language-guide.html" in unchanged
+    assert not [h for h in main_site.hits if h.path == "/" and "if-none-match" in h.headers]
+
+
+def test_unchanged_content_is_not_rewritten(main_site: SiteServer, conn) -> None:
+    main_site.conditional = False  # a server that ignores validators
+    run(main_site, store=conn)
+    conn.execute("UPDATE pages SET text = text || ' [marker]' WHERE url LIKE '%readable-sentences%'")
+    result = run(main_site, store=conn)
+    page = by_path(result)["/articles/readable-sentences.html"]
+    assert page.unchanged and not page.stored
+    text = conn.execute("SELECT text FROM pages WHERE url LIKE '%readable-sentences%'").fetchone()[0]
+    assert text.endswith("[marker]")  # same content hash: the row was not rewritten
+
+
+def test_changed_page_replaces_its_links(main_site: SiteServer, conn, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(SITES / "main", root)
+    main_site.root = root
+    run(main_site, store=conn)
+    page = root / "articles" / "linkable-content.html"
+    page.write_text(page.read_text().replace(
+        '<a href="https://backlinko.com/hub/seo/link-building" rel="nofollow">this link building hub</a>',
+        "a link building hub"))
+    result = run(main_site, store=conn)
+    assert not by_path(result)["/articles/linkable-content.html"].unchanged
+    targets = {r[0] for r in conn.execute(
+        "SELECT target_url FROM links WHERE source_url LIKE '%linkable-content.html'")}
+    assert "https://backlinko.com/hub/seo/link-building" not in targets and len(targets) == 2
+
+
+# --------------------------------------------------------------------------- units
+
+
+def test_check_url_requires_a_scheme() -> None:
+    assert crawl.check_url("HTTPS://Example.com") == "https://example.com/"
+    for bad in ("example.com", "ftp://example.com/", "https://", "/just/a/path"):
+        with pytest.raises(ValueError):
+            crawl.check_url(bad)
+
+
+def test_robots_rules_for_status_codes() -> None:
+    from assistant.prospects import robots
+
+    assert robots.from_status(404, "assist/1").allowed("http://a.test/x")
+    assert not robots.from_status(503, "assist/1").allowed("http://a.test/x")
+    assert robots.crawl_delay(["User-agent: assist", "Crawl-delay: 1.5"], "assist/0.1") == 1.5
+    assert robots.crawl_delay(["User-agent: other", "Crawl-delay: 9"], "assist/0.1") is None
