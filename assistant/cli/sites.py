@@ -1,0 +1,187 @@
+"""`assist sites`: import catalogs and backlink exports, list, show and exclude prospect sites."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from assistant.cli.common import emit_json, open_db, settings, warn
+
+FORMAT_CHOICES = ["auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain"]
+
+
+@click.group()
+def sites() -> None:
+    """Sites that might link to you: imported from catalogs and backlink exports, or crawled."""
+
+
+def _status(message: str) -> None:
+    if sys.stderr.isatty():
+        click.echo(f"… {message}", err=True)
+
+
+@sites.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto", show_default=True,
+    help="File format; auto detects it from the header (catalog CSV/JSONL, Ahrefs, Semrush, Majestic, "
+    "Search Console, plain source_url,target_url,anchor).",
+)
+@click.option(
+    "--own-domain", metavar="DOMAIN",
+    help="Your site, the target of Search Console link reports (default: config site.domain).",
+)
+@click.option("--json", "json_", is_flag=True, help="Print the import summary as JSON.")
+def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: bool) -> None:
+    """Import site catalogs and competitors' backlink exports (re-importing never duplicates links).
+
+    Malformed rows are skipped, counted and reported with their line numbers on stderr.
+    """
+    from assistant.prospects import imports
+
+    own = own_domain or settings().get("site.domain")
+    conn = open_db()
+    results = []
+    for file in files:
+        result = imports.import_file(conn, file, fmt=fmt, own_domain=own, progress=_status)
+        results.append(result)
+        if result.rows_bad:
+            shown = "; ".join(str(b) for b in result.bad)
+            more = "" if result.rows_bad <= len(result.bad) else f"; and {result.rows_bad - len(result.bad)} more"
+            warn(f"{file}: {result.rows_bad} malformed row(s) skipped: {shown}{more}")
+        if not json_:
+            delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(result.delimiter or "", "JSON")
+            click.echo(
+                f"{file}: {result.format} ({result.encoding}, {delim}): {result.rows_ok:,} rows imported, "
+                f"{result.rows_bad:,} malformed; {result.links_new:,} new links, {result.sites_new:,} new sites"
+                + (f", {result.pages:,} pages" if result.pages else "")
+            )
+    if json_:
+        emit_json([r.to_dict() for r in results])
+
+
+def _site_rows(conn: Any, limit: int, source: str | None, excluded: bool) -> list[dict[str, Any]]:
+    where, params = [], []
+    if source:
+        where.append("(',' || s.sources || ',') LIKE ?")
+        params.append(f"%,{source},%")
+    if excluded:
+        where.append("s.excluded = 1")
+    sql = (
+        "SELECT s.domain, s.name, s.authority, s.excluded, s.sources,"
+        " (SELECT count(*) FROM pages p WHERE p.site_id = s.id) AS pages,"
+        " (SELECT count(*) FROM links l WHERE l.source_domain = s.domain) AS links_out"
+        " FROM sites s" + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY coalesce(s.authority, -1) DESC, s.domain LIMIT ?"
+    )
+    return [dict(r) for r in conn.execute(sql, (*params, limit))]
+
+
+@sites.command("list")
+@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Show at most this many sites.")
+@click.option("--source", help="Only sites from this source (catalog, ahrefs, semrush, majestic, gsc, plain, crawl).")
+@click.option("--excluded", is_flag=True, help="Only the sites you excluded.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
+    help="Output format.",
+)
+@click.option("--json", "json_", is_flag=True, help="Same as --format json.")
+def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool) -> None:
+    """List known sites, highest authority first."""
+    rows = _site_rows(open_db(), limit, source, excluded)
+    fmt = "json" if json_ else fmt
+    if fmt == "json":
+        emit_json(rows)
+        return
+    if fmt == "csv":
+        _write_csv(rows, ["domain", "name", "authority", "pages", "links_out", "sources", "excluded"])
+        return
+    if not rows:
+        click.echo("No sites yet: import a catalog or backlink export with `assist sites import FILE`.", err=True)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("domain", "name", "authority", "pages", "links out", "sources", "excluded")
+    for r in rows:
+        auth = "" if r["authority"] is None else f"{r['authority']:.0f}"
+        table.add_row(r["domain"], r["name"] or "", auth, str(r["pages"]), str(r["links_out"]), r["sources"],
+                      "yes" if r["excluded"] else "")
+    Console().print(table)
+
+
+def _write_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(buf.getvalue(), nl=False)
+
+
+@sites.command("show")
+@click.argument("domain")
+@click.option("--json", "json_", is_flag=True, help="Print the site as JSON.")
+def show(domain: str, json_: bool) -> None:
+    """Show one site: its fields, pages and where it links."""
+    from assistant.errors import UsageError
+    from assistant.prospects import store
+
+    conn = open_db()
+    row = store.site_by_domain(conn, domain)
+    if row is None:
+        raise UsageError(f"unknown site {domain!r}: see `assist sites list`")
+    site = dict(row)
+    site["pages"] = [dict(p) for p in conn.execute(
+        "SELECT url, title, kind, status, outbound_links, fetched_at FROM pages WHERE site_id = ? ORDER BY url",
+        (row["id"],))]
+    site["links_to"] = [dict(r) for r in conn.execute(
+        "SELECT target_url, anchor, source_url, origin FROM links WHERE source_domain = ?"
+        " ORDER BY target_url LIMIT 200", (row["domain"],))]
+    site["linked_from"] = conn.execute(
+        "SELECT count(*) FROM links WHERE target_domain = ?", (row["domain"],)).fetchone()[0]
+    if json_:
+        emit_json(site)
+        return
+    click.echo(f"{site['domain']}" + (f"  {site['name']}" if site["name"] else ""))
+    for key in ("url", "description", "topics", "authority", "contact", "sources"):
+        if site[key] not in (None, ""):
+            click.echo(f"  {key}: {site[key]}")
+    if site["excluded"]:
+        click.echo("  excluded: yes (never suggested)")
+    click.echo(f"  pages: {len(site['pages'])}")
+    for p in site["pages"][:20]:
+        click.echo(f"    [{p['kind']}] {p['url']}" + (f"  {p['title']}" if p["title"] else ""))
+    click.echo(f"  links out: {len(site['links_to'])}" + ("+" if len(site["links_to"]) == 200 else ""))
+    for link in site["links_to"][:20]:
+        click.echo(f"    -> {link['target_url']}" + (f"  \"{link['anchor']}\"" if link["anchor"] else ""))
+    click.echo(f"  linked from: {site['linked_from']} link(s) in the graph")
+
+
+@sites.command("exclude")
+@click.argument("domains", nargs=-1, required=True)
+@click.option("--undo", is_flag=True, help="Allow the sites again.")
+@click.option("--json", "json_", is_flag=True, help="Print the result as JSON.")
+def exclude(domains: tuple[str, ...], undo: bool, json_: bool) -> None:
+    """Never suggest these sites (or, with --undo, allow them again). Unknown domains are remembered too."""
+    from assistant import db as dbmod
+    from assistant.prospects import store
+
+    conn = open_db()
+    done = []
+    with dbmod.transaction(conn):
+        for domain in domains:
+            key = store.normalize_domain(domain)
+            known = store.site_by_domain(conn, key) is not None
+            store.upsert_site(conn, key, excluded=not undo)
+            done.append({"domain": key, "excluded": not undo, "known": known})
+    if json_:
+        emit_json(done)
+        return
+    for d in done:
+        verb = "allowed again" if undo else "excluded"
+        click.echo(f"{d['domain']}: {verb}" + ("" if d["known"] else " (not seen yet)"))

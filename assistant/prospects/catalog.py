@@ -1,0 +1,202 @@
+"""Catalogs of sites (CSV or JSONL): url or domain, name, description, topics, authority, contact.
+
+A JSONL entry may also carry ``pages`` (objects with url, title, text, kind) and ``links``
+(URLs its pages link to, or objects with source, target, anchor), so a catalog can stand in for a
+crawl when the writer already has the data.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ImportDataError
+from assistant.prospects import store
+from assistant.prospects.imports import (
+    MAX_BAD_SAMPLES,
+    BadRow,
+    ImportResult,
+    Sniff,
+    norm_header,
+    read_text,
+    store_transaction,
+    text_stream,
+)
+
+ALIASES = {
+    "url": ("url", "website", "homepage", "site url"),
+    "domain": ("domain", "site", "host"),
+    "name": ("name", "title", "site name"),
+    "description": ("description", "about", "summary"),
+    "topics": ("topics", "topic", "tags", "categories", "category"),
+    "authority": ("authority", "dr", "da", "domain rating", "domain authority", "ascore"),
+    "contact": ("contact", "email", "contact email", "contact url"),
+    "pages": ("pages",),
+    "links": ("links",),
+}
+
+
+def _canonical(entry: dict[str, Any]) -> dict[str, Any]:
+    lowered = {norm_header(str(k)): v for k, v in entry.items()}
+    out: dict[str, Any] = {}
+    for canon, names in ALIASES.items():
+        for name in names:
+            if name in lowered and lowered[name] not in (None, ""):
+                out[canon] = lowered[name]
+                break
+    return out
+
+
+def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
+    """(line, entry) pairs; an entry is a str when the line itself is malformed."""
+    text = read_text(file, sn.encoding)
+    if sn.jsonl:
+        stripped = text.lstrip()
+        if stripped.startswith("["):
+            try:
+                items = json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                raise ImportDataError(f"{file}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+            return [(i + 1, it if isinstance(it, dict) else "not an object") for i, it in enumerate(items)]
+        rows: list[tuple[int, dict[str, Any] | str]] = []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                rows.append((number, f"invalid JSON: {exc.msg}"))
+                continue
+            rows.append((number, item if isinstance(item, dict) else "not a JSON object"))
+        return rows
+    reader = csv.reader(text_stream(text), delimiter=sn.delimiter or ",")
+    header = next(reader, [])
+    out: list[tuple[int, dict[str, Any] | str]] = []
+    for row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            out.append((reader.line_num, f"expected {len(header)} columns, found {len(row)}"))
+            continue
+        out.append((reader.line_num, dict(zip(header, row, strict=True))))
+    return out
+
+
+def _validate(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+    """Site fields ready for upsert_site, or the reason the entry is malformed."""
+    data = _canonical(entry)
+    url = str(data.get("url", "")).strip() or None
+    domain_raw = str(data.get("domain", "")).strip() or None
+    if not url and not domain_raw:
+        return None, "no url or domain"
+    if url and "://" not in url:
+        return None, f"URL without scheme (expected http:// or https://): {url[:80]}"
+    if url and not url.lower().startswith(("http://", "https://")):
+        return None, f"not an http(s) URL: {url[:80]}"
+    try:
+        domain = store.normalize_domain(url or domain_raw or "")
+    except store.InvalidURL as exc:
+        return None, str(exc)
+    authority = data.get("authority")
+    if authority is not None:
+        try:
+            authority = float(str(authority).replace(",", ""))
+        except ValueError:
+            return None, f"authority is not a number: {str(authority)[:40]}"
+        if not 0 <= authority <= 100:
+            return None, f"authority must be 0-100, got {authority:g}"
+    topics = data.get("topics")
+    if isinstance(topics, str):
+        topics = [t.strip() for t in topics.replace(";", ",").replace("|", ",").split(",")]
+    fields = {
+        "domain": domain,
+        "url": url or f"https://{domain}/",
+        "name": data.get("name"),
+        "description": data.get("description"),
+        "topics": topics,
+        "authority": authority,
+        "contact": data.get("contact"),
+        "pages": data.get("pages") or [],
+        "links": data.get("links") or [],
+    }
+    if not isinstance(fields["pages"], list) or not isinstance(fields["links"], list):
+        return None, "pages and links must be lists"
+    return fields, None
+
+
+def _store_pages(db: sqlite3.Connection, site_id: int, domain: str, pages: list[Any]) -> int:
+    count = 0
+    for page in pages:
+        if not isinstance(page, dict) or not str(page.get("url", "")).lower().startswith(("http://", "https://")):
+            continue
+        kind = page.get("kind") if page.get("kind") in store.PAGE_KINDS else None
+        store.upsert_page(
+            db, site_id, page["url"], title=page.get("title"), text=page.get("text"), kind=kind,
+            outbound_links=page.get("outbound_links"),
+        )
+        count += 1
+    return count
+
+
+def _link_rows(site_url: str, links: list[Any], import_id: int) -> list[dict[str, Any]]:
+    rows = []
+    for link in links:
+        if isinstance(link, str):
+            link = {"target": link}
+        if not isinstance(link, dict):
+            continue
+        source = link.get("source") or site_url
+        target = link.get("target") or link.get("url")
+        if not target or not str(target).lower().startswith(("http://", "https://")):
+            continue
+        try:
+            domains = store.normalize_domain(str(source)), store.normalize_domain(str(target))
+        except store.InvalidURL:
+            continue
+        rows.append({
+            "source_url": source, "source_domain": domains[0], "target_url": target,
+            "target_domain": domains[1], "anchor": link.get("anchor"), "source_title": link.get("title"),
+            "origin": "catalog", "import_id": import_id,
+        })
+    return rows
+
+
+def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResult:
+    """Upsert every valid catalog entry; malformed ones are counted with their line numbers."""
+    result = ImportResult(str(file), "catalog", sn.encoding.replace("-sig", ""), sn.delimiter)
+    good: list[dict[str, Any]] = []
+    for line, entry in _entries(file, sn):
+        fields, problem = (None, entry) if isinstance(entry, str) else _validate(entry)
+        if fields is None:
+            result.rows_bad += 1
+            if len(result.bad) < MAX_BAD_SAMPLES:
+                result.bad.append(BadRow(line, str(problem)))
+        else:
+            good.append(fields)
+    if not good:
+        if result.bad:
+            raise ImportDataError(f"{file}: no valid rows ({result.rows_bad} malformed); first: {result.bad[0]}")
+        raise ImportDataError(f"{file}: no rows after the header")
+    result.rows_ok = len(good)
+    with store_transaction(db):
+        sites_before = db.execute("SELECT count(*) FROM sites").fetchone()[0]
+        links_before = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        cur = db.execute(
+            "INSERT INTO imports (path, format, rows_ok, rows_bad) VALUES (?, 'catalog', ?, ?)",
+            (str(file.resolve()), result.rows_ok, result.rows_bad),
+        )
+        result.import_id = int(cur.lastrowid or 0)
+        for fields in good:
+            pages, links = fields.pop("pages"), fields.pop("links")
+            domain = fields.pop("domain")
+            site_id = store.upsert_site(db, domain, source="catalog", **fields)
+            result.pages += _store_pages(db, site_id, domain, pages)
+            rows = _link_rows(fields["url"], links, result.import_id)
+            if rows:
+                store.add_links(db, rows)
+        result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)
+        result.links_new = int(db.execute("SELECT count(*) FROM links").fetchone()[0] - links_before)
+    return result

@@ -1,0 +1,520 @@
+"""Import site catalogs and competitors' backlink exports into the sites and links tables.
+
+Formats are recognised by their header: Ahrefs, Semrush, Majestic, Google Search Console (the
+"Top linking sites" and "Linking pages" tables), a plain ``source_url,target_url,anchor`` file, and
+catalogs (CSV or JSONL with url or domain, name, description, topics, authority, contact).
+
+Backlink exports can hold millions of rows, so they are parsed, validated and normalised in DuckDB
+(SQL, columnar) and written to SQLite with ``executemany`` in one transaction. DuckDB reads only
+UTF-8, so UTF-16 (Ahrefs' default) and Windows-1252 files are transcoded to a temporary UTF-8 copy
+first, streaming. Malformed rows are counted and the first few reported with their line numbers.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import ImportDataError
+from assistant.prospects import store
+
+FORMATS = ("auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain")
+LINK_FORMATS = ("ahrefs", "semrush", "majestic", "gsc", "plain")
+SAMPLE_BYTES = 1 << 16
+BATCH = 50_000
+MAX_BAD_SAMPLES = 5
+
+# Canonical field -> header names (normalised: lower case, "_" as space) per backlink format.
+COLUMN_MAP: dict[str, dict[str, tuple[str, ...]]] = {
+    "ahrefs": {
+        "source_url": ("referring page url",),
+        "target_url": ("target url",),
+        "anchor": ("anchor", "anchor text"),
+        "source_title": ("referring page title",),
+        "authority": ("domain rating", "dr"),
+        "nofollow": ("nofollow",),
+        "ugc": ("ugc",),
+        "sponsored": ("sponsored",),
+        "first_seen": ("first seen",),
+        "last_seen": ("last seen", "last check"),
+    },
+    "semrush": {
+        "source_url": ("source url",),
+        "target_url": ("target url",),
+        "anchor": ("anchor",),
+        "source_title": ("source title",),
+        "authority": ("page ascore", "domain ascore"),
+        "nofollow": ("nofollow",),
+        "ugc": ("ugc",),
+        "sponsored": ("sponsored",),
+        "first_seen": ("first seen",),
+        "last_seen": ("last seen",),
+    },
+    "majestic": {
+        "source_url": ("sourceurl",),
+        "target_url": ("targeturl",),
+        "anchor": ("anchortext",),
+        "source_title": ("sourcetitle",),
+        "authority": ("sourcetrustflow",),
+        "nofollow": ("flagnofollow",),
+        "first_seen": ("firstindexeddate",),
+        "last_seen": ("lastseendate",),
+    },
+    "plain": {
+        "source_url": ("source url", "source", "from"),
+        "target_url": ("target url", "target", "to"),
+        "anchor": ("anchor", "anchor text"),
+        "source_title": ("source title", "title"),
+        "nofollow": ("nofollow",),
+    },
+    "gsc_pages": {"source_url": ("linking page",), "last_seen": ("last crawled",)},
+    "gsc_sites": {"source_domain": ("site",), "linking_pages": ("linking pages",)},
+}
+
+
+@dataclass
+class BadRow:
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
+
+
+@dataclass
+class ImportResult:
+    """What an import did: counts, the detected format and encoding, and the first bad rows."""
+
+    path: str
+    format: str
+    encoding: str
+    delimiter: str | None
+    rows_ok: int = 0
+    rows_bad: int = 0
+    bad: list[BadRow] = field(default_factory=list)
+    links_new: int = 0
+    sites_new: int = 0
+    pages: int = 0
+    import_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {k: v for k, v in self.__dict__.items() if k != "bad"}
+        data["bad"] = [{"line": b.line, "reason": b.reason} for b in self.bad]
+        return data
+
+
+@dataclass
+class Sniff:
+    encoding: str  # utf-8 | utf-8-sig | utf-16-le | utf-16-be | cp1252
+    text: str  # the decoded start of the file
+    delimiter: str | None
+    header: list[str]
+    jsonl: bool
+
+
+# ---------------------------------------------------------------- detection
+
+
+def norm_header(name: str) -> str:
+    return " ".join(name.replace("\ufeff", "").strip().strip('"').lower().replace("_", " ").split())
+
+
+def detect_encoding(head: bytes, path: str) -> str:
+    """BOM, then UTF-16 without BOM (NUL bytes in alternate places), then UTF-8, then Windows-1252."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le"
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be"
+    if head.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise ImportDataError(f"{path}: a spreadsheet or archive, not CSV; export or save it as CSV")
+    sample = head[:4096]
+    if sample and sample.count(b"\x00") * 4 >= len(sample):
+        odd, even = sample[1::2].count(b"\x00"), sample[0::2].count(b"\x00")
+        return "utf-16-le" if odd >= even else "utf-16-be"
+    if b"\x00" in sample:
+        raise ImportDataError(f"{path}: binary data, not a text export")
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4 and len(head) >= SAMPLE_BYTES:
+            return "utf-8"  # a character cut at the end of the sample
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ImportDataError(
+            f"{path}: cannot decode the file: not UTF-8, UTF-16 or Windows-1252; re-save it as UTF-8"
+        ) from None
+    return "cp1252"
+
+
+def _decode_head(head: bytes, encoding: str) -> str:
+    # Drop a possibly cut last character of the sample.
+    return codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
+
+
+def sniff(path: Path) -> Sniff:
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(SAMPLE_BYTES)
+    except FileNotFoundError:
+        raise ImportDataError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise ImportDataError(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise ImportDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if not head.strip():
+        raise ImportDataError(f"{path}: empty file")
+    encoding = detect_encoding(head, str(path))
+    text = _decode_head(head, encoding).lstrip("\ufeff")
+    if not text.strip():
+        raise ImportDataError(f"{path}: empty file")
+    first = text.lstrip()[:1]
+    if first in ("{", "["):
+        return Sniff(encoding, text, None, [], True)
+    line = text.splitlines()[0] if text.splitlines() else ""
+    counts = {d: line.count(d) for d in ("\t", ",", ";", "|")}
+    delimiter = max(counts, key=lambda d: counts[d])
+    if counts[delimiter] == 0:
+        delimiter = ","
+    header = next(csv.reader([line], delimiter=delimiter), [])
+    return Sniff(encoding, text, delimiter, header, False)
+
+
+def detect_format(header: list[str]) -> str | None:
+    """The export format a header belongs to, or None."""
+    names = {norm_header(h) for h in header}
+    if "referring page url" in names:
+        return "ahrefs"
+    if "source url" in names and "target url" in names and names & {"page ascore", "source title", "sitewide"}:
+        return "semrush"
+    if "sourceurl" in names and "targeturl" in names:
+        return "majestic"
+    if "linking page" in names or ("site" in names and "linking pages" in names):
+        return "gsc"
+    if names & {"source url", "source", "from"} and names & {"target url", "target", "to"}:
+        return "plain"
+    if names & {"url", "domain", "website", "site"}:
+        return "catalog"
+    return None
+
+
+def _columns(header: list[str], fmt: str) -> dict[str, int]:
+    """Canonical field -> column index for a backlink format."""
+    names = [norm_header(h) for h in header]
+    found: dict[str, int] = {}
+    for canon, aliases in COLUMN_MAP[fmt].items():
+        for alias in aliases:
+            if alias in names:
+                found[canon] = names.index(alias)
+                break
+    return found
+
+
+# ---------------------------------------------------------------- entry point
+
+
+def import_file(
+    db: sqlite3.Connection,
+    path: str | Path,
+    *,
+    fmt: str = "auto",
+    own_domain: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Import one file; raises ImportDataError (one line) when nothing in it can be imported."""
+    if fmt not in FORMATS:
+        raise ImportDataError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    file = Path(path)
+    sn = sniff(file)
+    detected = "catalog" if sn.jsonl else detect_format(sn.header)
+    if fmt == "auto":
+        if detected is None:
+            shown = ", ".join(h.strip() for h in sn.header[:8]) or "(none)"
+            raise ImportDataError(
+                f"{file}: unknown CSV: the header ({shown}) is not a catalog, Ahrefs, Semrush, Majestic, "
+                "Search Console or source_url,target_url export"
+            )
+        fmt = detected
+    if fmt == "catalog":
+        from assistant.prospects import catalog
+
+        return catalog.import_catalog(db, file, sn)
+    return _import_links(db, file, sn, fmt, own_domain, progress)
+
+
+# ---------------------------------------------------------------- backlink exports
+
+
+def _utf8_copy(file: Path, encoding: str, tmpdir: str) -> Path:
+    """Stream-transcode a UTF-16 / Windows-1252 file to UTF-8 (DuckDB reads only UTF-8)."""
+    out = Path(tmpdir) / "export.utf8.csv"
+    decoder_name = {"utf-16-le": "utf-16", "utf-16-be": "utf-16"}.get(encoding, encoding)
+    # "utf-16" with a BOM picks the byte order itself; without one it needs the explicit codec.
+    with file.open("rb") as src:
+        has_bom = src.read(2) in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if encoding.startswith("utf-16") and not has_bom:
+        decoder_name = encoding
+    decoder = codecs.getincrementaldecoder(decoder_name)(errors="replace")
+    with file.open("rb") as src, out.open("w", encoding="utf-8", newline="") as dst:
+        first = True
+        while chunk := src.read(1 << 22):
+            text = decoder.decode(chunk)
+            if first:
+                text = text.lstrip("\ufeff")
+                first = False
+            dst.write(text)
+        dst.write(decoder.decode(b"", final=True))
+    return out
+
+
+def _sql_str(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+_DOMAIN_SQL = (
+    "rtrim(regexp_replace(lower(regexp_extract({u}, '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^@/?#]*@)?([^/:?#]+)', 1)),"
+    " '^www\\.', ''), '.')"
+)
+_BOOL_SQL = "coalesce(lower(trim({c})) IN ('true', '1', 'yes', 'y', '+', 'nofollow', 'x'), false)::INTEGER"
+_DATE_SQL = (
+    "coalesce(strftime(try_strptime(trim({c}), ['%Y-%m-%d', '%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%d %H:%M:%S',"
+    " '%Y-%m-%dT%H:%M:%S', '%d/%m/%Y', '%b %d, %Y', '%d %b %Y']), '%Y-%m-%d'), nullif(trim({c}), ''))"
+)
+_NUM_SQL = "try_cast(replace(replace(trim({c}), ',', ''), ' ', '') AS DOUBLE)"
+
+
+def _url_problem(col: str, label: str) -> str:
+    return (
+        f"CASE WHEN {col} IS NULL OR {col} = '' THEN 'missing {label}'"
+        f" WHEN NOT regexp_matches({col}, '^[A-Za-z][A-Za-z0-9+.-]*://')"
+        f" THEN '{label} without scheme (expected http:// or https://): ' || left({col}, 80)"
+        f" WHEN NOT regexp_matches(lower({col}), '^https?://') THEN 'not an http(s) {label}: ' || left({col}, 80)"
+        f" WHEN NOT regexp_matches({_DOMAIN_SQL.format(u=col)}, '^[^\\s]+\\.[^\\s]+$|^localhost$')"
+        f" THEN 'invalid {label}: ' || left({col}, 80) END"
+    )
+
+
+def _select_sql(fmt: str, cols: dict[str, int], own_domain: str | None) -> str:
+    """SQL over `raw` (c0..cN, rn) producing the normalised link rows and a `problem` column."""
+
+    def col(name: str) -> str:
+        return f"nullif(trim(c{cols[name]}), '')" if name in cols else "NULL"
+
+    if fmt == "gsc_sites":
+        own = _sql_str(f"https://{own_domain}/")
+        src = f"'https://' || {_DOMAIN_SQL.format(u=chr(39) + 'x://' + chr(39) + ' || ' + col('source_domain'))} || '/'"
+        src_problem = (
+            f"CASE WHEN {col('source_domain')} IS NULL THEN 'missing site'"
+            f" WHEN NOT regexp_matches({col('source_domain')}, '^[A-Za-z0-9.-]+\\.[A-Za-z0-9-]+$')"
+            f" THEN 'invalid site: ' || left({col('source_domain')}, 80) END"
+        )
+        exprs = {
+            "source_url": src, "target_url": own, "anchor": "NULL", "source_title": "NULL",
+            "nofollow": "0", "ugc": "0", "sponsored": "0", "first_seen": "NULL", "last_seen": "NULL",
+            "authority": "NULL", "problem": src_problem,
+        }
+    else:
+        target = col("target_url") if "target_url" in cols else _sql_str(f"https://{own_domain}/")
+        exprs = {
+            "source_url": col("source_url"),
+            "target_url": target,
+            "anchor": col("anchor"),
+            "source_title": col("source_title"),
+            "nofollow": _BOOL_SQL.format(c=col("nofollow")) if "nofollow" in cols else "0",
+            "ugc": _BOOL_SQL.format(c=col("ugc")) if "ugc" in cols else "0",
+            "sponsored": _BOOL_SQL.format(c=col("sponsored")) if "sponsored" in cols else "0",
+            "first_seen": _DATE_SQL.format(c=col("first_seen")) if "first_seen" in cols else "NULL",
+            "last_seen": _DATE_SQL.format(c=col("last_seen")) if "last_seen" in cols else "NULL",
+            "authority": _NUM_SQL.format(c=col("authority")) if "authority" in cols else "NULL",
+            "problem": f"coalesce({_url_problem(col('source_url'), 'source URL')},"
+            f" {_url_problem(target, 'target URL')})",
+        }
+    inner = ", ".join(f"{expr} AS {name}" for name, expr in exprs.items())
+    return (
+        f"SELECT rn, source_url, {_DOMAIN_SQL.format(u='source_url')} AS source_domain, target_url,"
+        f" {_DOMAIN_SQL.format(u='target_url')} AS target_domain, anchor, source_title, nofollow, ugc,"
+        f" sponsored, first_seen, last_seen, authority, problem FROM (SELECT rn, {inner} FROM raw)"
+    )
+
+
+def _import_links(
+    db: sqlite3.Connection,
+    file: Path,
+    sn: Sniff,
+    fmt: str,
+    own_domain: str | None,
+    progress: Callable[[str], None] | None,
+) -> ImportResult:
+    import duckdb
+
+    variant = fmt
+    if fmt == "gsc":
+        names = {norm_header(h) for h in sn.header}
+        variant = "gsc_pages" if "linking page" in names else "gsc_sites"
+    cols = _columns(sn.header, variant)
+    needs = ("source_domain",) if variant == "gsc_sites" else ("source_url",)
+    needs_target = variant not in ("gsc_pages", "gsc_sites")
+    missing = [n for n in needs if n not in cols] + (["target_url"] if needs_target and "target_url" not in cols else [])
+    if missing:
+        raise ImportDataError(f"{file}: a {fmt} export needs the column(s) {', '.join(missing)}")
+    if not needs_target and not own_domain:
+        raise ImportDataError(
+            f"{file}: Search Console reports list links to your own site; pass --own-domain or set site.domain"
+        )
+    if len([line for line in sn.text.splitlines() if line.strip()]) < 2 and file.stat().st_size < SAMPLE_BYTES:
+        raise ImportDataError(f"{file}: no rows after the header")
+    result = ImportResult(str(file), fmt, sn.encoding.replace("-sig", ""), sn.delimiter)
+    with tempfile.TemporaryDirectory(prefix="assist-import-") as tmpdir:
+        source = file
+        if sn.encoding not in ("utf-8", "utf-8-sig"):
+            if progress:
+                progress(f"transcoding {sn.encoding} to UTF-8")
+            source = _utf8_copy(file, sn.encoding, tmpdir)
+        con = duckdb.connect()
+        try:
+            con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
+            con.execute("SET memory_limit = '1GB'")
+            con.execute(f"SET threads = {max(1, min(4, os.cpu_count() or 1))}")
+            ncols = len(sn.header)
+            columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols)) + "}"
+            if progress:
+                progress("parsing")
+            try:
+                con.execute(
+                    "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS rn, * FROM read_csv("
+                    f"{_sql_str(str(source))}, header = false, skip = 1, columns = {columns},"
+                    f" delim = {_sql_str(sn.delimiter or ',')}, quote = '\"', escape = '\"',"
+                    " ignore_errors = true, store_rejects = true, strict_mode = false, max_line_size = 10000000)"
+                )
+            except duckdb.Error as exc:
+                first = str(exc).strip().splitlines()[0]
+                raise ImportDataError(f"{file}: cannot parse as CSV: {first}") from None
+            rejects = con.execute(
+                "SELECT line, error_type FROM reject_errors ORDER BY line"
+            ).fetchall()
+            con.execute(f"CREATE TEMP TABLE norm AS {_select_sql(variant, cols, own_domain)}")
+            _collect_bad(con, result, rejects)
+            total_good = con.execute("SELECT count(*) FROM norm WHERE problem IS NULL").fetchone()[0]
+            if total_good == 0:
+                if result.bad:
+                    raise ImportDataError(f"{file}: no valid rows ({result.rows_bad} malformed); first: {result.bad[0]}")
+                raise ImportDataError(f"{file}: no rows after the header")
+            result.rows_ok = int(total_good)
+            if progress:
+                progress(f"writing {total_good:,} links")
+            _write_links(con, db, result, fmt)
+        finally:
+            con.close()
+    return result
+
+
+def _collect_bad(con: Any, result: ImportResult, rejects: list[tuple[int, str]]) -> None:
+    """Count rejected (parse) and invalid (validation) rows; keep the first few with line numbers."""
+    reject_lines = sorted({int(line) for line, _ in rejects})
+    invalid = con.execute(
+        "SELECT count(*) FROM norm WHERE problem IS NOT NULL"
+    ).fetchone()[0]
+    first_invalid = con.execute(
+        f"SELECT rn, problem FROM norm WHERE problem IS NOT NULL ORDER BY rn LIMIT {MAX_BAD_SAMPLES}"
+    ).fetchall()
+    samples: list[BadRow] = []
+    seen: set[int] = set()
+    for line, kind in rejects:
+        if int(line) not in seen and len(seen) < MAX_BAD_SAMPLES:
+            seen.add(int(line))
+            samples.append(BadRow(int(line), kind.lower().replace("_", " ")))
+    for rn, problem in first_invalid:
+        line = int(rn) + 1  # the header is line 1
+        for rl in reject_lines:  # rejected lines are not numbered in `raw`
+            if rl <= line:
+                line += 1
+        samples.append(BadRow(line, problem))
+    result.rows_bad = len(reject_lines) + int(invalid)
+    result.bad = sorted(samples, key=lambda b: b.line)[:MAX_BAD_SAMPLES]
+
+
+_SITES_BULK_SQL = (
+    "INSERT INTO sites (domain, url, authority, sources) VALUES (?, ?, ?, ?)"
+    " ON CONFLICT(domain) DO UPDATE SET authority = coalesce(excluded.authority, sites.authority),"
+    " url = coalesce(sites.url, excluded.url),"
+    " sources = CASE WHEN instr(',' || sites.sources || ',', ',' || excluded.sources || ',') > 0"
+    " THEN sites.sources WHEN sites.sources = '' THEN excluded.sources"
+    " ELSE sites.sources || ',' || excluded.sources END,"
+    " updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+)
+
+
+def _write_links(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: str) -> None:
+    """Bulk upsert of links and their source sites, in one SQLite transaction."""
+    with store_transaction(db):
+        links_before = db.execute("SELECT coalesce(max(id), 0), count(*) FROM links").fetchone()
+        sites_before = db.execute("SELECT count(*) FROM sites").fetchone()[0]
+        cur = db.execute(
+            "INSERT INTO imports (path, format, rows_ok, rows_bad) VALUES (?, ?, ?, ?)",
+            (str(Path(result.path).resolve()), fmt, result.rows_ok, result.rows_bad),
+        )
+        import_id = int(cur.lastrowid or 0)
+        result.import_id = import_id
+        # Per source domain: the best authority seen and a home URL (same scheme as its pages).
+        sites = con.execute(
+            "SELECT source_domain, min(regexp_extract(source_url, '^([A-Za-z]+://[^/?#]+)', 1)) || '/',"
+            " max(authority) FROM norm WHERE problem IS NULL GROUP BY source_domain"
+        ).fetchall()
+        db.executemany(_SITES_BULK_SQL, [(d, u, a, fmt) for d, u, a in sites])
+        rel = con.execute(
+            "SELECT source_url, source_domain, target_url, target_domain, anchor, source_title, nofollow,"
+            f" ugc, sponsored, first_seen, last_seen, {_sql_str(fmt)}, {import_id} FROM norm"
+            " WHERE problem IS NULL ORDER BY rn"
+        )
+        while batch := rel.fetchmany(BATCH):
+            db.executemany(store.LINK_UPSERT_SQL, batch)
+        links_after = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        result.links_new = int(links_after - links_before[1])
+        result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)
+
+
+class store_transaction:  # noqa: N801 - used like a function
+    """BEGIN IMMEDIATE ... COMMIT unless the caller already opened a transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.own = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.own = not self.db.in_transaction
+        if self.own:
+            self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if not self.own:
+            return
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+
+def read_text(file: Path, encoding: str) -> str:
+    """The whole file decoded (catalogs are small)."""
+    data = file.read_bytes()
+    try:
+        return data.decode("utf-16" if encoding.startswith("utf-16") and data[:2] in (
+            codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else encoding).lstrip("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportDataError(f"{file}: line {line}: invalid {encoding} text; re-save the file as UTF-8") from None
+
+
+def text_stream(text: str) -> io.StringIO:
+    return io.StringIO(text, newline="")
+
+

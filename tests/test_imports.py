@@ -1,0 +1,199 @@
+"""Catalog and backlink-export imports: formats, encodings, malformed rows, bad input, the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant import db
+from assistant.cli import cli
+from assistant.errors import ImportDataError
+from assistant.prospects import imports
+
+ROOT = Path(__file__).resolve().parent.parent
+EXPORTS = ROOT / "sample_content" / "exports"
+
+
+@pytest.fixture()
+def conn():  # type: ignore[no-untyped-def]
+    c = db.connect()
+    yield c
+    c.close()
+
+
+def _csv_rows(path: Path, encoding: str = "utf-8", delimiter: str = ",") -> list[dict[str, str]]:
+    text = path.read_bytes().decode(encoding).lstrip("\ufeff")
+    return list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
+
+
+def test_ahrefs_utf16_tab_export(conn) -> None:  # type: ignore[no-untyped-def]
+    path = EXPORTS / "ahrefs-backlinks-remotely.blog.csv"
+    assert path.read_bytes()[:2] == b"\xff\xfe"
+    expected = _csv_rows(path, "utf-16", "\t")
+    result = imports.import_file(conn, path)
+    assert (result.format, result.encoding, result.delimiter) == ("ahrefs", "utf-16-le", "\t")
+    assert result.rows_ok == len(expected) and result.rows_bad == 0
+    assert result.links_new == len({(r["Referring page URL"], r["Target URL"]) for r in expected})
+    first = expected[0]
+    link = conn.execute("SELECT * FROM links WHERE source_url = ? AND target_url = ?",
+                        (first["Referring page URL"], first["Target URL"])).fetchone()
+    assert link["anchor"] == first["Anchor"]
+    assert link["source_title"] == first["Referring page title"]
+    assert link["nofollow"] == (first["Nofollow"] == "true")
+    assert link["first_seen"] == first["First seen"][:10]
+    assert link["origin"] == "ahrefs" and link["target_domain"] == "remotely.blog" or link["target_domain"]
+    # The referring site exists with the export's Domain rating as its authority.
+    site = conn.execute("SELECT * FROM sites WHERE domain = ?", (link["source_domain"],)).fetchone()
+    best = max(float(r["Domain rating"]) for r in expected
+               if r["Referring page URL"].split("/")[2].removeprefix("www.") == link["source_domain"])
+    assert site["authority"] == best and "ahrefs" in site["sources"]
+
+
+def test_semrush_export_counts_malformed_rows_with_line_numbers(conn) -> None:  # type: ignore[no-untyped-def]
+    path = EXPORTS / "semrush-backlinks-asyncfirst.io.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    relative = next(i for i, line in enumerate(lines, 1) if ",/relative/page," in line)
+    short = next(i for i, line in enumerate(lines, 1) if line.count(",") < 5)
+    result = imports.import_file(conn, path)
+    assert result.format == "semrush" and result.rows_bad == 2
+    assert result.rows_ok == len(lines) - 1 - 2
+    assert [b.line for b in result.bad] == sorted([relative, short])
+    assert any("without scheme" in b.reason for b in result.bad)
+    assert tuple(conn.execute("SELECT rows_ok, rows_bad FROM imports").fetchone()) == (result.rows_ok, 2)
+
+
+def test_majestic_export(conn) -> None:  # type: ignore[no-untyped-def]
+    path = EXPORTS / "majestic-backlinks-deepworkweekly.com.csv"
+    expected = _csv_rows(path)
+    result = imports.import_file(conn, path)
+    assert result.format == "majestic" and result.rows_ok == len(expected)
+    row = next(r for r in expected if r["FlagNoFollow"] == "+")
+    link = conn.execute("SELECT nofollow, anchor FROM links WHERE source_url = ? AND target_url = ?",
+                        (row["SourceURL"], row["TargetURL"])).fetchone()
+    assert tuple(link) == (1, row["AnchorText"])
+
+
+def test_plain_export_and_reimport_adds_nothing(conn) -> None:  # type: ignore[no-untyped-def]
+    path = EXPORTS / "plain-links.csv"
+    first = imports.import_file(conn, path)
+    count = conn.execute("SELECT count(*) FROM links").fetchone()[0]
+    again = imports.import_file(conn, path)
+    assert first.format == "plain" and first.links_new == count > 0
+    assert again.links_new == 0 and again.rows_ok == first.rows_ok
+    assert conn.execute("SELECT count(*) FROM links").fetchone()[0] == count
+
+
+def test_gsc_reports_need_own_domain_and_parse_thousands(conn) -> None:  # type: ignore[no-untyped-def]
+    top = EXPORTS / "gsc-top-linking-sites.csv"
+    with pytest.raises(ImportDataError, match="own"):
+        imports.import_file(conn, top)
+    result = imports.import_file(conn, top, own_domain="mysite.example")
+    assert result.format == "gsc" and result.rows_ok == len(_csv_rows(top))
+    assert any("," in r["Linking pages"] for r in _csv_rows(top))  # the sample has "1,234"
+    targets = {r[0] for r in conn.execute("SELECT DISTINCT target_domain FROM links")}
+    assert targets == {"mysite.example"}
+    pages = EXPORTS / "gsc-linking-pages.csv"
+    result = imports.import_file(conn, pages, own_domain="mysite.example")
+    assert result.rows_ok == len(_csv_rows(pages))
+    assert conn.execute("SELECT count(*) FROM links WHERE last_seen LIKE '2026-%'").fetchone()[0] == result.rows_ok
+
+
+@pytest.mark.parametrize("name", ["catalog.csv", "catalog.jsonl"])
+def test_catalog_samples(conn, name: str) -> None:  # type: ignore[no-untyped-def]
+    path = ROOT / "sample_content" / name
+    result = imports.import_file(conn, path)
+    count = len(path.read_text(encoding="utf-8").strip().splitlines()) - (1 if name.endswith(".csv") else 0)
+    assert result.format == "catalog" and result.rows_ok == count and result.rows_bad == 0
+    site = conn.execute("SELECT * FROM sites WHERE domain = 'focusfriday.net'").fetchone()
+    assert site["name"] == "Focus Friday" and site["authority"] is not None and "deep work" in site["topics"]
+    if name.endswith(".jsonl"):
+        kinds = {r[0] for r in conn.execute("SELECT kind FROM pages")}
+        assert {"resource", "guest_post", "article"} <= kinds
+
+
+def test_cp1252_file_is_decoded(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "links.csv"
+    path.write_bytes("source_url,target_url,anchor\nhttps://a.com/x,https://b.com/y,\u201cCaf\u00e9 guide\u201d\n"
+                     .encode("cp1252"))
+    result = imports.import_file(conn, path)
+    assert result.encoding == "cp1252"
+    assert conn.execute("SELECT anchor FROM links").fetchone()[0] == "\u201cCaf\u00e9 guide\u201d"
+
+
+def test_utf16_without_bom_and_semicolons(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "links.csv"
+    path.write_bytes("source_url;target_url;anchor\nhttps://a.com/x;https://b.com/y;hi\n".encode("utf-16-le"))
+    result = imports.import_file(conn, path)
+    assert (result.encoding, result.delimiter, result.rows_ok) == ("utf-16-le", ";", 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty file"),
+        (b"  \n\n", "empty file"),
+        (b"foo,bar,baz\n1,2,3\n", "unknown CSV"),
+        (b"source_url,target_url\n", "no rows after the header"),
+        (b"source_url,target_url\nexample.com/a,https://b.com/\n", "without scheme"),
+        (b"source_url,target_url\n\x81\x8d\x8f\x90,\x9d\n", "cannot decode"),
+        (b"PK\x03\x04xlsx-ish", "spreadsheet"),
+        (b"url,name\nexample.com,Example\n", "without scheme"),
+    ],
+)
+def test_bad_input_is_one_line_error(conn, tmp_path: Path, content: bytes, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "input.csv"
+    path.write_bytes(content)
+    with pytest.raises(ImportDataError, match=message) as info:
+        imports.import_file(conn, path)
+    assert "\n" not in str(info.value)
+    assert conn.execute("SELECT count(*) FROM links").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM imports").fetchone()[0] == 0
+
+
+def test_catalog_malformed_rows_are_counted(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "cat.jsonl"
+    path.write_text(
+        '{"url": "https://good.example/", "name": "Good"}\n'
+        "{not json}\n"
+        '{"name": "no url"}\n'
+        '{"domain": "also-good.example", "authority": "abc"}\n'
+        '{"domain": "fine.example", "authority": 40}\n',
+        encoding="utf-8",
+    )
+    result = imports.import_file(conn, path)
+    assert (result.rows_ok, result.rows_bad) == (2, 3)
+    assert [b.line for b in result.bad] == [2, 3, 4]
+
+
+def test_cli_import_list_show_exclude(tmp_path: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(cli, ["sites", "import", str(ROOT / "sample_content" / "catalog.jsonl"),
+                              str(EXPORTS / "semrush-backlinks-asyncfirst.io.csv"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [d["format"] for d in data] == ["catalog", "semrush"]
+    assert "2 malformed row(s) skipped: line" in res.stderr
+    res = runner.invoke(cli, ["sites", "list", "--format", "csv", "--limit", "500"])
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert res.exit_code == 0 and "focusfriday.net" in {r["domain"] for r in rows}
+    res = runner.invoke(cli, ["sites", "show", "focusfriday.net", "--json"])
+    assert json.loads(res.stdout)["name"] == "Focus Friday"
+    res = runner.invoke(cli, ["sites", "exclude", "https://www.focusfriday.net/", "brand-new.example"])
+    assert res.exit_code == 0 and "brand-new.example: excluded (not seen yet)" in res.stdout
+    res = runner.invoke(cli, ["sites", "list", "--excluded", "--json"])
+    assert {r["domain"] for r in json.loads(res.stdout)} == {"focusfriday.net", "brand-new.example"}
+
+
+def test_cli_bad_file_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "x.csv"
+    bad.write_text("alpha,beta\n1,2\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["sites", "import", str(bad)])
+    assert res.exit_code == 2
+    assert res.stderr.count("\n") == 1 and res.stderr.startswith("Error: ") and "unknown CSV" in res.stderr
+    res = CliRunner().invoke(cli, ["sites", "show", "nowhere.example"])
+    assert res.exit_code == 2 and "unknown site" in res.stderr
