@@ -34,6 +34,14 @@ DEFAULTS: dict[str, Any] = {
         "max_file_mb": 5,
         "weights": {},  # overrides of assistant.score.signals.DEFAULT_WEIGHTS
     },
+    "crawl": {  # assist sites crawl (see docs/prospects.md)
+        "max_pages": 20,
+        "timeout": 10.0,
+        "delay": 1.0,
+        "max_bytes": 2_000_000,
+        "workers": 4,
+        "user_agent": "",  # empty: assist/<version> (+project URL)
+    },
 }
 
 
