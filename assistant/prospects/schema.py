@@ -84,6 +84,12 @@ def _sites_001(db: sqlite3.Connection) -> None:
     )
 
 
+def _sites_002(db: sqlite3.Connection) -> None:
+    # Which page (or "profile") each stored chunk vector came from, for the reasons of a ranking.
+    db.execute("ALTER TABLE site_vectors ADD COLUMN labels TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("sites_001_sites_pages_links", _sites_001),
+    ("sites_002_site_vector_labels", _sites_002),
 ]

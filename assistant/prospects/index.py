@@ -1,0 +1,180 @@
+"""Site vectors (per-site chunk embeddings in ``site_vectors``) and an ANN index over site centroids.
+
+Small catalogs are scored exhaustively. Large ones first ask an HNSW index (hnswlib, cosine) for the
+sites nearest to the draft, then score only those candidates in full.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MAX_SITE_CHUNKS = 40
+PAGE_CHARS = 1500
+ANN_THRESHOLD = 2000  # sites; below this, exhaustive scoring is fast enough
+
+
+@dataclass
+class SiteVectors:
+    site_id: int
+    vectors: np.ndarray  # chunks x dim, normalised
+    labels: list[str]  # the page URL (or "profile") each chunk came from
+    texts: list[str]
+
+    @property
+    def centroid(self) -> np.ndarray:
+        import numpy as np
+
+        c = self.vectors.mean(axis=0)
+        return c / (np.linalg.norm(c) or 1.0)
+
+
+def _chunks(text: str, words: int = 90, limit: int = 3) -> list[str]:
+    parts = text.split()
+    return [" ".join(parts[i : i + words]) for i in range(0, min(len(parts), words * limit), words)]
+
+
+def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str]]:
+    """(label, text) units describing a site: its profile, page texts and the titles of its linking pages."""
+    units: list[tuple[str, str]] = []
+    profile = ". ".join(
+        part for part in (site["name"], site["description"],
+                          f"Topics: {site['topics']}" if site["topics"] else None) if part
+    )
+    if profile:
+        units.append(("profile", profile))
+    pages = db.execute(
+        "SELECT url, title, text FROM pages WHERE site_id = ? AND (status IS NULL OR status < 400)"
+        " ORDER BY CASE kind WHEN 'home' THEN 0 WHEN 'resource' THEN 1 WHEN 'guest_post' THEN 2 ELSE 3 END, id"
+        " LIMIT 30",
+        (site["id"],),
+    ).fetchall()
+    for page in pages:
+        body = (page["text"] or "")[:PAGE_CHARS]
+        title = page["title"] or ""
+        chunks = _chunks(body) or [""]
+        for i, chunk in enumerate(chunks):
+            text = f"{title}. {chunk}".strip(". ") if i == 0 else chunk
+            if text:
+                units.append((page["url"], text))
+    seen_titles = {t for _, t in units}
+    for row in db.execute(
+        "SELECT source_url, source_title FROM links WHERE source_domain = ? AND source_title IS NOT NULL"
+        " GROUP BY source_title LIMIT 20",
+        (site["domain"],),
+    ):
+        if row["source_title"] not in seen_titles:
+            units.append((row["source_url"], row["source_title"]))
+    return units[:MAX_SITE_CHUNKS]
+
+
+def load_vectors(
+    db: sqlite3.Connection, embedder: Any, sites: list[sqlite3.Row], progress: Any = None
+) -> dict[int, SiteVectors]:
+    """Stored vectors for these sites, (re)building the missing or stale ones."""
+    import numpy as np
+
+    model = embedder.cache_identity
+    stored = {}
+    ids = [s["id"] for s in sites]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        for row in db.execute(
+            f"SELECT v.site_id, v.chunks, v.vectors, v.labels, v.built_at, s.updated_at FROM site_vectors v"
+            f" JOIN sites s ON s.id = v.site_id WHERE v.model = ? AND v.site_id IN ({marks})",
+            (model, *chunk),
+        ):
+            if row["labels"] is not None and row["built_at"] > row["updated_at"]:
+                stored[row["site_id"]] = row
+    out: dict[int, SiteVectors] = {}
+    todo: list[tuple[sqlite3.Row, list[tuple[str, str]]]] = []
+    for site in sites:
+        row = stored.get(site["id"])
+        if row is not None:
+            meta = json.loads(row["labels"])
+            vecs = np.frombuffer(row["vectors"], dtype=np.float32).reshape(row["chunks"], -1)
+            out[site["id"]] = SiteVectors(site["id"], vecs, meta["labels"], meta["texts"])
+        else:
+            units = site_texts(db, site) or [("domain", site["domain"].replace(".", " "))]
+            todo.append((site, units))
+    if todo:
+        texts = [t for _, units in todo for _, t in units]
+        matrix = embedder.encode(texts, progress=progress)
+        pos = 0
+        rows = []
+        for site, units in todo:
+            vecs = np.ascontiguousarray(matrix[pos : pos + len(units)], dtype=np.float32)
+            pos += len(units)
+            labels = [label for label, _ in units]
+            texts_ = [t for _, t in units]
+            out[site["id"]] = SiteVectors(site["id"], vecs, labels, texts_)
+            meta = json.dumps({"labels": labels, "texts": [t[:200] for t in texts_]})
+            rows.append((site["id"], model, len(units), vecs.tobytes(), meta))
+        from assistant.db import transaction
+
+        with transaction(db):
+            db.executemany(
+                "INSERT OR REPLACE INTO site_vectors (site_id, model, chunks, vectors, labels, built_at)"
+                " VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                rows,
+            )
+    return out
+
+
+class SiteIndex:
+    """HNSW (cosine) over one vector per site; ids are site ids."""
+
+    def __init__(self, dim: int, *, m: int = 16, ef_construction: int = 200, ef: int = 100) -> None:
+        import hnswlib
+
+        self.dim = dim
+        self.index = hnswlib.Index(space="cosine", dim=dim)
+        self.m, self.ef_construction, self.ef = m, ef_construction, ef
+        self.size = 0
+
+    def build(self, ids: np.ndarray, vectors: np.ndarray, threads: int = -1) -> None:
+        self.index.init_index(max_elements=max(1, len(ids)), M=self.m, ef_construction=self.ef_construction)
+        self.index.add_items(vectors, ids, num_threads=threads)
+        self.index.set_ef(self.ef)
+        self.size = len(ids)
+
+    def query(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, cosine similarities) of the k nearest sites."""
+        k = min(k, self.size)
+        if k == 0:
+            import numpy as np
+
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        labels, distances = self.index.knn_query(vector.reshape(1, -1), k=k)
+        return labels[0].astype("int64"), (1.0 - distances[0]).astype("float32")
+
+    def save(self, path: Path) -> None:
+        self.index.save_index(str(path))
+
+    def load(self, path: Path, size: int) -> None:
+        self.index.load_index(str(path), max_elements=size)
+        self.index.set_ef(self.ef)
+        self.size = size
+
+
+def candidate_ids(
+    db: sqlite3.Connection, embedder: Any, sites: list[sqlite3.Row], draft_centroid: np.ndarray, k: int,
+    progress: Any = None,
+) -> list[int]:
+    """The k sites nearest the draft by centroid (HNSW), building the vectors it needs."""
+    import numpy as np
+
+    vectors = load_vectors(db, embedder, sites, progress=progress)
+    ids = np.array(list(vectors), dtype=np.int64)
+    matrix = np.stack([vectors[i].centroid for i in ids]).astype(np.float32)
+    index = SiteIndex(matrix.shape[1])
+    index.build(ids, matrix)
+    found, _ = index.query(draft_centroid.astype(np.float32), k)
+    return [int(i) for i in found]
