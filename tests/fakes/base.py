@@ -98,6 +98,8 @@ class FakeServer:
                     status, payload, headers = fake.handle(req)
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
+                if self.close_connection:  # say so, or the client reuses a socket we are closing
+                    self.send_header("Connection", "close")
                 if "content-type" not in {k.lower() for k in headers}:
                     self.send_header("Content-Type", "application/json; charset=utf-8")
                 for key, value in headers.items():
@@ -110,7 +112,8 @@ class FakeServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                         daemon=True).start()
         return self
 
     def stop(self) -> None:
