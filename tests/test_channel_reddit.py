@@ -1,0 +1,348 @@
+"""The Reddit channel driving the real praw client over HTTP against a loopback Reddit."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from fakes.reddit import UNAUTHORIZED_HEADERS, FakeReddit
+
+from assistant.channels import (
+    AlreadyPublished,
+    AmbiguousError,
+    AuthError,
+    MissingCredentials,
+    PermanentError,
+    Post,
+    RateLimited,
+    Recovery,
+    TransientError,
+    available_channels,
+)
+
+assist_reddit = pytest.importorskip("assist_reddit")
+RedditChannel = assist_reddit.RedditChannel
+
+LINK = "https://example.com/posts/link-earning?utm_source=reddit&utm_medium=social"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeReddit]:
+    with FakeReddit() as server:
+        yield server
+
+
+def channel(fake: FakeReddit, **settings: object) -> RedditChannel:
+    return RedditChannel(fake.settings(**settings), environ={})
+
+
+def link_post(**kw: object) -> Post:
+    base: dict = {"channel": "reddit", "text": "Why writers earn links", "url": LINK,
+                  "title": "How writers earn links", "target": "r/test"}
+    return Post(**{**base, **kw})
+
+
+def submits(fake: FakeReddit) -> list:
+    return [r for r in fake.requests if r.path == "/api/submit/"]
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+def test_link_post_is_submitted_as_a_link_without_resubmit(fake: FakeReddit) -> None:
+    result = channel(fake).publish(link_post(), idempotency_key="k1")
+    sent = fake.published[-1]
+    assert sent["kind"] == "link" and sent["url"] == LINK and sent["title"] == "How writers earn links"
+    assert sent["form"]["resubmit"] == "False" and sent["form"]["sr"] == "test"
+    assert "text" not in sent["form"]  # a link post carries no body unless option body=true
+    assert result.remote_id == sent["id"]
+    assert result.url == f"https://www.reddit.com/r/test/comments/{sent['id']}/"
+
+
+def test_self_post_sends_the_text(fake: FakeReddit) -> None:
+    post = Post("reddit", "A long text post\n\nwith **markdown**.", title="Text post", target="r/test")
+    result = channel(fake).publish(post, idempotency_key="k1")
+    sent = fake.published[-1]
+    assert sent["kind"] == "self" and sent["text"] == post.text and result.remote_id == sent["id"]
+
+
+def test_link_post_body_and_flags_from_options(fake: FakeReddit) -> None:
+    post = link_post(options={"body": "true", "nsfw": "yes", "send_replies": False})
+    channel(fake).publish(post, idempotency_key="k1")
+    form = fake.published[-1]["form"]
+    assert form["text"] == post.text and form["nsfw"] == "True" and form["sendreplies"] == "False"
+
+
+def test_target_forms_are_normalised_and_bad_names_refused() -> None:
+    ch = RedditChannel({}, environ={})
+    for spec in ("r/SEO", "/r/SEO/", "SEO", "https://www.reddit.com/r/SEO/"):
+        assert ch.parse_target(spec) == "r/SEO"
+    for bad in ("r/", "r/bad name", "r/_under", "r/" + "x" * 22, "r/semi;colon"):
+        with pytest.raises(ValueError, match="not a subreddit"):
+            ch.parse_target(bad)
+
+
+def test_validate_title_target_and_flair_text() -> None:
+    ch = RedditChannel({}, environ={})
+    assert ch.validate(link_post()) == []
+    problems = ch.validate(link_post(title="t" * 301, target=None, options={"flair_text": "News"}))
+    text = "\n".join(problems)
+    assert "title is 301 characters; the limit is 300" in text
+    assert "destination is required" in text
+    assert "flair_text needs a flair_id" in text
+    assert any("a title is required" in p for p in ch.validate(link_post(title="  ")))
+    assert ch.limits().max_title_length == 300 and ch.limits().needs_target
+
+
+def test_invalid_post_is_refused_before_any_request(fake: FakeReddit) -> None:
+    with pytest.raises(PermanentError, match="title"):
+        channel(fake).publish(link_post(title=""), idempotency_key="k1")
+    assert fake.requests == []
+
+
+# --------------------------------------------------------------------------- flair
+
+
+def test_required_flair_missing_is_a_permanent_error_listing_the_choices(fake: FakeReddit) -> None:
+    fake.add_subreddit("SEO", flair_required=True, flairs=[{"id": "f-1", "text": "Discussion"},
+                                                           {"id": "f-2", "text": "News"}])
+    with pytest.raises(PermanentError) as info:
+        channel(fake).publish(link_post(target="r/SEO"), idempotency_key="k1")
+    message = str(info.value)
+    assert "requires a post flair" in message and "flair_id" in message
+    assert "Discussion=f-1" in message and "News=f-2" in message
+    assert not isinstance(info.value, TransientError)
+    assert fake.published == [] and submits(fake) == []
+
+
+def test_flair_from_options_or_settings_is_sent(fake: FakeReddit) -> None:
+    fake.add_subreddit("SEO", flair_required=True, flairs=[{"id": "f-1", "text": "Discussion"}])
+    channel(fake).publish(link_post(target="r/SEO", options={"flair_id": "f-1"}), idempotency_key="k1")
+    assert fake.published[-1]["form"]["flair_id"] == "f-1"
+    ch = channel(fake, flairs={"seo": "f-1"})
+    ch.publish(link_post(target="r/SEO", url=LINK + "&x=2"), idempotency_key="k2")
+    assert fake.published[-1]["form"]["flair_id"] == "f-1"
+    assert not any(r.path.endswith("post_requirements") for r in fake.requests[-2:])
+
+
+def test_platform_flair_refusal_is_permanent(fake: FakeReddit) -> None:
+    fake.add_subreddit("SEO", flair_required=True, flairs=[{"id": "f-1", "text": "Discussion"}])
+    with pytest.raises(PermanentError, match="BAD_FLAIR_TEMPLATE_ID"):
+        channel(fake).publish(link_post(target="r/SEO", options={"flair_id": "nope"}), idempotency_key="k1")
+
+
+# --------------------------------------------------------------------------- Reddit's own errors
+
+
+def test_already_sub_by_someone_else_is_permanent(fake: FakeReddit) -> None:
+    fake.add_submission("test", "Someone else's title", url=LINK, author="someone_else")
+    with pytest.raises(PermanentError, match="ALREADY_SUB") as info:
+        channel(fake).publish(link_post(), idempotency_key="k1")
+    assert "resubmit=true" in str(info.value) and not isinstance(info.value, AlreadyPublished)
+    assert fake.published == []
+
+
+def test_already_sub_by_us_is_already_published_with_the_existing_post(fake: FakeReddit) -> None:
+    existing = fake.add_submission("test", "How writers earn links", url=LINK)
+    with pytest.raises(AlreadyPublished) as info:
+        channel(fake).publish(link_post(), idempotency_key="k1")
+    assert info.value.remote_id == existing["id"]
+    assert info.value.url == "https://www.reddit.com" + existing["permalink"]
+
+
+def test_resubmit_option_posts_the_link_again(fake: FakeReddit) -> None:
+    fake.add_submission("test", "Old", url=LINK, author="someone_else")
+    channel(fake).publish(link_post(options={"resubmit": "true"}), idempotency_key="k1")
+    assert fake.published[-1]["form"]["resubmit"] == "True"
+
+
+@pytest.mark.parametrize(("message", "seconds"), [
+    ("you are doing that too much. try again in 5 minutes.", 300),
+    ("Looks like you've been doing that a lot. Take a break for 9 minutes and 30 seconds before trying again.", 570),
+    ("you are doing that too much. try again in 7 seconds.", 7),
+])
+def test_ratelimit_error_is_rate_limited_with_the_wait_from_the_message(
+        fake: FakeReddit, message: str, seconds: int) -> None:
+    fake.ratelimit_message = message
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as info:
+        channel(fake).publish(link_post(), idempotency_key="k1")
+    assert info.value.retry_after == seconds
+    assert len(submits(fake)) == 1  # praw did not sleep and retry by itself
+    assert time.monotonic() - started < 2
+
+
+def test_no_selfs_and_missing_subreddit_are_permanent(fake: FakeReddit) -> None:
+    fake.add_subreddit("linksonly", allow_self=False)
+    with pytest.raises(PermanentError, match="NO_SELFS"):
+        channel(fake).publish(Post("reddit", "text", title="T", target="r/linksonly"), idempotency_key="k1")
+    with pytest.raises(PermanentError, match="SUBREDDIT_NOEXIST") as info:
+        channel(fake).publish(link_post(target="r/nosuchsub"), idempotency_key="k2")
+    assert not isinstance(info.value, TransientError)
+
+
+# --------------------------------------------------------------------------- HTTP errors
+
+
+def test_429_is_rate_limited_and_the_next_call_waits_without_a_request(fake: FakeReddit) -> None:
+    fake.fail_next(429, body={"message": "Too Many Requests", "error": 429}, path="/api/submit",
+                   headers={"x-ratelimit-remaining": "0", "x-ratelimit-used": "1000", "x-ratelimit-reset": "42"})
+    ch = channel(fake)
+    with pytest.raises(RateLimited) as info:
+        ch.publish(link_post(), idempotency_key="k1")
+    assert info.value.retry_after == 42 and info.value.status == 429
+    before = len(fake.requests)
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as again:
+        ch.publish(link_post(), idempotency_key="k1")
+    assert len(fake.requests) == before and time.monotonic() - started < 1
+    assert 30 < again.value.retry_after <= 42
+
+
+def test_expired_token_is_renewed_once(fake: FakeReddit) -> None:
+    ch = channel(fake)
+    ch.publish(link_post(), idempotency_key="k1")
+    fake.revoke_tokens()
+    ch.publish(link_post(url=LINK + "&n=2"), idempotency_key="k2")
+    assert fake.token_requests == 2 and len(fake.published) == 2
+
+
+def test_persistent_401_is_an_auth_error(fake: FakeReddit) -> None:
+    fake.fail_next(401, body={"message": "Unauthorized", "error": 401}, headers=UNAUTHORIZED_HEADERS,
+                   times=2, path="/api/submit")
+    with pytest.raises(AuthError) as info:
+        channel(fake).publish(link_post(), idempotency_key="k1")
+    assert info.value.status == 401 and fake.published == []
+    assert len(submits(fake)) == 2
+
+
+def test_wrong_password_and_wrong_app_secret_are_auth_errors(fake: FakeReddit) -> None:
+    with pytest.raises(AuthError, match="ASSIST_REDDIT_PASSWORD") as info:
+        channel(fake, password="wrong-password-123").publish(link_post(), idempotency_key="k1")
+    assert "wrong-password-123" not in str(info.value)
+    with pytest.raises(AuthError, match="ASSIST_REDDIT_CLIENT_SECRET") as info:
+        channel(fake, client_secret="wrong-secret-456").publish(link_post(), idempotency_key="k1")
+    assert "wrong-secret-456" not in str(info.value)
+
+
+def test_5xx_on_submit_is_ambiguous_and_not_retried_by_praw(fake: FakeReddit) -> None:
+    fake.fail_next(503, body={"message": "Service Unavailable", "error": 503}, path="/api/submit")
+    started = time.monotonic()
+    with pytest.raises(AmbiguousError) as info:
+        channel(fake).publish(link_post(), idempotency_key="k1")
+    assert info.value.retryable and info.value.status == 503
+    assert len(submits(fake)) == 1 and time.monotonic() - started < 2
+
+
+def test_5xx_before_submitting_is_plainly_transient(fake: FakeReddit) -> None:
+    fake.fail_next(500, body={"message": "Internal Server Error", "error": 500}, path="/api/v1/test/post_requirements")
+    with pytest.raises(TransientError) as info:
+        channel(fake).publish(link_post(), idempotency_key="k1")
+    assert not isinstance(info.value, AmbiguousError) and submits(fake) == []
+
+
+def test_dropped_connection_on_submit_is_ambiguous(fake: FakeReddit) -> None:
+    fake.fail_next(0, path="/api/submit")
+    with pytest.raises(AmbiguousError):
+        channel(fake).publish(link_post(), idempotency_key="k1")
+
+
+def test_unreachable_server_is_transient_not_ambiguous(fake: FakeReddit) -> None:
+    settings = fake.settings()
+    fake.stop()
+    with pytest.raises(TransientError) as info:
+        RedditChannel(settings, environ={}).publish(link_post(), idempotency_key="k1")
+    assert not isinstance(info.value, AmbiguousError)
+
+
+# --------------------------------------------------------------------------- crash recovery
+
+
+def test_reconcile_finds_the_post_among_the_newest_submissions(fake: FakeReddit) -> None:
+    fake.add_submission("test", "Unrelated", url="https://example.com/other")
+    existing = fake.add_submission("test", "How writers earn links", url=LINK)
+    got = channel(fake).reconcile(link_post(), idempotency_key="k1")
+    assert got.outcome is Recovery.PUBLISHED and got.result is not None
+    assert got.result.remote_id == existing["id"]
+    assert any(r.path == f"/user/{fake.username}/submitted" and r.query["limit"] == ["25"] for r in fake.requests)
+
+
+def test_reconcile_self_post(fake: FakeReddit) -> None:
+    post = Post("reddit", "body", title="Self title", target="r/test")
+    assert channel(fake).reconcile(post, idempotency_key="k").outcome is Recovery.NOT_PUBLISHED
+    channel(fake).publish(post, idempotency_key="k")
+    assert channel(fake).reconcile(post, idempotency_key="k").outcome is Recovery.PUBLISHED
+
+
+def test_reconcile_does_not_match_other_subreddits_titles_or_links(fake: FakeReddit) -> None:
+    fake.add_subreddit("other")
+    fake.add_submission("other", "How writers earn links", url=LINK)
+    fake.add_submission("test", "Another title", url=LINK)
+    fake.add_submission("test", "How writers earn links", url="https://example.com/different")
+    got = channel(fake).reconcile(link_post(), idempotency_key="k1")
+    assert got.outcome is Recovery.NOT_PUBLISHED
+
+
+def test_reconcile_is_unknown_when_the_check_fails(fake: FakeReddit) -> None:
+    fake.fail_next(500, body={"error": 500}, path="/user/")
+    got = channel(fake).reconcile(link_post(), idempotency_key="k1")
+    assert got.outcome is Recovery.UNKNOWN and "500" in got.detail
+
+
+# --------------------------------------------------------------------------- credentials and secrets
+
+
+def test_missing_credentials_name_the_environment_variable() -> None:
+    ch = RedditChannel({"client_id": "id", "client_secret": "s", "username": "u"}, environ={})
+    with pytest.raises(MissingCredentials, match="ASSIST_REDDIT_PASSWORD"):
+        ch.publish(link_post(), idempotency_key="k1")
+    assert ch.reconcile(link_post(), idempotency_key="k1").outcome is Recovery.UNKNOWN
+
+
+def test_credentials_from_the_environment(fake: FakeReddit) -> None:
+    env = {"ASSIST_REDDIT_CLIENT_ID": fake.client_id, "ASSIST_REDDIT_CLIENT_SECRET": fake.client_secret,
+           "ASSIST_REDDIT_USERNAME": fake.username, "ASSIST_REDDIT_PASSWORD": fake.password}
+    ch = RedditChannel({"oauth_url": fake.url, "reddit_url": fake.url, "timeout": 3}, environ=env)
+    assert ch.missing_credentials() == []
+    ch.publish(link_post(), idempotency_key="k1")
+    assert len(fake.published) == 1
+
+
+def test_secrets_never_reach_exception_text_or_logs(fake: FakeReddit, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    errors: list[str] = []
+    ch = channel(fake)
+    ch.publish(link_post(), idempotency_key="k0")
+    for status in (401, 429, 500, 0):
+        fake.fail_next(status, headers=UNAUTHORIZED_HEADERS if status == 401 else {}, times=2, path="/api/submit")
+        try:
+            ch.publish(link_post(url=LINK + f"&s={status}"), idempotency_key="k1")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"{exc!r} {exc}")
+    for bad in (channel(fake, password="pw-" + fake.password), channel(fake, client_secret="cs-" + fake.client_secret)):
+        try:
+            bad.publish(link_post(), idempotency_key="k2")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"{exc!r} {exc}")
+    tokens = list(fake.tokens)
+    assert len(errors) == 6 and tokens
+    everything = caplog.text + "\n".join(errors)
+    for secret in (fake.password, fake.client_secret, *tokens):
+        assert secret not in everything
+
+
+# --------------------------------------------------------------------------- the plugin itself
+
+
+def test_registered_through_its_entry_point() -> None:
+    assert available_channels()["reddit"] is RedditChannel
+
+
+def test_importing_the_plugin_does_not_import_praw() -> None:
+    code = "import sys, assist_reddit; print('praw' in sys.modules, 'prawcore' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
