@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from assistant import documents
@@ -116,3 +120,81 @@ def test_single_section_draft_never_drifts(shared_embedder, topic: str) -> None:
     doc = _doc("Remote teams guard focus time. They cut meetings. They fund home offices.\n")
     result = rel.compute_relevance(doc, shared_embedder, topic=topic)
     assert len(result.sections) == 1 and not result.sections[0].drifting
+
+
+# --------------------------------------------------------------------------- coverage
+
+REFS = sorted((Path(__file__).parent / "relevance_refs").iterdir())
+
+WITH_BURNOUT = """---
+title: "What 1,200 remote workers told us about focus"
+topic: remote work productivity
+---
+
+# What 1,200 remote workers told us about focus
+
+We surveyed 1,200 remote employees at 40 companies about how they protect focus time. Remote workers reported fewer interruptions than their office-based colleagues.
+
+## Meetings eat the remote week
+
+Fully remote staff spent 11 hours a week in video meetings on average. Teams that moved status updates to written channels got back three hours a week.
+
+## Burnout is the hidden cost
+
+Burnout was the top worry of remote employees who answered our survey. Respondents who never logged off reported burnout twice as often. Managers who checked in weekly saw less burnout on their teams.
+"""
+
+
+def _refs() -> list[documents.Document]:
+    return [documents.load(str(p)) for p in REFS]
+
+
+def _subtopic(result: rel.Relevance, term: str):  # type: ignore[no-untyped-def]
+    assert result.coverage is not None
+    return next(s for s in result.coverage.subtopics if term in s.terms)
+
+
+def test_coverage_reports_missing_subtopic_and_term(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    result = rel.compute_relevance(_doc(_focused()), shared_embedder, compare=_refs())
+    assert result.coverage is not None and result.topic_score is not None
+    burnout = _subtopic(result, "burnout")
+    assert not burnout.covered and burnout.references == 3
+    assert "burnout" in burnout.example.lower()
+    term = next(t for t in result.coverage.missing_terms if t.term == "burnout")
+    assert term.references == 3 and term.uses >= 1 and "burnout" in term.example.lower()
+    assert term.example_path.endswith(("ref-a.md", "ref-b.html", "ref-c.md"))
+    messages = [s.message for s in result.suggestions if s.signal == "coverage"]
+    assert any(m.startswith("Add a section on burnout") and "3 of 4 references" in m for m in messages)
+    assert any("'burnout' (3/4)" in m for m in messages)
+    # The blended score sits between the topic score and the coverage score.
+    lo, hi = sorted([result.topic_score, result.coverage.score])
+    assert lo <= result.score <= hi
+
+
+def test_covering_the_subtopic_raises_coverage(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    without = rel.compute_relevance(_doc(_focused()), shared_embedder, compare=_refs())
+    with_it = rel.compute_relevance(_doc(WITH_BURNOUT), shared_embedder, compare=_refs())
+    assert _subtopic(with_it, "burnout").covered
+    assert with_it.coverage is not None and without.coverage is not None
+    assert "burnout" not in {t.term for t in with_it.coverage.missing_terms}
+    assert with_it.coverage.score > without.coverage.score
+    data = with_it.to_dict()["coverage"]
+    assert {"references", "score", "subtopics", "missing_subtopics", "missing_terms"} <= set(data)
+    assert {"label", "terms", "references", "similarity", "covered", "example"} <= set(data["subtopics"][0])
+
+
+def test_texts_for_includes_references(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    doc, refs = _doc(WITH_BURNOUT), _refs()
+    shared_embedder.encode(rel.texts_for(doc, compare=refs))
+    before = shared_embedder.encoded
+    rel.compute_relevance(doc, shared_embedder, compare=refs)
+    assert shared_embedder.encoded == before
+
+
+def test_heavy_imports_are_lazy() -> None:
+    code = (
+        "import sys, assistant.score.relevance, assistant.score.coverage; "
+        "print(sorted(m for m in ('sklearn', 'numpy', 'torch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

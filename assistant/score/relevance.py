@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from assistant.documents import count_words
@@ -74,6 +74,7 @@ class Relevance:
     topic_source: str  # option | front_matter | keywords | title | text
     similarity: float
     centroid_similarity: float = 0.0
+    topic_score: float | None = None  # the score before coverage was blended in (None: no references)
     sections: list[SectionRelevance] = field(default_factory=list)
     coverage: Coverage | None = None
     suggestions: list[Suggestion] = field(default_factory=list)
@@ -89,6 +90,7 @@ class Relevance:
             "topic_source": self.topic_source,
             "similarity": round(self.similarity, 3),
             "centroid_similarity": round(self.centroid_similarity, 3),
+            "topic_score": round(self.topic_score, 1) if self.topic_score is not None else None,
             "sections": [s.to_dict() for s in self.sections],
             "coverage": self.coverage.to_dict() if self.coverage is not None else None,
             "suggestions": [s.to_dict() for s in self.suggestions],
@@ -174,10 +176,14 @@ def compute_relevance(
         centroid_similarity=centroid_sim, sections=sections, suggestions=suggestions,
     )
     if compare:
-        from assistant.score.coverage import compute_coverage
+        from assistant.score.coverage import COVERAGE_SHARE, compute_coverage
 
         result.coverage = compute_coverage(doc, sent_vecs, compare, embedder)
-        result.suggestions.extend(result.coverage.suggestions(score))
+        result.topic_score = score
+        result.score = (1 - COVERAGE_SHARE) * score + COVERAGE_SHARE * result.coverage.score
+        result.suggestions = [
+            replace(s, gain=s.gain * (1 - COVERAGE_SHARE)) for s in result.suggestions
+        ] + result.coverage.suggestions(COVERAGE_SHARE)
     result.suggestions.sort(key=lambda s: -s.gain)
     return result
 

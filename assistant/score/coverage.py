@@ -1,0 +1,345 @@
+"""Subtopic and term coverage of a draft against reference pages (``--compare``).
+
+Like a term report in Clearscope, but explained: which words and phrases most of the references
+use and the draft does not (TF-IDF over the references and the draft, with how many references use
+each term and a sentence where one does), and which subtopics the references discuss that no
+sentence of the draft comes close to (the references' sentence embeddings clustered; each cluster
+labelled by its most distinctive terms). scikit-learn is imported only when this runs.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from assistant.score.model import Suggestion
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.documents import Document
+    from assistant.embeddings import Embedder
+
+MAX_REFERENCE_SENTENCES = 400  # per reference: keeps clustering quick on long pages
+MIN_SENTENCE_WORDS = 4  # shorter "sentences" (captions, buttons) are noise for subtopics
+CLUSTER_DISTANCE = 0.62  # average-linkage cosine distance at which sentence clusters stop merging
+COVERED_SIMILARITY = 0.65  # a subtopic is covered when a draft sentence is this close to one of its
+COVERED_TERMS = 0.5  # ... or uses its first label term and this rank-weighted share of them all
+MAX_TERMS = 15
+MAX_SUBTOPICS = 10
+SUBTOPIC_SHARE = 0.75  # of the coverage score; the rest comes from terms
+COVERAGE_SHARE = 0.3  # of the relevance score, when references are given
+TOKEN_PATTERN = r"(?u)\b[^\W\d_][^\W\d_'’-]*(?:['’-][^\W\d_]+)*\b"
+
+
+@dataclass
+class Term:
+    """A word or phrase the references use and the draft does not."""
+
+    term: str
+    references: int  # how many references use it
+    uses: int  # median uses in the references that use it
+    weight: float  # mean TF-IDF over the references
+    example: str = ""
+    example_path: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "term": self.term, "references": self.references, "uses": self.uses,
+            "weight": round(self.weight, 4), "example": self.example, "example_path": self.example_path,
+        }
+
+
+@dataclass
+class Subtopic:
+    """A cluster of reference sentences about one thing, and how close the draft comes to it."""
+
+    label: str
+    terms: list[str]
+    references: int
+    sentences: int
+    similarity: float  # the closest pair of a draft sentence and one of the subtopic's sentences
+    covered: bool
+    term_share: float = 0.0  # rank-weighted share of the label terms the draft uses
+    example: str = ""
+    example_path: str = ""
+    draft_line: int | None = None  # the closest draft sentence
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label, "terms": self.terms, "references": self.references,
+            "sentences": self.sentences, "similarity": round(self.similarity, 3),
+            "covered": self.covered, "term_share": round(self.term_share, 3), "example": self.example, "example_path": self.example_path,
+            "draft_line": self.draft_line,
+        }
+
+
+@dataclass
+class Coverage:
+    """How much of what the references discuss the draft covers, and what it misses."""
+
+    references: list[str]
+    score: float
+    subtopics: list[Subtopic] = field(default_factory=list)
+    missing_terms: list[Term] = field(default_factory=list)
+    shared_terms: int = 0  # terms at least half the references use (the base of the term share)
+    term_share: float = 1.0
+
+    @property
+    def missing_subtopics(self) -> list[Subtopic]:
+        return [s for s in self.subtopics if not s.covered]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "references": self.references,
+            "score": round(self.score, 1),
+            "subtopics": [s.to_dict() for s in self.subtopics],
+            "missing_subtopics": [s.label for s in self.missing_subtopics],
+            "missing_terms": [t.to_dict() for t in self.missing_terms],
+            "shared_terms": self.shared_terms,
+            "term_share": round(self.term_share, 3),
+        }
+
+    def suggestions(self, share: float = COVERAGE_SHARE) -> list[Suggestion]:
+        """One suggestion per missing subtopic and one for the missing terms, gains in relevance points."""
+        out: list[Suggestion] = []
+        n = len(self.references)
+        total = sum(s.references for s in self.subtopics) or 1
+        for sub in self.missing_subtopics:
+            gain = share * SUBTOPIC_SHARE * 100 * sub.references / total
+            example = f", e.g. '{_clip(sub.example)}'" if sub.example else ""
+            message = f"Add a section on {sub.label}: {sub.references} of {n} references cover it{example}"
+            out.append(Suggestion("coverage", message, gain, None, "relevance"))
+        if self.missing_terms:
+            top = self.missing_terms[:6]
+            per_term = share * (1 - SUBTOPIC_SHARE) * 100 / max(1, self.shared_terms)
+            shared = [t for t in top if t.references * 2 >= n]
+            gain = per_term * len(shared) if shared else 0.5
+            listed = ", ".join(f"'{t.term}' ({t.references}/{n})" for t in top)
+            out.append(Suggestion("coverage", f"Use terms the references use and the draft does not: {listed}",
+                                  gain, None, "relevance"))
+        return out
+
+
+def _clip(text: str, limit: int = 110) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _ref_sentences(ref: Document) -> list[str]:
+    seen = dict.fromkeys(s.text for s in ref.sentences if len(s.text.split()) >= MIN_SENTENCE_WORDS)
+    return list(seen)[:MAX_REFERENCE_SENTENCES]
+
+
+def reference_texts(compare: Sequence[Document]) -> list[str]:
+    """The reference sentences compute_coverage embeds."""
+    return list(dict.fromkeys(t for ref in compare for t in _ref_sentences(ref)))
+
+
+def compute_coverage(
+    doc: Document, draft_vectors: np.ndarray, compare: Sequence[Document], embedder: Embedder
+) -> Coverage:
+    """Compare the draft with the references: missing terms and uncovered subtopics."""
+    refs = [r for r in compare if _ref_sentences(r)]
+    paths = [r.path for r in compare]
+    if not refs:
+        return Coverage(paths, 100.0)
+    terms, shared, term_share = missing_terms(doc, refs)
+    subtopics = find_subtopics(doc, draft_vectors, refs, embedder)
+    total = sum(s.references for s in subtopics)
+    covered = sum(s.references for s in subtopics if s.covered)
+    sub_share = covered / total if total else 1.0
+    score = 100 * (SUBTOPIC_SHARE * sub_share + (1 - SUBTOPIC_SHARE) * term_share)
+    return Coverage(paths, score, subtopics, terms, shared, term_share)
+
+
+# --------------------------------------------------------------------------- terms
+
+
+def _vectorizer(**kw: Any) -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(ngram_range=(1, 2), stop_words="english", token_pattern=TOKEN_PATTERN,
+                           sublinear_tf=True, lowercase=True, **kw)
+
+
+def missing_terms(doc: Document, refs: Sequence[Document]) -> tuple[list[Term], int, float]:
+    """Terms at least half the references (and at least two, when there are two) use but the draft does not.
+
+    Returns (the missing terms ranked, how many such shared terms there are, the draft's share of them).
+    """
+    import numpy as np
+
+    corpus = [r.text for r in refs]
+    vec = _vectorizer()
+    try:
+        tfidf = vec.fit_transform(corpus)
+    except ValueError:  # only stop words
+        return [], 0, 1.0
+    vocab = vec.get_feature_names_out()
+    draft_terms = _draft_terms(doc)
+    present = (tfidf > 0).astype(np.int32)
+    ref_counts = np.asarray(present.sum(axis=0)).ravel()
+    weights = np.asarray(tfidf.sum(axis=0)).ravel() / len(refs)
+    needed = max(2, math.ceil(len(refs) / 2)) if len(refs) > 1 else 1
+    shared_idx = [i for i in np.flatnonzero(ref_counts >= needed)]
+    if not shared_idx:
+        return [], 0, 1.0
+    missing_idx = [i for i in shared_idx if not _variants(str(vocab[i])) & draft_terms]
+    share = 1 - len(missing_idx) / len(shared_idx)
+    missing_idx.sort(key=lambda i: (-ref_counts[i], -weights[i]))
+    chosen: list[Term] = []
+    for i in missing_idx:
+        term = str(vocab[i])
+        # A unigram inside an already chosen phrase used by as many references adds nothing.
+        if " " not in term and any(term in c.term.split() and c.references >= ref_counts[i] for c in chosen):
+            continue
+        example, where = _example(term, refs)
+        uses = _median_uses(term, refs)
+        chosen.append(Term(term, int(ref_counts[i]), uses, float(weights[i]), example, where))
+        if len(chosen) >= MAX_TERMS:
+            break
+    return chosen, len(shared_idx), share
+
+
+def _term_re(term: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in term.split()]
+    return re.compile(r"\b" + r"\W+".join(words) + r"\b", re.I)
+
+
+def _example(term: str, refs: Sequence[Document]) -> tuple[str, str]:
+    pattern = _term_re(term)
+    for ref in refs:
+        for s in ref.sentences:
+            if pattern.search(s.text):
+                return _clip(s.text, 200), ref.path
+    return "", ""
+
+
+def _median_uses(term: str, refs: Sequence[Document]) -> int:
+    pattern = _term_re(term)
+    counts = sorted(c for c in (len(pattern.findall(r.text)) for r in refs) if c)
+    return counts[len(counts) // 2] if counts else 0
+
+
+# --------------------------------------------------------------------------- subtopics
+
+
+def find_subtopics(
+    doc: Document, draft_vectors: np.ndarray, refs: Sequence[Document], embedder: Embedder
+) -> list[Subtopic]:
+    """Cluster the references' sentences; keep clusters several references share; test the draft."""
+    import numpy as np
+
+    texts: list[str] = []
+    owner: list[int] = []
+    for n, ref in enumerate(refs):
+        for t in _ref_sentences(ref):
+            texts.append(t)
+            owner.append(n)
+    if len(texts) < 2:
+        return []
+    vectors = embedder.encode(texts)
+    labels = _cluster(vectors)
+    clusters = [np.flatnonzero(labels == k).tolist() for k in sorted(set(labels.tolist()))]
+    names = _label_clusters(texts, clusters)
+    needed = max(2, math.ceil(len(refs) / 2)) if len(refs) > 1 else 1
+    draft_terms = _draft_terms(doc)
+    out: list[Subtopic] = []
+    for members, terms in zip(clusters, names, strict=True):
+        sources = {owner[i] for i in members}
+        if len(sources) < needed or len(members) < 2:
+            continue
+        pairs = vectors[members] @ draft_vectors.T if len(draft_vectors) else np.zeros((len(members), 1))
+        ref_i, draft_i = np.unravel_index(int(pairs.argmax()), pairs.shape)
+        similarity = float(pairs.max())
+        centroid = vectors[members].mean(axis=0)
+        central = members[int(np.argmax(vectors[members] @ centroid))]
+        term_share = _term_presence(terms, draft_terms)
+        out.append(Subtopic(
+            label=" / ".join(terms[:2]) if terms else _clip(texts[central], 40),
+            terms=terms,
+            references=len(sources),
+            sentences=len(members),
+            similarity=similarity,
+            covered=similarity >= COVERED_SIMILARITY
+            or (term_share >= COVERED_TERMS and _uses(terms[0], draft_terms)),
+            term_share=term_share,
+            example=_clip(texts[central], 200),
+            example_path=refs[owner[central]].path,
+            draft_line=doc.sentences[int(draft_i)].line if len(draft_vectors) else None,
+        ))
+        del ref_i
+    out.sort(key=lambda s: (-s.references, -s.sentences))
+    return out[:MAX_SUBTOPICS]
+
+
+def _variants(term: str) -> set[str]:
+    """The term and its naive singular/plural, so 'meeting' matches 'meetings'."""
+    out = {term}
+    if term.endswith("s") and len(term) > 3:
+        out.add(term[:-1])
+    else:
+        out.add(term + "s")
+    return out
+
+
+def _draft_terms(doc: Document) -> set[str]:
+    analyzer = _vectorizer().build_analyzer()
+    return set(analyzer(" ".join([doc.title, doc.text, *(b.text for b in doc.headings)])))
+
+
+def _uses(term: str, draft_terms: set[str]) -> bool:
+    """The draft uses the term, a plural/singular of it, or (for a phrase) each of its words."""
+    if _variants(term) & draft_terms:
+        return True
+    words = term.split()
+    return len(words) > 1 and all(_variants(w) & draft_terms for w in words)
+
+
+def _term_presence(terms: list[str], draft_terms: set[str]) -> float:
+    """Rank-weighted share of a subtopic's label terms the draft uses (first term counts most)."""
+    weights = [len(terms) - i for i in range(len(terms))]
+    found = sum(w for t, w in zip(terms, weights, strict=True) if _uses(t, draft_terms))
+    return found / sum(weights) if weights else 0.0
+
+
+def _cluster(vectors: np.ndarray) -> np.ndarray:
+    from sklearn.cluster import AgglomerativeClustering
+
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=CLUSTER_DISTANCE
+    )
+    return model.fit_predict(vectors)
+
+
+def _label_clusters(texts: list[str], clusters: list[list[int]]) -> list[list[str]]:
+    """Each cluster's distinctive terms: share of its sentences using a term x rarity across clusters."""
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    counter = CountVectorizer(ngram_range=(1, 2), stop_words="english", token_pattern=TOKEN_PATTERN,
+                              binary=True)
+    try:
+        x = counter.fit_transform(texts).tocsr()
+    except ValueError:
+        return [[] for _ in clusters]
+    vocab = counter.get_feature_names_out()
+    df = np.vstack([np.asarray(x[m].sum(axis=0)).ravel() for m in clusters])  # clusters x terms
+    idf = np.log((1 + len(clusters)) / (1 + (df > 0).sum(axis=0))) + 1
+    phrase = np.array([1.3 if " " in t else 1.0 for t in vocab])
+    out: list[list[str]] = []
+    for members, row in zip(clusters, df, strict=True):
+        weight = row / len(members) * idf * phrase
+        terms: list[str] = []
+        for i in np.argsort(-weight):
+            if row[i] == 0 or len(terms) >= 4:
+                break
+            t = str(vocab[i])
+            if (len(members) > 1 and row[i] < 2 and terms) or any(t in c or c in t for c in terms):
+                continue
+            terms.append(t)
+        out.append(terms)
+    return out
