@@ -1,0 +1,410 @@
+"""Rank known sites by how likely they are to link to a draft, with the reasons in words.
+
+Per site: topical match (draft chunks against the site's page and profile vectors: best and
+typical), links to pages like this draft (link intersect weighted by the similarity of each linked
+page to the draft), link propensity (resource and guest-post pages, outbound links), authority
+(imported metric, else PageRank over the domain link graph), and penalties (spam signals, absurd
+outbound link density). Excluded sites and sites already linking to you are dropped (or, on
+request, kept with a penalty).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
+
+from assistant.prospects import graph, index, store
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from assistant.documents import Document
+
+DEFAULT_WEIGHTS = {"topical": 0.45, "intersect": 0.30, "propensity": 0.10, "authority": 0.15}
+SPAM_TERMS = (
+    "casino", "slots", "jackpot", "poker", "betting", "bonus", "viagra", "cialis", "pills", "pharmacy",
+    "payday", "loan", "loans", "no credit check", "escort", "replica", "buy backlinks", "dofollow",
+    "forex signals", "crypto giveaway",
+)
+_SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS) + r")\b", re.I)
+MAX_DRAFT_CHUNKS = 48
+SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
+
+
+@dataclass
+class LinkedPage:
+    target_url: str
+    source_url: str
+    similarity: float
+    anchor: str | None = None
+
+
+@dataclass
+class Prospect:
+    domain: str
+    name: str | None
+    score: float
+    topical_best: float
+    topical_typical: float
+    intersect: float
+    propensity: float
+    authority: float | None
+    authority_source: str  # imported | pagerank | unknown
+    penalty: float
+    reasons: list[str]
+    pitch_url: str | None
+    pitch_reason: str
+    template: str  # resource-page | guest-post | broken-link
+    contact: str | None = None
+    matched_page: str | None = None
+    links_to_you: bool = False
+    linked_pages: list[LinkedPage] = field(default_factory=list)
+    resource_pages: list[str] = field(default_factory=list)
+    guest_pages: list[str] = field(default_factory=list)
+    broken_targets: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("score", "topical_best", "topical_typical", "intersect", "propensity", "penalty"):
+            data[key] = round(data[key], 4)
+        return data
+
+
+def draft_chunks(doc: Document) -> list[str]:
+    """Title + description, then windows of three sentences (at most MAX_DRAFT_CHUNKS, evenly spread)."""
+    head = ". ".join(p for p in (doc.title, doc.description) if p)
+    sentences = [s.text for s in doc.sentences]
+    windows = [" ".join(sentences[i : i + 3]) for i in range(0, len(sentences), 3)]
+    if len(windows) > MAX_DRAFT_CHUNKS - 1:
+        step = len(windows) / (MAX_DRAFT_CHUNKS - 1)
+        windows = [windows[int(i * step)] for i in range(MAX_DRAFT_CHUNKS - 1)]
+    return [c for c in [head, *windows] if c.strip()]
+
+
+def own_domain_of(doc: Document | None, configured: str | None) -> str | None:
+    """Your domain: the draft's canonical URL, else config site.domain."""
+    for value in ((doc.canonical_url if doc else None), configured):
+        if value:
+            try:
+                return store.normalize_domain(value)
+            except store.InvalidURL:
+                continue
+    return None
+
+
+def short_url(url: str) -> str:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return (host + parts.path.rstrip("/")) or url
+
+
+def url_words(url: str) -> str:
+    """The words in a URL's path: /blog/async-communication-guide -> "blog async communication guide"."""
+    path = unquote(urlsplit(url).path)
+    path = re.sub(r"\.(html?|php|aspx?)$", "", path)
+    return " ".join(w for w in re.split(r"[/\-_.+]+", path) if w and not w.isdigit())
+
+
+def _topical_norm(value: float) -> float:
+    # MiniLM cosines: ~0.1 for unrelated text, ~0.6+ for the same topic.
+    return min(1.0, max(0.0, (value - 0.15) / 0.5))
+
+
+class Ranker:
+    """Scores sites for one draft; the embedder is passed in (tests share one)."""
+
+    def __init__(
+        self,
+        db: sqlite3.Connection,
+        embedder: Any,
+        *,
+        own_domain: str | None = None,
+        competitors: Sequence[str] = (),
+        weights: dict[str, float] | None = None,
+        include_linking: bool = False,
+        progress: Any = None,
+    ) -> None:
+        self.db = db
+        self.embedder = embedder
+        self.own = own_domain
+        self.competitors = {store.normalize_domain(c) for c in competitors}
+        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.include_linking = include_linking
+        self.progress = progress
+
+    # ------------------------------------------------------------ inputs
+
+    def _sites(self) -> list[sqlite3.Row]:
+        rows = self.db.execute("SELECT * FROM sites WHERE excluded = 0").fetchall()
+        skip = self.competitors | ({self.own} if self.own else set())
+        return [r for r in rows if r["domain"] not in skip]
+
+    def _linking_to_you(self) -> set[str]:
+        if not self.own:
+            return set()
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT source_domain FROM links WHERE target_domain = ?", (self.own,))}
+
+    def _target_similarity(self, draft_vecs: np.ndarray, targets: dict[str, set[str]]) -> dict[str, float]:
+        """Similarity of each linked page to the draft: its title/text if known, else URL words + anchors."""
+        import numpy as np
+
+        if not targets:
+            return {}
+        urls = list(targets)
+        known: dict[str, str] = {}
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT url, title, text FROM pages WHERE url IN ({marks})", chunk):
+                known[row["url"]] = f"{row['title'] or ''}. {(row['text'] or '')[:400]}"
+        texts = []
+        for url in urls:
+            anchors = ", ".join(sorted(a for a in targets[url] if a and len(a) > 3)[:3])
+            texts.append(known.get(url) or f"{url_words(url)}. {anchors}".strip(". "))
+        vecs = self.embedder.encode(texts)
+        # best match of the linked page against any part of the draft, blended with the whole draft
+        sims = draft_vecs @ vecs.T
+        centroid = draft_vecs.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        score = 0.5 * sims.max(axis=0) + 0.5 * (vecs @ centroid)
+        return {url: float(s) for url, s in zip(urls, score, strict=True)}
+
+    def _links(self, domains: set[str]) -> dict[str, list[sqlite3.Row]]:
+        out: dict[str, list[sqlite3.Row]] = defaultdict(list)
+        names = sorted(domains)
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                "SELECT source_domain, source_url, target_url, target_domain, anchor, sponsored FROM links"
+                f" WHERE source_domain IN ({marks}) AND source_domain != target_domain",
+                chunk,
+            ):
+                out[row["source_domain"]].append(row)
+        return out
+
+    def _pages(self) -> dict[int, list[sqlite3.Row]]:
+        out: dict[int, list[sqlite3.Row]] = defaultdict(list)
+        for row in self.db.execute("SELECT site_id, url, kind, status, outbound_links, title FROM pages"):
+            out[row["site_id"]].append(row)
+        return out
+
+    # ------------------------------------------------------------ ranking
+
+    def rank(self, doc: Document, limit: int = 20) -> list[Prospect]:
+        import numpy as np
+
+        chunks = draft_chunks(doc)
+        draft_vecs = self.embedder.encode(chunks)
+        centroid = draft_vecs.mean(axis=0)
+        centroid /= np.linalg.norm(centroid) or 1.0
+        sites = self._sites()
+        linking = self._linking_to_you()
+        if not self.include_linking:
+            sites = [s for s in sites if s["domain"] not in linking]
+        if not sites:
+            return []
+        if len(sites) > index.ANN_THRESHOLD:
+            keep = set(index.candidate_ids(self.db, self.embedder, sites, centroid, k=max(500, limit * 20),
+                                           progress=self.progress))
+            keep |= self._intersect_candidates(sites)
+            sites = [s for s in sites if s["id"] in keep]
+        vectors = index.load_vectors(self.db, self.embedder, sites, progress=self.progress)
+        domains = {s["domain"] for s in sites}
+        links = self._links(domains)
+        targets: dict[str, set[str]] = defaultdict(set)
+        for rows in links.values():
+            for row in rows:
+                if self._counts_for_intersect(row["target_domain"]):
+                    targets[row["target_url"]].add(row["anchor"] or "")
+        target_sim = self._target_similarity(draft_vecs, targets)
+        pages = self._pages()
+        broken = self._broken_targets(targets)
+        need_pr = any(s["authority"] is None for s in sites)
+        pagerank = graph.domain_authority(self.db) if need_pr else {}
+        prospects = [
+            self._score_site(site, vectors[site["id"]], draft_vecs, links.get(site["domain"], []), target_sim,
+                             pages.get(site["id"], []), pagerank, site["domain"] in linking, broken)
+            for site in sites
+        ]
+        prospects.sort(key=lambda p: (-p.score, p.domain))
+        return prospects[:limit]
+
+    def _counts_for_intersect(self, target_domain: str) -> bool:
+        if target_domain == self.own:
+            return False
+        return not self.competitors or target_domain in self.competitors
+
+    def _intersect_candidates(self, sites: list[sqlite3.Row]) -> set[int]:
+        """Sites that link to a competitor (when --competitor is given): always scored in full."""
+        if not self.competitors:
+            return set()
+        marks = ",".join("?" * len(self.competitors))
+        linking = {r[0] for r in self.db.execute(
+            f"SELECT DISTINCT source_domain FROM links WHERE target_domain IN ({marks})", tuple(self.competitors))}
+        return {s["id"] for s in sites if s["domain"] in linking}
+
+    def _broken_targets(self, targets: dict[str, set[str]]) -> set[str]:
+        urls = list(targets)
+        broken: set[str] = set()
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            broken |= {r[0] for r in self.db.execute(
+                f"SELECT url FROM pages WHERE url IN ({marks}) AND status >= 400", chunk)}
+        return broken
+
+    def _score_site(
+        self,
+        site: sqlite3.Row,
+        vecs: index.SiteVectors,
+        draft_vecs: np.ndarray,
+        links: list[sqlite3.Row],
+        target_sim: dict[str, float],
+        pages: list[sqlite3.Row],
+        pagerank: dict[str, float],
+        links_to_you: bool,
+        broken: set[str],
+    ) -> Prospect:
+        import numpy as np
+
+        has_text = vecs.labels != ["domain"]
+        sims = draft_vecs @ vecs.vectors.T if has_text else np.zeros((len(draft_vecs), 1), dtype=np.float32)
+        best = float(sims.max())
+        typical = float(sims.max(axis=1).mean())
+        best_label = vecs.labels[int(np.unravel_index(int(sims.argmax()), sims.shape)[1])] if has_text else None
+        topical = _topical_norm(0.6 * best + 0.4 * typical)
+
+        # links to pages like this draft
+        linked = sorted(
+            (LinkedPage(r["target_url"], r["source_url"], target_sim[r["target_url"]], r["anchor"])
+             for r in links if r["target_url"] in target_sim),
+            key=lambda lp: -lp.similarity,
+        )
+        similar = [lp for lp in linked if lp.similarity >= SIMILAR]
+        intersect = 0.0
+        if linked:
+            top = linked[0].similarity
+            distinct = len({lp.target_url for lp in similar})
+            intersect = min(1.0, max(0.0, (top - 0.2) / 0.5)) * min(1.0, 0.7 + 0.1 * distinct)
+
+        # link propensity
+        resources = [p["url"] for p in pages if p["kind"] == "resource"]
+        guests = [p["url"] for p in pages if p["kind"] == "guest_post"]
+        outbound = [p["outbound_links"] for p in pages if p["outbound_links"]]
+        density = float(np.mean(outbound)) if outbound else 0.0
+        link_pages = len({r["source_url"] for r in links})
+        propensity = min(1.0, 0.45 * bool(resources) + 0.3 * bool(guests)
+                         + 0.15 * min(1.0, link_pages / 5) + 0.1 * min(1.0, density / 40))
+
+        # authority
+        if site["authority"] is not None:
+            authority, source = float(site["authority"]), "imported"
+        elif site["domain"] in pagerank:
+            authority, source = pagerank[site["domain"]], "pagerank"
+        else:
+            authority, source = None, "unknown"
+        auth_norm = (authority or 0.0) / 100
+
+        # penalties
+        penalty = 0.0
+        reasons_bad: list[str] = []
+        spam_text = " ".join(filter(None, [site["name"], site["description"], site["topics"], site["domain"]]
+                                    + [t for t in vecs.texts[:10]] + [r["anchor"] or "" for r in links[:50]]))
+        spam_hits = sorted({m.lower() for m in _SPAM_RE.findall(spam_text.replace("-", " "))})
+        if spam_hits:
+            penalty += min(0.6, 0.25 + 0.1 * len(spam_hits))
+            reasons_bad.append(f"spam signals: {', '.join(spam_hits[:4])}")
+        sponsored = sum(1 for r in links if r["sponsored"])
+        if links and sponsored / len(links) > 0.5:
+            penalty += 0.15
+            reasons_bad.append(f"{sponsored} of its {len(links)} known links are sponsored")
+        if density > 300:
+            penalty += 0.3
+            reasons_bad.append(f"absurd outbound link density ({density:.0f} links a page)")
+        if links_to_you:
+            penalty += 0.5
+            reasons_bad.append("already links to you")
+
+        w = self.weights
+        score = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
+                 + w["authority"] * auth_norm - penalty)
+
+        reasons: list[str] = []
+        if similar or linked and intersect > 0:
+            lp = linked[0]
+            n_similar = len({x.target_url for x in similar} - {lp.target_url})
+            more = f" and {n_similar} more similar page(s)" if n_similar else ""
+            reasons.append(f"linked to {short_url(lp.target_url)}, similarity {lp.similarity:.2f}"
+                           f" (from {short_url(lp.source_url)}){more}")
+        if has_text:
+            where = "its description" if best_label == "profile" else short_url(best_label or "")
+            reasons.append(f"topic match {best:.2f} with {where} (typical {typical:.2f})")
+        else:
+            reasons.append("no text known for this site yet (crawl it for a topical match)")
+        if resources:
+            reasons.append(f"has a resources page: {short_url(resources[0])}")
+        if guests:
+            reasons.append(f"accepts guest posts: {short_url(guests[0])}")
+        if link_pages and not resources:
+            reasons.append(f"{link_pages} page(s) with outbound links in the graph")
+        if authority is not None:
+            label = "imported metric" if source == "imported" else "PageRank on the link graph"
+            reasons.append(f"authority {authority:.0f} ({label})")
+        reasons.extend(reasons_bad)
+
+        pitch_url, pitch_reason, template = self._pitch(linked, similar, resources, guests, best_label,
+                                                        site, broken)
+        return Prospect(
+            domain=site["domain"], name=site["name"], score=float(score), topical_best=best,
+            topical_typical=typical, intersect=intersect, propensity=propensity, authority=authority,
+            authority_source=source, penalty=penalty, reasons=reasons, pitch_url=pitch_url,
+            pitch_reason=pitch_reason, template=template, contact=site["contact"],
+            matched_page=best_label if best_label not in (None, "profile") else None,
+            links_to_you=links_to_you, linked_pages=linked[:5], resource_pages=resources[:3],
+            guest_pages=guests[:3], broken_targets=sorted({lp.target_url for lp in linked} & broken)[:3],
+        )
+
+    @staticmethod
+    def _pitch(
+        linked: list[LinkedPage], similar: list[LinkedPage], resources: list[str], guests: list[str],
+        best_label: str | None, site: sqlite3.Row, broken: set[str],
+    ) -> tuple[str | None, str, str]:
+        """The page to pitch, why, and the outreach template that fits."""
+        dead = [lp for lp in linked if lp.target_url in broken]
+        if dead:
+            return dead[0].source_url, f"links to a dead page ({short_url(dead[0].target_url)})", "broken-link"
+        if similar:
+            lp = similar[0]
+            return lp.source_url, f"it links to {short_url(lp.target_url)}, a page like yours", "resource-page"
+        if resources:
+            return resources[0], "its resources page", "resource-page"
+        if guests:
+            return guests[0], "its guest-post page", "guest-post"
+        if best_label and best_label not in ("profile", "domain"):
+            return best_label, "the page closest to your draft", "resource-page"
+        return site["url"] or f"https://{site['domain']}/", "its home page", "resource-page"
+
+
+def rank(
+    db: sqlite3.Connection,
+    doc: Document,
+    embedder: Any,
+    *,
+    limit: int = 20,
+    competitors: Sequence[str] = (),
+    own_domain: str | None = None,
+    include_linking: bool = False,
+    weights: dict[str, float] | None = None,
+    progress: Any = None,
+) -> list[Prospect]:
+    """The top prospects for a draft, best first."""
+    ranker = Ranker(db, embedder, own_domain=own_domain_of(doc, own_domain), competitors=competitors,
+                    weights=weights, include_linking=include_linking, progress=progress)
+    return ranker.rank(doc, limit=limit)
