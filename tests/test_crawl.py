@@ -438,3 +438,94 @@ def test_robots_rules_for_status_codes() -> None:
     assert not robots.from_status(503, "assist/1").allowed("http://a.test/x")
     assert robots.crawl_delay(["User-agent: assist", "Crawl-delay: 1.5"], "assist/0.1") == 1.5
     assert robots.crawl_delay(["User-agent: other", "Crawl-delay: 9"], "assist/0.1") is None
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    return CliRunner().invoke(cli, ["sites", "crawl", *args])
+
+
+def test_cli_crawls_a_url_and_prints_json(main_site: SiteServer) -> None:
+    result = invoke(main_site.url + "/", "--delay", "0", "--timeout", "2", "--json")
+    assert result.exit_code == 0, result.output
+    import json
+
+    (site,) = json.loads(result.stdout)
+    assert site["domain"] == "127.0.0.1"
+    assert site["resource_pages"] == [main_site.url + "/resources/"]
+    assert site["guest_post_pages"] == [main_site.url + "/write-for-us/"]
+    assert site["skipped_robots"] >= 2 and site["errors"] == 0
+    conn = db_mod.connect()
+    assert conn.execute("SELECT count(*) FROM pages WHERE status = 200").fetchone()[0] >= 7
+    conn.close()
+
+
+def test_cli_crawls_a_file_of_urls(main_site: SiteServer, atom_site: SiteServer, tmp_path: Path) -> None:
+    atom_url = atom_site.url.replace("127.0.0.1", "localhost")  # a second domain on loopback
+    listing = tmp_path / "sites.txt"
+    listing.write_text(f"# prospects\n{main_site.url}/\n\n{atom_url}/\n{main_site.url}/about.html\n")
+    result = invoke(str(listing), "--delay", "0", "--max-pages", "3")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("127.0.0.1: 4 page(s) fetched, 0 unchanged")
+    assert "  resource page: " + main_site.url + "/resources/" in lines
+    assert any(line.startswith("localhost: ") for line in lines)
+    assert main_site.paths().count("/") == 1  # one crawl per site, even if listed twice
+
+
+def test_cli_reads_a_catalog_csv(main_site: SiteServer, tmp_path: Path) -> None:
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text(f"name,url,description\nPlain Pages,{main_site.url}/,Writing blog\n")
+    result = invoke(str(catalog), "--delay", "0", "--max-pages", "1", "--json")
+    assert result.exit_code == 0, result.output
+    assert "/resources/" in main_site.paths()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"https://ok.example/\nexample.com\n", "sites.txt:2: 'example.com' is not an http(s) URL: write https://example.com"),
+    (b"# nothing here\n\n", "sites.txt: no URLs to crawl"),
+    (b"\xff\xfeh\x00t\x00", "sites.txt: not UTF-8 text"),
+    (b"name;homepage\nA;https://a.example/\n", "sites.txt:1: 'name;homepage' is not an http(s) URL"),
+    (b"ftp://files.example/\n", "sites.txt:1: 'ftp://files.example/' is not an http(s) URL"),
+])
+def test_cli_bad_files_give_one_line_errors(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "sites.txt"
+    path.write_bytes(content)
+    result = invoke(str(path))
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {path.parent}/{message}"
+
+
+@pytest.mark.parametrize(("target", "message"), [
+    ("example.com", "'example.com' has no scheme: write https://example.com (or http://)"),
+    ("www.example.org/blog/", "'www.example.org/blog/' has no scheme: write https://www.example.org/blog/ (or http://)"),
+    ("missing.txt", "missing.txt: no such file, and not a URL"),
+    ("mailto://x", "'mailto://x' is not an http(s) URL (add https://)"),
+])
+def test_cli_bad_targets_give_one_line_errors(target: str, message: str) -> None:
+    result = invoke(target)
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {message}"
+
+
+def test_cli_unreachable_site_is_reported_per_site(main_site: SiteServer, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://localhost:{sock.getsockname()[1]}/"
+    listing = tmp_path / "sites.txt"
+    listing.write_text(f"{dead}\n{main_site.url}/\n")
+    result = invoke(str(listing), "--delay", "0", "--max-pages", "1", "--timeout", "1")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output, result.output
+    assert "localhost: not crawled: unreachable: cannot connect" in result.stdout
+    assert result.stdout.splitlines()[1].startswith("127.0.0.1: 2 page(s) fetched")
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "Error: 1 of 2 site(s) could not be crawled: localhost (unreachable")

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from assistant.cli.common import emit_json, open_db, settings, warn
+from assistant.cli.crawl import crawl
 
 FORMAT_CHOICES = ["auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain"]
 
@@ -15,6 +16,9 @@ FORMAT_CHOICES = ["auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "pl
 @click.group()
 def sites() -> None:
     """Sites that might link to you: imported from catalogs and backlink exports, or crawled."""
+
+
+sites.add_command(crawl)
 
 
 def _status(message: str) -> None:

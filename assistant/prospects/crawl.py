@@ -175,6 +175,8 @@ def check_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an http(s) URL (add https://)")
+    if not domain_of(url):
+        raise ValueError(f"{url!r} has no usable host name")
     return clean_url(url)
 
 
@@ -182,6 +184,115 @@ def _looks_like_page(url: str) -> bool:
     path = urlsplit(url).path.lower()
     ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
     return ext not in SKIP_EXTENSIONS
+
+
+# --------------------------------------------------------------------------- targets
+
+
+_DOMAIN_LIKE = re.compile(r"[\w.-]+\.[A-Za-z]{2,}(:\d+)?(/\S*)?")
+
+
+def read_targets(target: str) -> list[str]:
+    """Start URLs from a URL, a text file of URLs (# comments) or a CSV with a url or domain column.
+
+    One URL per site (the first one given); a URL without a scheme is an error rather than a guess,
+    except in a CSV ``domain`` column, whose values become ``https://<domain>/``.
+    """
+    from pathlib import Path
+
+    from assistant.errors import UsageError
+
+    if "://" in target:
+        try:
+            return [check_url(target)]
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    path = Path(target)
+    if path.is_file():
+        return _dedupe_sites(_read_target_file(path))
+    if path.exists():
+        raise UsageError(f"{target}: not a file")
+    if _DOMAIN_LIKE.fullmatch(target) and not re.search(
+            r"\.(txt|csv|tsv|json|jsonl|md|list)$", target, re.I):
+        raise UsageError(f"{target!r} has no scheme: write https://{target} (or http://)")
+    raise UsageError(f"{target}: no such file, and not a URL")
+
+
+def _read_target_file(path: Any) -> list[str]:
+    from assistant.errors import UsageError
+
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
+    if path.suffix.lower() in (".csv", ".tsv") or re.search(r"(^|[,;\t])\s*\"?(url|domain)\"?\s*([,;\t]|$)",
+                                                          first, re.I):
+        urls = _read_target_csv(path, text)
+    else:
+        urls = _read_target_lines(path, lines)
+    if not urls:
+        raise UsageError(f"{path}: no URLs to crawl")
+    return urls
+
+
+def _read_target_lines(path: Any, lines: list[str]) -> list[str]:
+    from assistant.errors import UsageError
+
+    urls = []
+    for number, raw in enumerate(lines, 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            urls.append(check_url(line))
+        except ValueError:
+            hint = f": write https://{line}" if _DOMAIN_LIKE.fullmatch(line) else ""
+            raise UsageError(f"{path}:{number}: {line!r} is not an http(s) URL{hint}") from None
+    return urls
+
+
+def _read_target_csv(path: Any, text: str) -> list[str]:
+    import csv
+
+    from assistant.errors import UsageError
+
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(text.splitlines(), dialect=dialect)
+    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
+    column = columns.get("url") or columns.get("domain")
+    if column is None:
+        raise UsageError(f"{path}: a CSV of sites needs a url or domain column")
+    is_domain = "url" not in columns
+    urls = []
+    for number, row in enumerate(reader, 2):
+        value = (row.get(column) or "").strip()
+        if not value:
+            continue
+        candidate = f"https://{value.strip('/')}/" if is_domain and "://" not in value else value
+        try:
+            urls.append(check_url(candidate))
+        except ValueError:
+            raise UsageError(f"{path}:{number}: {value!r} is not an http(s) URL") from None
+    return urls
+
+
+def _dedupe_sites(urls: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for url in urls:
+        key = domain_of(url)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(url)
+    return out
 
 
 # --------------------------------------------------------------------------- fetching
@@ -641,6 +752,42 @@ def crawl_site(url: str, *, max_pages: int = 20, timeout: float = 10.0, max_byte
             client.close()
 
 
+SiteProgress = Callable[[str, str, str], None]  # (site URL, event, URL): start, page, skip, error, done
+
+
+def crawl_sites(urls: list[str], *, workers: int = 4, db_path: Any = None, store: bool = True,
+                progress: SiteProgress | None = None, **options: Any) -> list[CrawlResult]:
+    """Crawl several sites, ``workers`` at a time (each site by one worker), in input order.
+
+    Each worker has its own database connection; a failure inside one site's crawl is reported on
+    that site's result instead of stopping the others.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    report = progress or (lambda site, event, url: None)
+    if store:  # create and migrate the database once, before workers open their connections
+        db_mod.connect(db_path).close()
+
+    def one(url: str) -> CrawlResult:
+        report(url, "start", url)
+        conn = None
+        try:
+            conn = db_mod.connect(db_path) if store else None
+            result = crawl_site(url, store=conn, progress=lambda e, u: report(url, e, u), **options)
+        except Exception as exc:  # noqa: BLE001 - one broken site must not stop the batch
+            result = CrawlResult(domain_of(url), url, error=f"internal error: {type(exc).__name__}: {exc}")
+        finally:
+            if conn is not None:
+                conn.close()
+        report(url, "done", url)
+        return result
+
+    if workers <= 1 or len(urls) <= 1:
+        return [one(u) for u in urls]
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl") as pool:
+        return list(pool.map(one, urls))
+
+
 def make_client(*, timeout: float = 10.0, user_agent: str = USER_AGENT) -> httpx.Client:
     """An httpx client for crawling: our user agent, no automatic redirects, bounded timeouts."""
     return httpx.Client(
@@ -670,11 +817,11 @@ class _Crawl:
     def run(self) -> CrawlResult:
         rules = self.fetcher.rules(self.start)
         self.result.robots_delay = rules.min_interval()
+        if rules.unreachable:
+            self.result.error = f"unreachable: {rules.unreachable}"
+            return self.result
         if rules.note:
             self.result.notes.append(rules.note)
-        if rules.disallow_all and rules.note and "unreachable" in rules.note:
-            self.result.error = rules.note.replace("robots.txt unreachable", "site unreachable")
-            return self.result
         home = self._home(rules)
         if home is None:
             return self.result

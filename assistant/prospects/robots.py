@@ -27,6 +27,7 @@ class Robots:
     delay: float | None = None
     sitemaps: list[str] = field(default_factory=list)
     note: str | None = None
+    unreachable: str | None = None  # why robots.txt could not be fetched at all
 
     def allowed(self, url: str) -> bool:
         """May our user agent fetch this URL?"""
@@ -66,7 +67,8 @@ def from_status(status: int, user_agent: str) -> Robots:
 
 def unreachable(user_agent: str, reason: str) -> Robots:
     """Rules when robots.txt could not be fetched at all."""
-    return Robots(user_agent, disallow_all=True, note=f"robots.txt unreachable ({reason})")
+    return Robots(user_agent, disallow_all=True, unreachable=reason,
+                  note=f"robots.txt unreachable ({reason})")
 
 
 def crawl_delay(lines: list[str], user_agent: str) -> float | None:
