@@ -18,6 +18,7 @@ import time
 from typing import Any
 
 import regex
+
 from fakes.base import FakeServer, Request
 
 XRPC = "/xrpc/"
