@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import threading
 import time
@@ -45,6 +46,8 @@ class SiteServer:
     huge_bytes: int = 20 * 1024 * 1024
     huge_sent: int = 0
     conditional: bool = True  # answer If-None-Match / If-Modified-Since with 304
+    robots_status: int | None = None  # answer /robots.txt with this status instead
+    trickle: set[str] = field(default_factory=set)  # paths sending a byte every 0.1 s
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -88,6 +91,13 @@ class SiteServer:
             time.sleep(self.slow_seconds)
         if path in self.huge:
             return self.stream_huge(h)
+        if path in self.trickle:
+            return self.stream_trickle(h)
+        if path == "/robots.txt" and self.robots_status is not None:
+            return self.send(h, self.robots_status, b"unavailable", {"Content-Type": "text/plain"})
+        if path == "/sitemap.xml.gz":
+            body = gzip.compress(self.render(self.root / "sitemap-posts.xml"))
+            return self.send(h, 200, body, {"Content-Type": "application/gzip"})
         redirects = {"/old-guide": "/guide/", "/guide/": "/articles/plain-language-guide.html",
                      "/loop": "/loop", "/away": "https://elsewhere.example/"}
         if path in redirects:
@@ -103,13 +113,29 @@ class SiteServer:
         file = self.root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
         if ".." in path or not file.is_file():
             return self.send(h, 404, b"<h1>Not found</h1>", {"Content-Type": "text/html"})
-        body = file.read_bytes().replace(b"{{base}}", self.url.encode())
+        body = self.render(file)
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream"),
                    "ETag": etag, "Last-Modified": LAST_MODIFIED}
         if self.conditional and h.headers.get("If-None-Match") == etag:
             return self.send(h, 304, b"", {"ETag": etag})
         self.send(h, 200, body, headers)
+
+    def render(self, file: Path) -> bytes:
+        return file.read_bytes().replace(b"{{base}}", self.url.encode())
+
+    def stream_trickle(self, h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/html")
+        h.send_header("Content-Length", "100000")
+        h.end_headers()
+        try:
+            for _ in range(100):
+                h.wfile.write(b"<p>.</p>")
+                h.wfile.flush()
+                time.sleep(0.1)
+        except (BrokenPipeError, ConnectionResetError):
+            h.close_connection = True
 
     def send(self, h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str]) -> None:
         h.send_response(status)
@@ -362,6 +388,38 @@ def test_user_agent_is_sent(main_site: SiteServer) -> None:
     agents = {h.headers.get("user-agent") for h in main_site.hits}
     assert agents == {crawl.USER_AGENT}
     assert crawl.USER_AGENT.startswith("assist/")
+
+
+def test_trickling_response_hits_the_overall_limit(main_site: SiteServer) -> None:
+    main_site.trickle.add("/about.html")
+    started = time.monotonic()
+    result = run(main_site, timeout=0.5)
+    assert by_path(result)["/about.html"].error == "body not received within 1.5 s"
+    assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize(("status", "crawled"), [(404, True), (503, False)])
+def test_robots_txt_errors_follow_rfc_9309(main_site: SiteServer, status: int, crawled: bool) -> None:
+    main_site.robots_status = status
+    result = run(main_site, max_pages=3)
+    if crawled:  # no robots.txt: everything is allowed, /sitemap.xml is tried
+        assert result.error is None and "/private/admin.html" not in main_site.paths()[:5]
+        assert "/sitemap.xml" in main_site.paths()
+    else:  # server error: the whole site is treated as disallowed
+        assert result.error == "robots.txt answered 503: the site is treated as disallowed"
+        assert main_site.paths() == ["/robots.txt"]
+
+
+def test_gzipped_sitemap_is_read(main_site: SiteServer) -> None:
+    client = crawl.make_client(timeout=2.0)
+    fetcher = crawl.Fetcher(client, user_agent=crawl.USER_AGENT, delay=0, timeout=2.0,
+                            max_bytes=100_000)
+    got = fetcher.get(main_site.url + "/sitemap.xml.gz", accept=None)
+    client.close()
+    pages, children = crawl.parse_sitemap(crawl._gunzip(got.body, 100_000))
+    assert children == []
+    assert crawl._by_lastmod(pages)[:2] == [main_site.url + "/drafts/next-post.html",
+                                            main_site.url + "/articles/linkable-content.html"]
 
 
 # --------------------------------------------------------------------------- incremental

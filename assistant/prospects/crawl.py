@@ -425,7 +425,7 @@ class Fetcher:
         deadline = time.monotonic() + self._body_limit()
         chunks: list[bytes] = []
         size = 0
-        for chunk in resp.iter_bytes(chunk_size=64 * 1024):
+        for chunk in resp.iter_bytes():  # as the bytes arrive, so the deadline is checked
             chunks.append(chunk)
             size += len(chunk)
             if size >= max_bytes:
@@ -832,7 +832,7 @@ class _Crawl:
     def _home(self, rules: robots_mod.Robots) -> ParsedPage | None:
         if not rules.allowed(self.start):
             self.result.skipped_robots.append(self.start)
-            self.result.error = "robots.txt disallows the home page"
+            self.result.error = rules.note or "robots.txt disallows the home page"
             return None
         # The home page is fetched unconditionally: it is where links and feeds are discovered.
         page, parsed = self._fetch_page(self.start, home=True, conditional=False)
