@@ -137,18 +137,19 @@ class TorchBackend:
         return np.asarray(vectors, dtype=np.float32)
 
 
-def _make_backend(ref: ModelRef, backend: str, batch_size: int) -> Any:
-    if backend in ("auto", "onnx"):
-        try:
-            from assistant import onnx_backend
-        except ImportError:
-            onnx_backend = None  # type: ignore[assignment]
-        if onnx_backend is not None:
-            fast = onnx_backend.load(ref, batch_size=batch_size, required=backend == "onnx")
-            if fast is not None:
-                return fast
-    if backend not in ("auto", "onnx", "torch"):
+BACKENDS = ("auto", "onnx", "torch")
+
+
+def _make_backend(ref: ModelRef, backend: str, batch_size: int, models_dir: Path | None = None) -> Any:
+    """onnx (exported once, then fast to start) when it works; else sentence-transformers on torch."""
+    if backend not in BACKENDS:
         raise ModelError(f"unknown model backend {backend!r}; use auto, onnx or torch")
+    if backend in ("auto", "onnx"):
+        from assistant import onnx_backend
+
+        fast = onnx_backend.load(ref, batch_size=batch_size, required=backend == "onnx", root=models_dir)
+        if fast is not None:
+            return fast
     return TorchBackend(ref, batch_size=batch_size)
 
 
@@ -162,19 +163,22 @@ class Embedder:
         db: sqlite3.Connection | None = None,
         backend: str = "auto",
         batch_size: int = 64,
+        models_dir: Path | None = None,
     ) -> None:
         self.ref = resolve_model(model)
+        self.models_dir = models_dir  # where ONNX exports live (default: <data dir>/models)
         self.cache = EmbeddingCache(db) if db is not None else None
         self.backend_name = backend
         self.batch_size = batch_size
         self._backend: Any = None
         self.encoded = 0  # texts sent to the model by this embedder (the rest came from the cache)
         self.cached = 0
+        self.dim = 384  # known for the default model; updated from the first vectors encoded
 
     @property
     def backend(self) -> Any:
         if self._backend is None:
-            self._backend = _make_backend(self.ref, self.backend_name, self.batch_size)
+            self._backend = _make_backend(self.ref, self.backend_name, self.batch_size, self.models_dir)
         return self._backend
 
     @property
@@ -187,7 +191,7 @@ class Embedder:
 
         texts = list(texts)
         if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
+            return np.zeros((0, self.dim), dtype=np.float32)
         keys = [text_key(t) for t in texts]
         found = self.cache.get_many(self.cache_identity, keys) if self.cache else {}
         missing: dict[bytes, str] = {}
@@ -210,6 +214,7 @@ class Embedder:
             if self.cache:
                 self.cache.put_many(self.cache_identity, new)
             found.update(new)
+        self.dim = int(found[keys[0]].shape[0])
         return np.stack([found[k] for k in keys]).astype(np.float32, copy=False)
 
 

@@ -43,6 +43,6 @@ def shared_embedder(model_home: Path):  # type: ignore[no-untyped-def]
 
     os.environ["HF_HUB_OFFLINE"] = "1"
     conn = db.connect(model_home / "assist.db")
-    embedder = Embedder(db=conn)
+    embedder = Embedder(db=conn, models_dir=model_home / "models")  # the ONNX export, once a session
     yield embedder
     conn.close()

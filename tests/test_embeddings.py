@@ -1,0 +1,160 @@
+"""Embeddings: the ONNX fast path agrees with sentence-transformers; the cache; offline model loading."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant import db, documents, onnx_backend
+from assistant.embeddings import Embedder, TorchBackend, resolve_model
+from assistant.errors import ModelError
+
+ROOT = Path(__file__).resolve().parent.parent
+DRAFT_DIRS = [ROOT / "sample_content", ROOT / "tests" / "relevance_refs"]
+
+
+def _sentences() -> list[str]:
+    """Every sentence of the sample drafts (and the reference pages the relevance tests use)."""
+    out: list[str] = []
+    for path in documents.iter_paths([str(d) for d in DRAFT_DIRS if d.is_dir()]):
+        try:
+            out.extend(s.text for s in documents.load(path).sentences)
+        except Exception:  # noqa: BLE001 - a sample meant to be bad input is not a draft
+            continue
+    return list(dict.fromkeys(out))
+
+
+@pytest.fixture(scope="module")
+def torch_backend() -> TorchBackend:
+    """The reference implementation, loaded once for this module."""
+    return TorchBackend(resolve_model())
+
+
+@pytest.fixture(scope="module")
+def onnx(shared_embedder) -> onnx_backend.OnnxBackend:  # type: ignore[no-untyped-def]
+    """The session's backend: with backend "auto" it must be the ONNX export, not a silent fallback."""
+    backend = shared_embedder.backend
+    assert isinstance(backend, onnx_backend.OnnxBackend), f"fell back to {type(backend).__name__}"
+    return backend
+
+
+def test_onnx_agrees_with_sentence_transformers(onnx, torch_backend) -> None:  # type: ignore[no-untyped-def]
+    texts = _sentences()
+    assert len(texts) >= 40
+    texts.append(" ".join(texts[:60]))  # longer than max_seq_length: truncation must match too
+    expected = torch_backend.encode(texts)
+    got = onnx.encode(texts)
+    cosines = (expected * got).sum(axis=1)
+    worst = int(np.argmin(cosines))
+    assert cosines.min() >= 0.999, f"cosine {cosines.min():.5f} for {texts[worst][:80]!r}"
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+    # Order and batching do not change a vector.
+    single = onnx.encode([texts[5]])
+    assert float(single[0] @ got[5]) >= 0.99999
+
+
+def test_onnx_process_never_imports_torch(onnx, model_home: Path) -> None:  # type: ignore[no-untyped-def]
+    code = (
+        "import sys; from pathlib import Path; from assistant.embeddings import Embedder; "
+        f"e = Embedder(models_dir=Path({str(model_home / 'models')!r})); v = e.encode(['a test sentence']); "
+        "print(type(e.backend).__name__, v.shape[1], 'torch' in sys.modules, 'sentence_transformers' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.split() == ["OnnxBackend", str(onnx.dim), "False", "False"]
+
+
+def _embedder(tmp_path: Path, backend: object, **kw: object) -> tuple[Embedder, sqlite3.Connection]:
+    conn = db.connect(tmp_path / "cache.db")
+    e = Embedder(db=conn, **kw)  # type: ignore[arg-type]
+    e._backend = backend  # the session's loaded backend: no second model load
+    return e, conn
+
+
+def test_cache_skips_the_model_for_unchanged_texts(tmp_path: Path, onnx) -> None:  # type: ignore[no-untyped-def]
+    texts = ["Remote work is here to stay.", "Sourdough needs a lively starter.", "Remote work is here to stay."]
+    first, conn = _embedder(tmp_path, onnx)
+    vectors = first.encode(texts)
+    assert first.encoded == 2 and first.cached == 0  # the duplicate is embedded once
+    assert np.allclose(vectors[0], vectors[2])
+    again = first.encode(texts)
+    assert first.encoded == 2 and np.array_equal(again, vectors)
+    conn.close()
+    # A later process: the vectors come from the file and the model is never loaded.
+    conn = db.connect(tmp_path / "cache.db")
+    later = Embedder(db=conn)
+    cached = later.encode(list(reversed(texts)))
+    assert later.encoded == 0 and later.cached == 3 and later._backend is None
+    assert np.array_equal(cached[::-1], vectors)
+    conn.close()
+    rows = sqlite3.connect(tmp_path / "cache.db").execute("SELECT count(*) FROM embeddings").fetchone()[0]
+    assert rows == 2
+
+
+def test_user_model_directory_has_its_own_cache(tmp_path: Path, onnx, torch_backend) -> None:  # type: ignore[no-untyped-def]
+    texts = ["Remote work is here to stay.", "Hybrid schedules were the most popular."]
+    default, conn = _embedder(tmp_path, onnx)
+    base = default.encode(texts)
+    copy = tmp_path / "my-model"
+    shutil.copytree(resolve_model().path, copy)  # type: ignore[arg-type]
+    custom = Embedder(str(copy), db=conn, backend="torch")
+    assert custom.cache_identity != default.cache_identity
+    vectors = custom.encode(texts)
+    assert custom.encoded == 2  # nothing reused from another model's vectors
+    assert isinstance(custom.backend, TorchBackend)
+    assert ((vectors * base).sum(axis=1) >= 0.999).all()
+    conn.close()
+
+
+def test_missing_model_path_is_one_line_error() -> None:
+    with pytest.raises(ModelError) as info:
+        Embedder("/no/such/dir/model.bin")
+    assert "no such directory" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_model_dir_without_weights_fails_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    embedder = Embedder(str(empty), models_dir=tmp_path / "models")
+    with pytest.raises(ModelError) as info:
+        embedder.encode(["anything"])
+    assert os.environ.get("HF_HUB_OFFLINE") == "1"
+    message = str(info.value)
+    assert "\n" not in message and "empty-model" in message
+
+
+def test_unsupported_pipeline_falls_back_or_fails(tmp_path: Path) -> None:
+    model = tmp_path / "dense-model"
+    model.mkdir()
+    modules = [
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+        {"idx": 2, "name": "2", "path": "2_Dense", "type": "sentence_transformers.models.Dense"},
+    ]
+    (model / "modules.json").write_text(json.dumps(modules))
+    ref = resolve_model(str(model))
+    assert onnx_backend.load(ref, root=tmp_path / "models") is None
+    marker = tmp_path / "models" / onnx_backend.slug(ref.identity) / onnx_backend.FAILED_FILE
+    assert "Dense" in json.loads(marker.read_text())["reason"]
+    with pytest.raises(ModelError, match="cannot use the onnx backend"):
+        onnx_backend.load(ref, required=True, root=tmp_path / "models")
+
+
+def test_unknown_backend_is_rejected() -> None:
+    with pytest.raises(ModelError, match="unknown model backend"):
+        Embedder(backend="cuda").encode(["x"])
+
+
+def test_slug_is_stable_and_safe() -> None:
+    a = onnx_backend.slug("all-MiniLM-L6-v2@gt-0.1.0")
+    assert a == onnx_backend.slug("all-MiniLM-L6-v2@gt-0.1.0")
+    assert a != onnx_backend.slug("all-MiniLM-L6-v2@gt-0.2.0")
+    assert "/" not in onnx_backend.slug("/home/me/models/x@123-456")
