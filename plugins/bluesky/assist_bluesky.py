@@ -131,7 +131,7 @@ class BlueskyChannel(Channel):
             try:
                 response = self._call(lambda: self._create(client, record), sending=True)
             except _SessionRefused as exc:
-                raise AuthError(f"{exc}; refused again after renewing the session") from None
+                raise AuthError(f"{exc}; refused again after renewing the session", status=exc.status) from None
         return PublishResult(remote_id=response.uri, url=self._web_url(client, response.uri))
 
     def reconcile(self, post: Post, *, idempotency_key: str) -> Reconciled:

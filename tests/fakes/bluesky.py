@@ -49,6 +49,7 @@ class FakeBluesky(FakeServer):
         self.create_session_calls = 0
         self.refresh_session_calls = 0
         self.records: list[dict[str, Any]] = []  # newest first
+        self.delays: dict[str, float] = {}  # nsid -> seconds to wait before answering (timeouts)
         self._clock = int(time.time() * 1_000_000)
 
     # -- scripting
@@ -104,6 +105,8 @@ class FakeBluesky(FakeServer):
             "com.atproto.repo.listRecords": self._list_records,
         }
         route = routes.get(nsid)
+        if nsid in self.delays:
+            time.sleep(self.delays[nsid])
         if route is None:
             return 501, {"error": "MethodNotImplemented", "message": "Method Not Implemented"}, {}
         status, body = route(req)
