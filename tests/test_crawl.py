@@ -99,6 +99,7 @@ class SiteServer:
             body = gzip.compress(self.render(self.root / "sitemap-posts.xml"))
             return self.send(h, 200, body, {"Content-Type": "application/gzip"})
         redirects = {"/old-guide": "/guide/", "/guide/": "/articles/plain-language-guide.html",
+                     "/latest": "/articles/linkable-content.html",
                      "/loop": "/loop", "/away": "https://elsewhere.example/"}
         if path in redirects:
             return self.send(h, 301 if path == "/old-guide" else 302, b"",
@@ -303,6 +304,10 @@ def test_redirects_are_followed_and_recorded(main_site: SiteServer, conn) -> Non
     assert moved.redirects == [main_site.url + "/old-guide", main_site.url + "/guide/"]
     assert moved.status == 200
     assert conn.execute("SELECT count(*) FROM pages WHERE url LIKE '%/old-guide'").fetchone()[0] == 0
+    # A redirect to a page already crawled is not fetched twice.
+    assert main_site.url + "/latest" in result.skipped
+    assert [p.url for p in result.pages].count(main_site.url + "/articles/linkable-content.html") == 1
+    assert main_site.paths().count("/articles/linkable-content.html") == 1
 
 
 def test_errors_are_recorded_not_fatal(main_site: SiteServer, conn) -> None:

@@ -19,7 +19,7 @@ import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -312,6 +312,7 @@ class Fetch:
     blocked: bool = False  # a redirect led to a URL robots.txt disallows
     offsite: bool = False  # a redirect left the site
     skipped_type: str | None = None  # content type we do not read
+    seen: bool = False  # a redirect led to a URL already crawled
 
     @property
     def content_type(self) -> str:
@@ -369,11 +370,17 @@ class Fetcher:
     # -- requests
     def get(self, url: str, *, headers: dict[str, str] | None = None, max_bytes: int | None = None,
             check_robots: bool = True, accept: tuple[str, ...] | None = HTML_TYPES,
-            site: str | None = None) -> Fetch:
-        """GET with manual redirects (each hop robots-checked and throttled) and a capped body."""
+            site: str | None = None, seen: Collection[str] = ()) -> Fetch:
+        """GET with manual redirects (each hop robots-checked and throttled) and a capped body.
+
+        A redirect to a URL in ``seen`` (already crawled) is not followed.
+        """
         result = Fetch(url)
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
+            if current != url and current in seen:
+                result.seen, result.url = True, current
+                return result
             if site is not None and not same_site(current, site):
                 result.offsite, result.url = True, current
                 return result
@@ -925,11 +932,15 @@ class _Crawl:
         self.seen.add(url)
         stored = self._stored(url)
         got = self.fetcher.get(url, headers=_validators(stored) if conditional else None,
-                               site=self.domain)
-        if got.url != url:  # redirected: compare with what is stored under the final URL
-            stored = self._stored(got.url)
+                               site=self.domain, seen=self.seen)
         page = PageResult(got.url, url, kind="home" if home else "article", status=got.status,
                           redirects=got.redirects, error=got.error, bytes=len(got.body))
+        if got.seen:
+            page.status, page.note = None, f"redirects to {got.url}, already crawled"
+            self.result.skipped.append(url)
+            return page, None
+        if got.url != url:  # redirected: compare with what is stored under the final URL
+            stored = self._stored(got.url)
         self.seen.add(got.url)
         parsed = self._outcome(page, got, stored, home)
         if page.status is not None or page.error is not None:
