@@ -128,7 +128,9 @@ class Ranker:
         weights: dict[str, float] | None = None,
         include_linking: bool = False,
         progress: Any = None,
+        only: str | None = None,
     ) -> None:
+        self.only = store.normalize_domain(only) if only else None
         self.db = db
         self.embedder = embedder
         self.own = own_domain
@@ -140,6 +142,8 @@ class Ranker:
     # ------------------------------------------------------------ inputs
 
     def _sites(self) -> list[sqlite3.Row]:
+        if self.only:  # one named site, whatever its status (outreach to it was asked for)
+            return self.db.execute("SELECT * FROM sites WHERE domain = ?", (self.only,)).fetchall()
         rows = self.db.execute("SELECT * FROM sites WHERE excluded = 0").fetchall()
         skip = self.competitors | ({self.own} if self.own else set())
         return [r for r in rows if r["domain"] not in skip]
@@ -206,7 +210,7 @@ class Ranker:
         centroid /= np.linalg.norm(centroid) or 1.0
         sites = self._sites()
         linking = self._linking_to_you()
-        if not self.include_linking:
+        if not self.include_linking and not self.only:
             sites = [s for s in sites if s["domain"] not in linking]
         if not sites:
             return []
@@ -331,6 +335,9 @@ class Ranker:
         if links_to_you:
             penalty += 0.5
             reasons_bad.append("already links to you")
+        if site["excluded"]:
+            penalty += 1.0
+            reasons_bad.append("you excluded this site")
 
         w = self.weights
         score = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
@@ -408,3 +415,19 @@ def rank(
     ranker = Ranker(db, embedder, own_domain=own_domain_of(doc, own_domain), competitors=competitors,
                     weights=weights, include_linking=include_linking, progress=progress)
     return ranker.rank(doc, limit=limit)
+
+
+def prospect_for(
+    db: sqlite3.Connection,
+    doc: Document,
+    embedder: Any,
+    domain: str,
+    *,
+    competitors: Sequence[str] = (),
+    own_domain: str | None = None,
+) -> Prospect | None:
+    """The scored prospect for one named site (None if the site is unknown)."""
+    ranker = Ranker(db, embedder, own_domain=own_domain_of(doc, own_domain), competitors=competitors,
+                    include_linking=True, only=domain)
+    found = ranker.rank(doc, limit=1)
+    return found[0] if found else None

@@ -85,8 +85,10 @@ def _rows(rng: random.Random, count: int) -> list[dict[str, object]]:
             (domain, name, desc, topic, pages), _w = rng.choices(pool, weights=[w for _, w in pool])[0]
             slug, title = rng.choice(pages)
             dr = 20 + (sum(map(ord, domain)) % 60)
-        comp = rng.choice(list(COMPETITORS))
-        tslug, ttitle = rng.choice(COMPETITORS[comp])
+        # A site links to the two or three competitor pages that fit its subject, not to all of them.
+        pages_all = [(c, p) for c, ps in COMPETITORS.items() for p in ps]
+        seed = sum(map(ord, domain))
+        comp, (tslug, ttitle) = pages_all[(seed + rng.randint(0, 2)) % len(pages_all)]
         anchor = rng.choice(ANCHORS).format(title=ttitle, domain=comp)
         scheme = "https" if rng.random() > 0.05 else "http"
         www = "www." if rng.random() < 0.2 else ""

@@ -1,0 +1,123 @@
+"""Outreach emails rendered from Jinja2 templates with the prospect's reasons filled in.
+
+Templates are looked up in config_dir()/prompts/outreach/ (the user's overrides) first, then in the
+package's prompts/outreach/, then in the repository's prompts/outreach/. The first line of a rendered
+template is ``Subject: ...``; the rest is the body.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import UsageError
+
+if TYPE_CHECKING:
+    from assistant.documents import Document
+    from assistant.prospects.rank import Prospect
+
+TEMPLATES = ("resource-page", "guest-post", "broken-link")
+
+
+@dataclass
+class Email:
+    to: str | None
+    subject: str
+    body: str
+    template: str
+    template_path: str
+    site: str
+    pitch_url: str | None
+    reasons: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def as_text(self) -> str:
+        head = f"To: {self.to}\n" if self.to else ""
+        return f"{head}Subject: {self.subject}\n\n{self.body}"
+
+
+def template_dirs() -> list[Path]:
+    from assistant import config
+
+    here = Path(__file__).resolve()
+    return [
+        config.config_dir() / "prompts" / "outreach",
+        here.parents[1] / "prompts" / "outreach",
+        here.parents[2] / "prompts" / "outreach",
+    ]
+
+
+def available_templates() -> list[str]:
+    names = {p.stem for d in template_dirs() if d.is_dir() for p in d.glob("*.j2")}
+    return sorted(names)
+
+
+def find_template(name: str) -> Path:
+    """The template file for a name, the user's override first; UsageError when there is none."""
+    for folder in template_dirs():
+        path = folder / f"{name}.j2"
+        if path.is_file():
+            return path
+    raise UsageError(f"unknown outreach template {name!r}; available: {', '.join(available_templates()) or 'none'}")
+
+
+def _summary(doc: Document, sentences: int = 2) -> str:
+    if doc.description:
+        return doc.description.strip()
+    return " ".join(s.text for s in doc.sentences[:sentences])
+
+
+def context(doc: Document, prospect: Prospect, sender: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a template can use: draft, site, prospect (with reasons), linked (best linked page), sender."""
+    from assistant.prospects.rank import short_url
+
+    linked = next((lp for lp in prospect.linked_pages if lp.similarity >= 0.45), None)
+    topic = doc.topic or (doc.keywords[0] if doc.keywords else None) or doc.title
+    return {
+        "draft": {
+            "title": doc.title, "url": doc.canonical_url, "summary": _summary(doc), "topic": topic,
+            "description": doc.description, "headings": [h.text for h in doc.headings if h.level == 2],
+            "extra": None,
+        },
+        "site": {"domain": prospect.domain, "name": prospect.name, "contact": prospect.contact,
+                 "contact_name": None},
+        "prospect": prospect.to_dict(),
+        "linked": {"target_url": linked.target_url, "source_url": linked.source_url,
+                   "similarity": round(linked.similarity, 2), "anchor": linked.anchor} if linked else None,
+        "reasons": prospect.reasons,
+        "sender": sender or {},
+        "short_url": short_url,
+    }
+
+
+def render(
+    doc: Document, prospect: Prospect, template: str | None = None, *, sender: dict[str, Any] | None = None
+) -> Email:
+    """Render the email for a prospect (template: the prospect's suggestion unless one is named)."""
+    import jinja2
+
+    from assistant.prospects.rank import short_url
+
+    name = template or prospect.template
+    path = find_template(name)
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    env.filters["shorturl"] = lambda url: short_url(url) if url else ""
+    try:
+        text = env.from_string(path.read_text(encoding="utf-8")).render(**context(doc, prospect, sender))
+    except jinja2.TemplateSyntaxError as exc:
+        raise UsageError(f"{path}: line {exc.lineno}: {exc.message}") from None
+    except jinja2.UndefinedError as exc:
+        raise UsageError(f"{path}: {exc.message}") from None
+    lines = text.lstrip("\n").splitlines()
+    subject = ""
+    if lines and lines[0].lower().startswith("subject:"):
+        subject = lines[0].split(":", 1)[1].strip()
+        lines = lines[1:]
+    body = "\n".join(lines).strip("\n") + "\n"
+    while "\n\n\n" in body:
+        body = body.replace("\n\n\n", "\n\n")
+    return Email(to=prospect.contact, subject=subject, body=body, template=name, template_path=str(path),
+                 site=prospect.domain, pitch_url=prospect.pitch_url, reasons=prospect.reasons)
