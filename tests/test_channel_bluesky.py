@@ -207,6 +207,17 @@ def test_refused_access_token_is_refreshed_once(fake: FakeBluesky) -> None:
     assert len(fake.published) == 2 and len(creates(fake)) == 3
 
 
+def test_session_refreshed_by_another_process_is_picked_up(fake: FakeBluesky) -> None:
+    first = channel(fake)
+    first.publish(post(), idempotency_key="k1")
+    second = channel(fake)  # another worker process, holding the same saved session
+    second.publish(post("second"), idempotency_key="k2")
+    fake.revoke_access()
+    first.publish(post("third"), idempotency_key="k3")  # refreshes: the old refresh token is now spent
+    second.publish(post("fourth"), idempotency_key="k4")  # must take the saved session, not log in again
+    assert fake.create_session_calls == 1 and fake.refresh_session_calls == 1 and len(fake.published) == 4
+
+
 def test_dead_session_falls_back_to_a_new_login(fake: FakeBluesky) -> None:
     channel(fake).publish(post(), idempotency_key="k1")
     fake.revoke_all()

@@ -231,6 +231,13 @@ class BlueskyChannel(Channel):
 
     def _renew(self, client: Any) -> None:
         """After the server refused the access token: refresh it, or log in again if that fails."""
+        saved = self._load_session()
+        if saved is not None and saved != client.export_session_string():
+            try:  # another process refreshed the session (refresh tokens are single use): take it
+                self._call(lambda: client.login(session_string=saved), sending=False)
+                return
+            except _SessionRefused:
+                pass
         try:
             self._call(client._refresh_and_set_session, sending=False)
         except _SessionRefused:
