@@ -34,6 +34,13 @@ class Hit:
     headers: dict[str, str]
 
 
+class QuietServer(ThreadingHTTPServer):
+    """Clients hanging up early (size caps, timeouts) are expected, not worth a traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
 @dataclass
 class SiteServer:
     """A threaded HTTP server for one test site, with a request log and special routes."""
@@ -75,7 +82,7 @@ class SiteServer:
                                          {k.lower(): v for k, v in self.headers.items()}))
                 site.respond(self, path)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = QuietServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
         return self
