@@ -24,6 +24,7 @@ from assistant.channels import (
     TransientError,
     available_channels,
 )
+from assistant.testing import ChannelContract
 
 assist_bluesky = pytest.importorskip("assist_bluesky")
 BlueskyChannel = assist_bluesky.BlueskyChannel
@@ -395,3 +396,17 @@ def test_importing_the_plugin_does_not_import_atproto() -> None:
     code = "import sys, assist_bluesky; print(any(m.startswith('atproto') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False"]
+
+
+# --------------------------------------------------------------------------- the contract kit
+
+
+class TestBlueskyContract(ChannelContract):
+    @pytest.fixture
+    def fake(self) -> Iterator[FakeBluesky]:
+        with FakeBluesky() as server:
+            yield server
+
+    @pytest.fixture
+    def channel(self, fake: FakeBluesky) -> BlueskyChannel:
+        return BlueskyChannel(fake.settings(), environ={})

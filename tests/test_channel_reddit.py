@@ -23,6 +23,7 @@ from assistant.channels import (
     TransientError,
     available_channels,
 )
+from assistant.testing import ChannelContract
 
 assist_reddit = pytest.importorskip("assist_reddit")
 RedditChannel = assist_reddit.RedditChannel
@@ -346,3 +347,19 @@ def test_importing_the_plugin_does_not_import_praw() -> None:
     code = "import sys, assist_reddit; print('praw' in sys.modules, 'prawcore' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+# --------------------------------------------------------------------------- the contract kit
+
+
+class TestRedditContract(ChannelContract):
+    target = "r/test"
+
+    @pytest.fixture
+    def fake(self) -> Iterator[FakeReddit]:
+        with FakeReddit() as server:
+            yield server
+
+    @pytest.fixture
+    def channel(self, fake: FakeReddit) -> RedditChannel:
+        return RedditChannel(fake.settings(), environ={})

@@ -300,6 +300,8 @@ def _status_error(exc: Any, *, sub: str, sending: bool) -> ChannelError:
     import prawcore.exceptions as pe
 
     status = exc.response.status_code
+    if status == 429:  # the token endpoint answers 429 as a plain ResponseException
+        return RateLimited("reddit: too many requests (429)", retry_after=_reset_seconds(exc.response))
     if "/api/v1/access_token" in (exc.response.url or "") and status in (400, 401, 403):
         return AuthError(f"reddit: the app credentials were refused ({status}); check ASSIST_REDDIT_CLIENT_ID "
                          "and ASSIST_REDDIT_CLIENT_SECRET", status=status)
