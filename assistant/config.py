@@ -42,6 +42,22 @@ DEFAULTS: dict[str, Any] = {
         "workers": 4,
         "user_agent": "",  # empty: assist/<version> (+project URL)
     },
+    # assist share / queue (see docs/share.md)
+    "timezone": "",  # an IANA name (Europe/Paris); empty: the system's
+    "schedule": {
+        "slots": ["09:00", "13:00", "17:30"],  # default posting times; [channels.<name>] slots overrides
+        "hours": ["09:00", "18:00"],  # the part of the day --spread uses
+        "min_spacing": "1h",  # between two posts to one channel; [channels.<name>] min_spacing overrides
+        "duplicate_window": "30d",  # the same URL to the same channel and target at most once in it
+    },
+    "queue": {"max_tries": 5, "backoff": 60, "backoff_max": 3600, "lease": 300, "interval": 60},
+    "channels": {
+        "x": {"rate_limit": {"posts": 100, "per": "15m"}},
+        "mastodon": {"rate_limit": {"posts": 150, "per": "5m"}},
+        "bluesky": {"rate_limit": {"posts": 1600, "per": "1h"}},
+        "reddit": {"rate_limit": {"posts": 20, "per": "1m"}, "self_promotion_ratio": 0.1,
+                   "other_activity": 0, "self_promotion_window": "30d"},
+    },
 }
 
 
