@@ -43,11 +43,15 @@ def template_dirs() -> list[Path]:
     from assistant import config
 
     here = Path(__file__).resolve()
-    return [
+    dirs = [
         config.config_dir() / "prompts" / "outreach",
-        here.parents[1] / "prompts" / "outreach",
+        here.parents[1] / "prompts" / "outreach",  # in the wheel (a link to the repository's prompts/)
         here.parents[2] / "prompts" / "outreach",
     ]
+    unique: dict[Path, Path] = {}
+    for d in dirs:
+        unique.setdefault(d.resolve(), d)
+    return list(unique.values())
 
 
 def available_templates() -> list[str]:
@@ -88,7 +92,7 @@ def context(doc: Document, prospect: Prospect, sender: dict[str, Any] | None = N
         "linked": {"target_url": linked.target_url, "source_url": linked.source_url,
                    "similarity": round(linked.similarity, 2), "anchor": linked.anchor} if linked else None,
         "reasons": prospect.reasons,
-        "sender": sender or {},
+        "sender": {"name": None, "email": None, **(sender or {})},
         "short_url": short_url,
     }
 

@@ -1,0 +1,227 @@
+"""Ranking on small hand-made catalogs where the right answer is known; the link graph and index."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from assistant import db, documents
+from assistant.cli import cli
+from assistant.prospects import graph, index, rank, store
+
+DRAFT = """---
+title: How to make a sourdough starter from scratch
+description: Flour, water, a jar and a week - a day-by-day guide to a lively starter.
+canonical_url: https://mybakery.example/sourdough-starter
+---
+
+# How to make a sourdough starter from scratch
+
+A sourdough starter is a culture of wild yeast and lactic acid bacteria living in flour and water.
+Mix rye flour and water in a jar and keep it warm. Discard and feed it twice a day from day four.
+When it doubles within six hours of a feed and smells pleasantly sour, it is ready to bake bread.
+Keep it in the fridge between bakes and feed it once a week.
+"""
+
+
+@pytest.fixture()
+def conn():  # type: ignore[no-untyped-def]
+    c = db.connect()
+    yield c
+    c.close()
+
+
+@pytest.fixture()
+def draft(tmp_path: Path) -> documents.Document:
+    path = tmp_path / "starter.md"
+    path.write_text(DRAFT, encoding="utf-8")
+    return documents.load(str(path))
+
+
+def add_site(conn, domain: str, name: str, description: str, pages: list[tuple[str, str, str, str]] = (),  # type: ignore[no-untyped-def, assignment]
+             authority: float | None = 40, links: list[str] = (), **extra) -> int:  # type: ignore[assignment]
+    sid = store.upsert_site(conn, domain, name=name, description=description, authority=authority,
+                            url=f"https://{domain}/", source="catalog", **extra)
+    for path, kind, title, text in pages:
+        store.upsert_page(conn, sid, f"https://{domain}/{path}", title=title, text=text, kind=kind)
+    store.add_links(conn, [{"source_url": f"https://{domain}/{pages[0][0] if pages else ''}", "target_url": t}
+                           for t in links])
+    return sid
+
+
+def baking_catalog(conn) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "crumbandcrust.com", "Crumb and Crust", "Home bread baking, one loaf at a time.", [
+        ("blog/levain", "article", "Keeping a levain healthy",
+         "Feed your levain with whole rye, keep it warm, and bake when it has doubled and smells tangy."),
+        ("resources", "resource", "Bread baking resources", "Guides on wild yeast, hydration and shaping."),
+    ])
+    add_site(conn, "sourdough-casino.xyz", "Sourdough Casino", "sourdough starter sourdough casino bonus", [
+        ("partners", "article", "Sourdough starter sourdough starter jackpot",
+         "sourdough starter flour water jar sourdough starter casino bonus slots jackpot free spins"),
+    ], authority=5)
+    add_site(conn, "containershipping.news", "Container Shipping", "Freight rates and port news.", [
+        ("rates", "article", "Freight rates this week", "Container rates from Shanghai to Rotterdam rose again."),
+    ], authority=70)
+
+
+def test_topical_match_beats_keyword_stuffed_spam(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    baking_catalog(conn)
+    found = rank.rank(conn, draft, shared_embedder, limit=10)
+    order = [p.domain for p in found]
+    assert order[0] == "crumbandcrust.com"
+    assert order.index("sourdough-casino.xyz") > order.index("crumbandcrust.com")
+    spam = found[order.index("sourdough-casino.xyz")]
+    assert spam.penalty > 0 and any("spam signals: " in r and "casino" in r for r in spam.reasons)
+    top = found[0]
+    assert any(r.startswith("topic match ") for r in top.reasons)
+    assert "has a resources page: crumbandcrust.com/resources" in top.reasons
+    assert top.pitch_url == "https://crumbandcrust.com/resources" and top.template == "resource-page"
+    assert top.authority == 40 and top.authority_source == "imported"
+
+
+def test_link_intersect_lifts_a_site(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    text = "Recipes for weeknight dinners, cakes and bread, with shopping lists."
+    add_site(conn, "kitchen-a.example", "Kitchen A", "A home cooking blog.",
+             [("blog/weeknight", "article", "Weeknight cooking", text)])
+    add_site(conn, "kitchen-b.example", "Kitchen B", "A home cooking blog.",
+             [("blog/weeknight", "article", "Weeknight cooking", text)],
+             links=["https://breadlab.net/how-to-make-a-sourdough-starter"])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    a, b = found["kitchen-a.example"], found["kitchen-b.example"]
+    assert b.score > a.score and b.intersect > 0 == a.intersect
+    assert b.reasons[0].startswith("linked to breadlab.net/how-to-make-a-sourdough-starter, similarity 0.")
+    assert b.pitch_url == "https://kitchen-b.example/blog/weeknight"
+    assert b.linked_pages[0].similarity > rank.SIMILAR
+    # Only links to the named competitors count when --competitor is given.
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder, competitors=["someone-else.com"])}
+    assert found["kitchen-b.example"].intersect == 0.0
+
+
+def test_unrelated_link_does_not_lift(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "kitchen-c.example", "Kitchen C", "A home cooking blog.",
+             [("blog/x", "article", "Weeknight cooking", "Quick dinners.")],
+             links=["https://taxguide.example/how-to-file-a-tax-return"])
+    found = rank.rank(conn, draft, shared_embedder)
+    assert found[0].linked_pages and found[0].linked_pages[0].similarity < rank.SIMILAR
+    assert not any(r.startswith("linked to") and "more similar" in r for r in found[0].reasons)
+
+
+def test_excluded_and_already_linking_sites(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    baking_catalog(conn)
+    add_site(conn, "breadfans.example", "Bread Fans", "A forum for people who bake bread at home.",
+             [("threads/starter", "article", "Help with my starter", "My starter smells of acetone, what now?")],
+             links=["https://mybakery.example/sourdough-starter"])
+    store.upsert_site(conn, "crumbandcrust.com", excluded=True)
+    domains = [p.domain for p in rank.rank(conn, draft, shared_embedder)]
+    assert "crumbandcrust.com" not in domains  # excluded
+    assert "breadfans.example" not in domains  # already links to mybakery.example (the canonical_url)
+    kept = {p.domain: p for p in rank.rank(conn, draft, shared_embedder, include_linking=True)}
+    assert kept["breadfans.example"].links_to_you and "already links to you" in kept["breadfans.example"].reasons
+    assert kept["breadfans.example"].penalty >= 0.5
+    # config site.domain is the fallback when the draft has no canonical_url
+    assert rank.own_domain_of(None, "https://www.Other.example/") == "other.example"
+
+
+def test_pagerank_authority_when_no_metric(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "hub.example", "Hub", "Baking bread at home.",
+             [("p", "article", "Bread", "Bread baking with wild yeast.")], authority=None)
+    for i in range(4):
+        add_site(conn, f"fan{i}.example", f"Fan {i}", "Cakes.", [("p", "article", "Cake", "Sponge cake.")],
+                 authority=None, links=["https://hub.example/p"])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    hub = found["hub.example"]
+    assert hub.authority_source == "pagerank" and hub.authority == 100.0
+    assert "authority 100 (PageRank on the link graph)" in hub.reasons
+
+
+def test_guest_post_page_and_template(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "bakerswrite.example", "Bakers Write", "Stories from home bakers.", [
+        ("write-for-us", "guest_post", "Write for us", "We publish guest posts from home bakers."),
+        ("blog/rye", "article", "Baking with rye", "Rye flour ferments fast and feeds wild yeast well."),
+    ])
+    (p,) = rank.rank(conn, draft, shared_embedder)
+    assert p.template == "guest-post" and p.pitch_url == "https://bakerswrite.example/write-for-us"
+    assert "accepts guest posts: bakerswrite.example/write-for-us" in p.reasons
+
+
+def test_pagerank_on_a_star() -> None:
+    edges = [(f"s{i}.com", "hub.com", 1) for i in range(5)] + [("hub.com", "s0.com", 1)]
+    ranks = graph.pagerank(edges)
+    assert abs(sum(ranks.values()) - 1) < 1e-6
+    assert max(ranks, key=ranks.get) == "hub.com"  # type: ignore[arg-type]
+    assert ranks["s0.com"] > ranks["s1.com"]
+    assert graph.authority_scale(ranks)["hub.com"] == 100.0
+
+
+def test_site_vectors_are_stored_and_rebuilt_on_change(conn, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    sid = add_site(conn, "crumbandcrust.com", "Crumb", "Bread.", [("a", "article", "Levain", "Feed it.")])
+    sites = conn.execute("SELECT * FROM sites").fetchall()
+    first = index.load_vectors(conn, shared_embedder, sites)[sid]
+    assert first.labels == ["profile", "https://crumbandcrust.com/a"]
+    stored = conn.execute("SELECT chunks, labels FROM site_vectors WHERE site_id = ?", (sid,)).fetchone()
+    assert stored["chunks"] == 2 and json.loads(stored["labels"])["labels"] == first.labels
+    again = index.load_vectors(conn, shared_embedder, sites)[sid]
+    assert np.array_equal(again.vectors, first.vectors)
+    store.upsert_page(conn, sid, "https://crumbandcrust.com/b", title="Rye", text="Rye bread.")
+    rebuilt = index.load_vectors(conn, shared_embedder, conn.execute("SELECT * FROM sites").fetchall())[sid]
+    assert len(rebuilt.labels) == 3
+
+
+def test_hnsw_index_finds_nearest() -> None:
+    rng = np.random.default_rng(1)
+    vecs = rng.normal(size=(500, 32)).astype(np.float32)
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    idx = index.SiteIndex(32)
+    idx.build(np.arange(1000, 1500), vecs)
+    ids, sims = idx.query(vecs[42], 5)
+    assert ids[0] == 1042 and sims[0] == pytest.approx(1.0, abs=1e-4)
+
+
+def test_large_catalog_goes_through_the_ann_index(conn, draft, shared_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    baking_catalog(conn)
+    for i in range(12):
+        add_site(conn, f"freight{i}.example", f"Freight {i}", "Shipping containers and port logistics.")
+    monkeypatch.setattr(index, "ANN_THRESHOLD", 5)
+    found = rank.rank(conn, draft, shared_embedder, limit=3)
+    assert found[0].domain == "crumbandcrust.com"
+
+
+# ---------------------------------------------------------------- CLI
+
+
+@pytest.fixture()
+def cli_embedder(monkeypatch, shared_embedder):  # type: ignore[no-untyped-def]
+    """The CLI builds its own Embedder; hand it the session's so the model loads once."""
+    from assistant.cli import prospects as cli_prospects
+
+    monkeypatch.setattr(cli_prospects, "_embedder", lambda conn, cfg: shared_embedder)
+    return shared_embedder
+
+
+def test_cli_prospects_formats(conn, draft, cli_embedder) -> None:  # type: ignore[no-untyped-def]
+    baking_catalog(conn)
+    runner = CliRunner()
+    res = runner.invoke(cli, ["prospects", draft.path, "--format", "json", "--limit", "2"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [d["rank"] for d in data] == [1, 2] and data[0]["domain"] == "crumbandcrust.com"
+    assert data[0]["reasons"] and data[0]["pitch_url"]
+    res = runner.invoke(cli, ["prospects", draft.path, "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert res.exit_code == 0 and rows[0]["domain"] == "crumbandcrust.com" and "topic match" in rows[0]["reasons"]
+    assert len(rows) == 3
+    res = runner.invoke(cli, ["prospects", draft.path])
+    assert res.exit_code == 0 and "crumbandcrust.com" in res.stdout
+
+
+def test_cli_prospects_without_sites_or_draft(draft, cli_embedder) -> None:  # type: ignore[no-untyped-def]
+    res = CliRunner().invoke(cli, ["prospects", draft.path])
+    assert res.exit_code == 2 and res.stderr.startswith("Error: no sites to rank yet")
+    res = CliRunner().invoke(cli, ["prospects", "/nonexistent/draft.md"])
+    assert res.exit_code == 2 and res.stderr.count("\n") == 1
