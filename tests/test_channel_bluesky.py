@@ -133,6 +133,7 @@ def test_shortened_link_facet_points_at_the_full_url(fake: FakeBluesky) -> None:
     first = links[0]["index"]
     assert data[first["byteStart"]:first["byteEnd"]].decode() == "example.com/posts/earnin..."
     assert [f["features"][0]["tag"] for f in tags] == ["SEO"]  # "#2024" and "#frag" are not tags
+    assert BlueskyChannel({}, environ={}).rich_text("#" + "a" * 65)[1] == []  # too long for a tag
     tag = tags[0]["index"]
     assert data[tag["byteStart"]:tag["byteEnd"]].decode() == "#SEO"
     starts = [f["index"]["byteStart"] for f in record["facets"]]

@@ -62,6 +62,7 @@ def test_link_post_is_submitted_as_a_link_without_resubmit(fake: FakeReddit) -> 
     assert "text" not in sent["form"]  # a link post carries no body unless option body=true
     assert result.remote_id == sent["id"]
     assert result.url == f"https://www.reddit.com/r/test/comments/{sent['id']}/"
+    assert fake.requests[-1].path == "/api/submit/"  # praw fetched nothing after the submit
 
 
 def test_self_post_sends_the_text(fake: FakeReddit) -> None:

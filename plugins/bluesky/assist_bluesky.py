@@ -37,6 +37,7 @@ from assistant.channels import (
 BASE_URL = "https://bsky.social"
 MAX_GRAPHEMES = 300
 MAX_BYTES = 3000
+MAX_TAG = 64  # graphemes
 DEFAULT_TIMEOUT = 20.0
 RECONCILE_DEPTH = 50
 POST_COLLECTION = "app.bsky.feed.post"
@@ -111,6 +112,8 @@ class BlueskyChannel(Channel):
         out.append(text[last:])
         display = "".join(out)
         for match in TAG_RE.finditer(display):
+            if len(match.group(1)) > MAX_TAG:
+                continue  # the lexicon refuses longer tags; leave it as plain text
             start = len(display[:match.start()].encode("utf-8"))
             facets.append(_facet(start, start + len(match.group().encode("utf-8")),
                                  {"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}))
