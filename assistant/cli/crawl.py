@@ -48,7 +48,7 @@ def crawl(target: str, max_pages: int | None, timeout: float | None, delay: floa
         "delay": float(_setting(delay, "delay")), "max_bytes": _setting(max_bytes, "max_bytes"),
         "user_agent": settings().get("crawl.user_agent") or crawler.USER_AGENT,
     }
-    with _progress(len(urls), options["max_pages"] + 1) as report:
+    with _Progress(len(urls), options["max_pages"] + 1) as report:
         results = crawler.crawl_sites(urls, workers=_setting(workers, "workers"),
                                       db_path=config.db_path(), progress=report, **options)
     if json_:
@@ -84,7 +84,7 @@ def _print_site(result: Any) -> None:
         click.echo(f"  note: {note}", err=True)
 
 
-class _progress:
+class _Progress:
     """A rich progress bar per site on stderr when it is a terminal; otherwise nothing."""
 
     def __init__(self, sites: int, pages_per_site: int) -> None:

@@ -114,7 +114,9 @@ class CrawlResult:
 
     @property
     def fetched(self) -> int:
-        return sum(1 for p in self.pages if p.status is not None and p.error is None)
+        """Pages read successfully (2xx, or 304 Not Modified)."""
+        return sum(1 for p in self.pages if p.error is None and p.status is not None
+                   and (200 <= p.status < 300 or p.unchanged))
 
     @property
     def unchanged(self) -> int:
@@ -122,7 +124,8 @@ class CrawlResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for p in self.pages if p.error is not None)
+        """Pages that failed: network errors, timeouts and HTTP 4xx/5xx answers."""
+        return sum(1 for p in self.pages if p.error is not None or (p.status or 0) >= 400)
 
     def of_kind(self, kind: str) -> list[PageResult]:
         return [p for p in self.pages if p.kind == kind and p.error is None]
