@@ -295,6 +295,19 @@ def test_reconcile_is_unknown_when_the_check_fails(fake: FakeReddit) -> None:
     assert got.outcome is Recovery.UNKNOWN and "500" in got.detail
 
 
+def test_self_promotion_share_of_the_account_activity(fake: FakeReddit) -> None:
+    fake.add_submission("test", "Mine", url="https://www.example.com/a")
+    fake.add_submission("test", "Mine too", url="https://blog.example.com/b")
+    fake.add_submission("test", "Other", url="https://notexample.com/c")
+    fake.add_submission("test", "Text post")
+    fake.add_comment("Great point, thanks")
+    fake.add_comment("I wrote about it: https://example.com/a")
+    fake.add_comment("Not mine: https://example.com/a", author="someone_else")
+    fake.add_comment("See notexample.com/x")
+    assert channel(fake).self_promotion("example.com") == (3, 7)
+    assert channel(fake).self_promotion("www.example.com") == (3, 7)
+
+
 # --------------------------------------------------------------------------- credentials and secrets
 
 

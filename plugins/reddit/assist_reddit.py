@@ -148,6 +148,28 @@ class RedditChannel(Channel):
         return Reconciled(Recovery.NOT_PUBLISHED,
                           detail=f"not among the account's {RECONCILE_DEPTH} newest submissions")
 
+    def self_promotion(self, domain: str, *, limit: int = 100) -> tuple[int, int]:
+        """(items linking to ``domain``, all items) among the account's newest submissions and comments.
+
+        Reddit's etiquette asks that self-promotion stay a small share of an account's activity.
+        """
+        reddit = self._client()
+        needle = domain.lower().removeprefix("www.")
+        mention = re.compile(rf"(?<![\w-]){re.escape(needle)}\b", re.IGNORECASE)
+        user = reddit.redditor(self.credential("username"))
+
+        def count() -> tuple[int, int]:
+            promo = total = 0
+            for item in user.submissions.new(limit=limit):
+                total += 1
+                promo += _host_matches(getattr(item, "url", ""), needle)
+            for item in user.comments.new(limit=limit):
+                total += 1
+                promo += bool(mention.search(getattr(item, "body", "") or ""))
+            return promo, total
+
+        return self._run(count, sub="", sending=False)
+
     # -- helpers
     def _subreddit(self, post: Post) -> str:
         try:
@@ -396,6 +418,13 @@ def _flag(value: Any, default: bool) -> bool:
 
 def _norm_url(url: str | None) -> str:
     return (url or "").strip().rstrip("/").lower()
+
+
+def _host_matches(url: str, domain: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url or "").hostname or "").lower()
+    return host == domain or host.endswith("." + domain)
 
 
 def _matches(item: Any, post: Post, sub: str) -> bool:

@@ -47,6 +47,7 @@ class FakeReddit(FakeServer):
         self.token_requests = 0
         self.subreddits: dict[str, Subreddit] = {"test": Subreddit("test")}
         self.submissions: list[dict[str, Any]] = []  # newest first
+        self.comments: list[dict[str, Any]] = []  # newest first
         self.ratelimit_message: str | None = None  # the next submit answers RATELIMIT with it
         self.remaining = 995.0
         self._ids = itertools.count(int("1abc00", 36))
@@ -66,6 +67,15 @@ class FakeReddit(FakeServer):
                        author: str | None = None) -> dict[str, Any]:
         """A submission that exists already (made by us before a crash, or by someone else)."""
         return self._store(self.subreddits[sub.lower()], title, url, text, author or self.username, None)
+
+    def add_comment(self, body: str, sub: str = "test", author: str | None = None) -> dict[str, Any]:
+        cid = _base36(next(self._ids))
+        item = {"id": cid, "name": f"t1_{cid}", "body": body, "author": author or self.username,
+                "subreddit": sub, "link_id": "t3_0", "parent_id": "t3_0", "created_utc": time.time(),
+                "permalink": f"/r/{sub}/comments/0/x/{cid}/", "score": 1}
+        with self.lock:
+            self.comments.insert(0, item)
+        return item
 
     def revoke_tokens(self) -> None:
         self.tokens.clear()
@@ -93,6 +103,8 @@ class FakeReddit(FakeServer):
             return self._flairselector(m.group(1))
         if m := re.fullmatch(r"/user/(\w+)/submitted/?", path):
             return self._submitted(m.group(1), int(req.query.get("limit", ["25"])[0]))
+        if m := re.fullmatch(r"/user/(\w+)/comments/?", path):
+            return self._comments(m.group(1), int(req.query.get("limit", ["25"])[0]))
         return 404, {"message": "Not Found", "error": 404}
 
     # -- auth
@@ -222,6 +234,13 @@ class FakeReddit(FakeServer):
     def _submitted(self, user: str, limit: int) -> tuple[int, Any]:
         mine = [s for s in self.submissions if s["author"].lower() == user.lower()][:limit]
         children = [{"kind": "t3", "data": {k: v for k, v in s.items() if k != "full_url"}} for s in mine]
+        return 200, {"kind": "Listing", "data": {"after": None, "dist": len(children), "modhash": None,
+                                                 "geo_filter": "", "children": children, "before": None}}
+
+
+    def _comments(self, user: str, limit: int) -> tuple[int, Any]:
+        mine = [c for c in self.comments if c["author"].lower() == user.lower()][:limit]
+        children = [{"kind": "t1", "data": dict(c)} for c in mine]
         return 200, {"kind": "Listing", "data": {"after": None, "dist": len(children), "modhash": None,
                                                  "geo_filter": "", "children": children, "before": None}}
 
