@@ -339,6 +339,16 @@ def test_reconcile_not_published(fake: FakeBluesky) -> None:
                for r in fake.requests)
 
 
+def test_reconcile_ignores_an_older_share_of_the_same_post(fake: FakeBluesky) -> None:
+    ch = channel(fake)
+    text, facets = ch.rich_text(post().text)
+    embed = {"$type": "app.bsky.embed.external", "external": {"uri": LINK, "title": "", "description": ""}}
+    fake.add_record(text, facets=facets, embed=embed, createdAt="2020-01-01T00:00:00.000Z")
+    assert ch.reconcile(post(), idempotency_key="k1").outcome is Recovery.NOT_PUBLISHED
+    fake.add_record(text, facets=facets, embed=embed)  # the same, made now
+    assert ch.reconcile(post(), idempotency_key="k1").outcome is Recovery.PUBLISHED
+
+
 def test_reconcile_unknown_when_the_check_fails(fake: FakeBluesky) -> None:
     fake.fail_next(500, body={"error": "InternalServerError"}, path="/xrpc/com.atproto.repo.listRecords")
     got = channel(fake).reconcile(post(), idempotency_key="k1")

@@ -289,6 +289,12 @@ def test_reconcile_does_not_match_other_subreddits_titles_or_links(fake: FakeRed
     assert got.outcome is Recovery.NOT_PUBLISHED
 
 
+def test_reconcile_ignores_an_older_share_of_the_same_post(fake: FakeReddit) -> None:
+    fake.add_submission("test", "How writers earn links", url=LINK, age=30 * 86400)
+    assert channel(fake).reconcile(link_post(), idempotency_key="k1").outcome is Recovery.NOT_PUBLISHED
+    assert channel(fake, reconcile_days=60).reconcile(link_post(), idempotency_key="k1").outcome is Recovery.PUBLISHED
+
+
 def test_reconcile_is_unknown_when_the_check_fails(fake: FakeReddit) -> None:
     fake.fail_next(500, body={"error": 500}, path="/user/")
     got = channel(fake).reconcile(link_post(), idempotency_key="k1")

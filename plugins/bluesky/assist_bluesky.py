@@ -40,6 +40,7 @@ MAX_BYTES = 3000
 MAX_TAG = 64  # graphemes
 DEFAULT_TIMEOUT = 20.0
 RECONCILE_DEPTH = 50
+RECONCILE_DAYS = 7.0  # an older twin is an earlier share of the same post, not this one
 POST_COLLECTION = "app.bsky.feed.post"
 URL_RE = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 TAG_RE = re.compile(r"(?<!\S)#(\w*[^\W\d]\w*)")
@@ -182,8 +183,9 @@ class BlueskyChannel(Channel):
     def _find(self, client: Any, post: Post) -> PublishResult | None:
         texts = {self.rich_text(post.text)[0], post.text}
         listing = client.app.bsky.feed.post.list(repo=client._session.did, limit=RECONCILE_DEPTH)
+        since = time.time() - float(self.settings.get("reconcile_days", RECONCILE_DAYS)) * 86400
         for uri, value in listing.records.items():
-            if value.text in texts and (not post.url or post.url.strip() in _links(value)):
+            if value.text in texts and _epoch(value.created_at) >= since and (not post.url or post.url.strip() in _links(value)):
                 return PublishResult(remote_id=uri, url=self._web_url(client, uri))
         return None
 
@@ -381,6 +383,16 @@ def _short_url(url: str) -> str:
     path = ("" if parts.path == "/" else parts.path) + (f"?{parts.query}" if parts.query else "") + (
         f"#{parts.fragment}" if parts.fragment else "")
     return parts.netloc + (path[:13] + "..." if len(path) > 15 else path)
+
+
+def _epoch(stamp: str) -> float:
+    """Seconds since the epoch of an ISO 8601 ``createdAt`` (0 when it does not parse)."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp()
+    except (AttributeError, ValueError):
+        return 0.0
 
 
 def _links(record: Any) -> set[str]:

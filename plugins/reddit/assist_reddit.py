@@ -38,6 +38,7 @@ TARGET_PREFIX_RE = re.compile(r"^(?:https?://(?:www\.|old\.|new\.)?reddit\.com)?
 TITLE_LIMIT = 300
 SELFTEXT_LIMIT = 40_000
 RECONCILE_DEPTH = 25
+RECONCILE_DAYS = 7.0  # an older twin is an earlier share of the same post, not this one
 DEFAULT_TIMEOUT = 16.0
 DEFAULT_MAX_WAIT = 10.0  # longer waits asked by Reddit's rate-limit headers become RateLimited
 WAIT_RE = re.compile(r"(\d+)\s*(milliseconds?|seconds?|minutes?|hours?)", re.IGNORECASE)
@@ -227,8 +228,9 @@ class RedditChannel(Channel):
 
     def _find(self, reddit: Any, post: Post, sub: str) -> PublishResult | None:
         username = self.credential("username")
+        since = time.time() - float(self.settings.get("reconcile_days", RECONCILE_DAYS)) * 86400
         for item in reddit.redditor(username).submissions.new(limit=RECONCILE_DEPTH):
-            if _matches(item, post, sub):
+            if float(getattr(item, "created_utc", 0) or 0) >= since and _matches(item, post, sub):
                 return PublishResult(remote_id=item.id, url=f"https://www.reddit.com{item.permalink}")
         return None
 

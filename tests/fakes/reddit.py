@@ -64,9 +64,11 @@ class FakeReddit(FakeServer):
         return sub
 
     def add_submission(self, sub: str, title: str, url: str | None = None, text: str = "",
-                       author: str | None = None) -> dict[str, Any]:
-        """A submission that exists already (made by us before a crash, or by someone else)."""
-        return self._store(self.subreddits[sub.lower()], title, url, text, author or self.username, None)
+                       author: str | None = None, age: float = 0) -> dict[str, Any]:
+        """A submission that exists already (made by us before a crash, or by someone else), ``age`` s old."""
+        item = self._store(self.subreddits[sub.lower()], title, url, text, author or self.username, None)
+        item["created_utc"] -= age
+        return item
 
     def add_comment(self, body: str, sub: str = "test", author: str | None = None) -> dict[str, Any]:
         cid = _base36(next(self._ids))
