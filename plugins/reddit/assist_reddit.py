@@ -132,8 +132,8 @@ class RedditChannel(Channel):
             if found is not None:
                 raise AlreadyPublished(f"reddit: already posted to r/{sub}", remote_id=found.remote_id,
                                        url=found.url) from None
-            raise PermanentError(f"{exc} (submitted by another account; set option resubmit=true to post it again)"
-                                 ) from None
+            raise PermanentError(f"{exc}: the link is in the subreddit already, not from this account lately; "
+                                 "set option resubmit=true to post it again") from None
         return PublishResult(remote_id=submission.id, url=f"https://www.reddit.com/r/{sub}/comments/{submission.id}/")
 
     def reconcile(self, post: Post, *, idempotency_key: str) -> Reconciled:
