@@ -183,13 +183,22 @@ def test_hnsw_index_finds_nearest() -> None:
     assert ids[0] == 1042 and sims[0] == pytest.approx(1.0, abs=1e-4)
 
 
-def test_large_catalog_goes_through_the_ann_index(conn, draft, shared_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_large_catalog_goes_through_the_ann_index(conn, draft, shared_embedder, monkeypatch, assist_home) -> None:  # type: ignore[no-untyped-def]
     baking_catalog(conn)
     for i in range(12):
         add_site(conn, f"freight{i}.example", f"Freight {i}", "Shipping containers and port logistics.")
     monkeypatch.setattr(index, "ANN_THRESHOLD", 5)
     found = rank.rank(conn, draft, shared_embedder, limit=3)
     assert found[0].domain == "crumbandcrust.com"
+    saved = sorted((assist_home / "index").glob("sites-*.hnsw"))
+    assert len(saved) == 1
+    mtime = saved[0].stat().st_mtime_ns
+    assert rank.rank(conn, draft, shared_embedder, limit=3)[0].domain == "crumbandcrust.com"
+    assert saved[0].stat().st_mtime_ns == mtime  # reused, not rebuilt
+    store.upsert_site(conn, "crumbandcrust.com", excluded=True)
+    assert rank.rank(conn, draft, shared_embedder, limit=3)[0].domain != "crumbandcrust.com"
+    add_site(conn, "levainlab.example", "Levain Lab", "Wild yeast bread baking experiments.")
+    assert rank.rank(conn, draft, shared_embedder, limit=3)[0].domain == "levainlab.example"
 
 
 # ---------------------------------------------------------------- CLI

@@ -164,17 +164,71 @@ class SiteIndex:
         self.size = size
 
 
-def candidate_ids(
-    db: sqlite3.Connection, embedder: Any, sites: list[sqlite3.Row], draft_centroid: np.ndarray, k: int,
-    progress: Any = None,
-) -> list[int]:
-    """The k sites nearest the draft by centroid (HNSW), building the vectors it needs."""
+def _stale_sites(db: sqlite3.Connection, model: str) -> list[sqlite3.Row]:
+    return db.execute(
+        "SELECT s.* FROM sites s LEFT JOIN site_vectors v ON v.site_id = s.id AND v.model = ?"
+        " WHERE v.site_id IS NULL OR v.labels IS NULL OR v.built_at <= s.updated_at",
+        (model,),
+    ).fetchall()
+
+
+def _index_paths(model: str) -> tuple[Path, Path]:
+    import hashlib
+
+    from assistant import config
+
+    folder = config.data_dir() / "index"
+    folder.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256(model.encode()).hexdigest()[:12]
+    return folder / f"sites-{key}.hnsw", folder / f"sites-{key}.json"
+
+
+def site_index(db: sqlite3.Connection, embedder: Any, progress: Any = None) -> SiteIndex:
+    """The persistent HNSW index of site centroids, brought up to date (vectors and index) if needed."""
     import numpy as np
 
-    vectors = load_vectors(db, embedder, sites, progress=progress)
-    ids = np.array(list(vectors), dtype=np.int64)
-    matrix = np.stack([vectors[i].centroid for i in ids]).astype(np.float32)
-    index = SiteIndex(matrix.shape[1])
-    index.build(ids, matrix)
-    found, _ = index.query(draft_centroid.astype(np.float32), k)
-    return [int(i) for i in found]
+    model = embedder.cache_identity
+    stale = _stale_sites(db, model)
+    if stale:
+        for start in range(0, len(stale), 2000):
+            load_vectors(db, embedder, stale[start : start + 2000], progress=progress)
+    count, stamp = db.execute(
+        "SELECT count(*), max(built_at) FROM site_vectors WHERE model = ?", (model,)
+    ).fetchone()
+    path, meta_path = _index_paths(model)
+    meta = {"count": count, "stamp": stamp}
+    if path.exists() and meta_path.exists() and json.loads(meta_path.read_text()) == meta:
+        idx = SiteIndex(_dim(db, model))
+        idx.load(path, count)
+        return idx
+    ids, centroids = [], []
+    for row in db.execute("SELECT site_id, chunks, vectors FROM site_vectors WHERE model = ?", (model,)):
+        vecs = np.frombuffer(row["vectors"], dtype=np.float32).reshape(row["chunks"], -1)
+        c = vecs.mean(axis=0)
+        ids.append(row["site_id"])
+        centroids.append(c / (np.linalg.norm(c) or 1.0))
+    idx = SiteIndex(len(centroids[0]) if centroids else 384)
+    idx.build(np.array(ids, dtype=np.int64), np.stack(centroids).astype(np.float32))
+    idx.save(path)
+    meta_path.write_text(json.dumps(meta))
+    return idx
+
+
+def _dim(db: sqlite3.Connection, model: str) -> int:
+    row = db.execute("SELECT chunks, length(vectors) FROM site_vectors WHERE model = ? LIMIT 1", (model,)).fetchone()
+    return int(row[1] // 4 // row[0]) if row else 384
+
+
+def candidate_ids(
+    db: sqlite3.Connection, embedder: Any, allowed: set[int], draft_centroid: np.ndarray, k: int,
+    progress: Any = None,
+) -> list[int]:
+    """The k allowed sites nearest the draft by centroid, from the persistent HNSW index."""
+    idx = site_index(db, embedder, progress=progress)
+    want = k
+    while True:
+        found, _ = idx.query(draft_centroid.astype("float32"), min(idx.size, want))
+        keep = [int(i) for i in found if int(i) in allowed]
+        if len(keep) >= k or want >= idx.size:
+            return keep[:k]
+        want *= 4  # excluded or filtered sites took places; ask for more

@@ -215,7 +215,8 @@ class Ranker:
         if not sites:
             return []
         if len(sites) > index.ANN_THRESHOLD:
-            keep = set(index.candidate_ids(self.db, self.embedder, sites, centroid, k=max(500, limit * 20),
+            allowed = {s["id"] for s in sites}
+            keep = set(index.candidate_ids(self.db, self.embedder, allowed, centroid, k=max(500, limit * 20),
                                            progress=self.progress))
             keep |= self._intersect_candidates(sites)
             sites = [s for s in sites if s["id"] in keep]
