@@ -597,3 +597,42 @@ def test_cli_unreachable_site_is_reported_per_site(main_site: SiteServer, tmp_pa
     assert result.stdout.splitlines()[1].startswith("127.0.0.1: 2 page(s) fetched")
     assert result.stderr.strip().splitlines()[-1].startswith(
         "Error: 1 of 2 site(s) could not be crawled: localhost (unreachable")
+
+
+def _kind(url: str, title: str, body: str) -> str:
+    html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
+    return crawl.classify(url, crawl.parse_html(html, url, "site.test"))[0]
+
+
+ARTICLE_TEXT = "<p>" + "Documentation work is mostly editing and testing examples. " * 20 + "</p>"
+LINK_LIST = "<ul>" + "".join(f'<li><a href="https://ex{i}.test/">Tool {i}</a></li>' for i in range(16)) + "</ul>"
+
+
+@pytest.mark.parametrize(("url", "title", "body", "kind"), [
+    ("https://site.test/write-for-us/", "Write for us | Site", ARTICLE_TEXT, "guest_post"),
+    ("https://site.test/contribute", "Contribute — Site", ARTICLE_TEXT, "guest_post"),
+    ("https://site.test/p/42", "Guest post guidelines", ARTICLE_TEXT, "guest_post"),
+    ("https://site.test/about", "About us", "<p>We accept guest posts. Read our submission guidelines.</p>", "guest_post"),
+    ("https://site.test/blog/how-to-contribute-to-open-source", "How to contribute to open source",
+     ARTICLE_TEXT, "article"),
+    ("https://site.test/blog/my-first-guest-post-elsewhere", "I wrote a guest post for a friend",
+     "<p>Last month I wrote a guest post for a friend's newsletter.</p>", "article"),
+    ("https://site.test/resources/", "Resources", LINK_LIST, "resource"),
+    ("https://site.test/useful-links.html", "Useful links", "<p>Coming soon.</p>", "resource"),
+    ("https://site.test/2026/11/friday", "Friday", LINK_LIST, "resource"),
+    ("https://site.test/resources/", "Resources", "<p>Nothing listed yet.</p>", "resource"),
+    ("https://site.test/tools/", "Pricing", "<p>Our product has three plans.</p>", "article"),
+    ("https://site.test/blog/links", "Notes on links", ARTICLE_TEXT, "article"),
+])
+def test_classification_by_url_title_text_and_structure(url: str, title: str, body: str, kind: str) -> None:
+    assert _kind(url, title, body) == kind
+
+
+def test_decoding_uses_header_then_meta_charset() -> None:
+    import httpx
+
+    body = '<meta charset="windows-1252"><title>Café</title>'.encode("cp1252")
+    assert "Café" in crawl._decode(body, httpx.Headers({"content-type": "text/html"}))
+    latin = "<title>Crème</title>".encode("latin-1")
+    assert "Crème" in crawl._decode(latin, httpx.Headers({"content-type": "text/html; charset=ISO-8859-1"}))
+    assert crawl._decode(b"\xff\xfe broken", httpx.Headers()).endswith("broken")

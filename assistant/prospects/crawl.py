@@ -591,14 +591,19 @@ def _fallback_text(lxml_html: Any, tree: Any) -> str:
 
 # --------------------------------------------------------------------------- classification
 
+# Guest-post pages: a whole path segment, a phrase in a title or heading, or a short title that
+# is only the word ("Contribute | Site"), so "how-to-contribute-to-open-source" stays an article.
 _GUEST_URL = re.compile(
-    r"write-?for-?(us|me)|guest-?post|guest-?blog|contribut(e|or|ors|ing)|submit-?(an?-)?"
-    r"(article|post|guest|story|content)|submissions?|pitch-?us|become-?a-?(writer|contributor|author)"
-    r"|writers?-?wanted|(editorial|submission)-?guidelines", re.I)
+    r"(^|/)(write-?for-?[\w-]+|guest-?(post|posts|posting|blogging|author|authors|contributors?)"
+    r"(-guidelines)?|contribute|contributors?|contributor-?guidelines|become-?an?-?(writer|"
+    r"contributor|author)|submit-?(an?-)?(article|post|guest-?post|story)|submissions?|"
+    r"submission-?guidelines|pitch-?us|writers?-?wanted)(/|\.html?|\.php|$)", re.I)
 _GUEST_TITLE = re.compile(
-    r"\b(write for (us|me)|guest (post|posting|blogging|author|contributor)s?|contribute|"
-    r"contributors? guidelines|submit (an? )?(article|post|guest post|story)|submissions?|"
-    r"become an? (writer|contributor|author)|pitch us|writers wanted)\b", re.I)
+    r"\b(write for (us|me)|guest (post|posting|blogging)s? guidelines|accepting guest posts|"
+    r"contributors? guidelines|submission guidelines|submit (an? )?(article|guest post)|"
+    r"become an? (writer|contributor|author)|pitch us|writers wanted)\b"
+    r"|^\s*(write for \w+|contribute|contributors|submissions|guest posts?)\s*($|[|:·–—-])",
+    re.I)
 _GUEST_TEXT = (
     "write for us", "guest post", "guest posts", "submit an article", "submit your article",
     "submission guidelines", "contributor guidelines", "we accept guest", "pitch us",
@@ -609,9 +614,10 @@ _RESOURCE_URL = re.compile(
     r"reading-?list|further-?reading|blogroll|link-?roundup|directory|best-?of|library)(/|\.html?|$)",
     re.I)
 _RESOURCE_TITLE = re.compile(
-    r"\b(resources|resource (list|page|guide|library)|useful links|helpful links|links|"
+    r"\b(resources|resource (list|page|guide|library)|useful links|helpful links|"
     r"recommended (tools|reading|resources|sites|books|links|blogs)|further reading|"
-    r"link roundup|blogroll|reading list|tools (we|i) (use|love|recommend)|toolkit|directory)\b",
+    r"link roundup|blogroll|reading list|tools (we|i) (use|love|recommend)|toolkit)\b"
+    r"|^\s*(links|tools|directory)\s*($|[|:·–—-])",
     re.I)
 
 
@@ -634,7 +640,7 @@ def _guest_score(path: str, names: str, text: str) -> tuple[int, str]:
     score, why = 0, []
     if _GUEST_URL.search(path):
         score, why = score + 2, [*why, f"URL {path}"]
-    if m := _GUEST_TITLE.search(names):
+    if m := next(filter(None, (_GUEST_TITLE.search(n) for n in names.split(" | "))), None):
         score, why = score + 2, [*why, f"title/heading says {m.group(0)!r}"]
     lowered = text.lower()
     phrases = [p for p in _GUEST_TEXT if p in lowered]
@@ -648,7 +654,7 @@ def _resource_score(path: str, names: str, page: ParsedPage) -> tuple[int, str]:
     score, why = 0, []
     if _RESOURCE_URL.search(path):
         score, why = score + 2, [*why, f"URL {path}"]
-    if m := _RESOURCE_TITLE.search(names):
+    if m := next(filter(None, (_RESOURCE_TITLE.search(n) for n in names.split(" | "))), None):
         score, why = score + 2, [*why, f"title/heading says {m.group(0)!r}"]
     listed = page.list_outbound
     if listed >= 15 and listed * 2 >= len(page.outbound):
