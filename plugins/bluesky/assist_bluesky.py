@@ -185,7 +185,8 @@ class BlueskyChannel(Channel):
         listing = client.app.bsky.feed.post.list(repo=client._session.did, limit=RECONCILE_DEPTH)
         since = time.time() - float(self.settings.get("reconcile_days", RECONCILE_DAYS)) * 86400
         for uri, value in listing.records.items():
-            if value.text in texts and _epoch(value.created_at) >= since and (not post.url or post.url.strip() in _links(value)):
+            linked = not post.url or post.url.strip() in _links(value)
+            if value.text in texts and linked and _epoch(value.created_at) >= since:
                 return PublishResult(remote_id=uri, url=self._web_url(client, uri))
         return None
 
