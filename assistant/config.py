@@ -33,6 +33,7 @@ DEFAULTS: dict[str, Any] = {
         "min_score": 0,
         "max_file_mb": 5,
         "weights": {},  # overrides of assistant.score.signals.DEFAULT_WEIGHTS
+        "stale_years": 3,  # dated figures older than this many years count as stale (freshness)
     },
     "crawl": {  # assist sites crawl (see docs/prospects.md)
         "max_pages": 20,
