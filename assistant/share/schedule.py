@@ -1,0 +1,242 @@
+"""When posts go out: --at parsing, per-channel time slots, --spread, and the scheduling guards."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from assistant.errors import ConfigError, UsageError
+
+DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)?\s*$",
+                         re.IGNORECASE)
+UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+GRACE = 60.0  # an --at this many seconds in the past still means "now"
+ACTIVE = ("scheduled", "sending", "sent", "failed", "unknown")
+
+
+def parse_duration(value: Any, what: str = "duration") -> float:
+    """Seconds in ``30``, ``90s``, ``15m``, ``1h``, ``3d``, ``2w``."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    match = DURATION_RE.match(str(value))
+    if not match:
+        raise UsageError(f"{what}: {value!r} is not a duration (use e.g. 90s, 15m, 1h, 3d)")
+    unit = (match.group(2) or "s").lower()[0]
+    return float(match.group(1)) * UNIT[unit]
+
+
+def user_timezone(settings: Any) -> tzinfo:
+    """The config ``timezone`` (an IANA name), else the system's local zone."""
+    name = str(settings.get("timezone", "") or "").strip()
+    if name:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"timezone: unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
+    tz = datetime.now().astimezone().tzinfo
+    assert tz is not None
+    return tz
+
+
+def parse_at(text: str, tz: tzinfo, now: float) -> float:
+    """An ISO 8601 time or natural language ("tomorrow 9am", "in 2 hours") -> Unix seconds, not past."""
+    raw = text.strip()
+    if not raw:
+        raise UsageError("--at: empty time")
+    when: datetime | None
+    try:
+        when = datetime.fromisoformat(raw)
+    except ValueError:
+        when = None
+    if when is None:
+        import dateparser
+
+        base = datetime.fromtimestamp(now, tz)
+        when = dateparser.parse(raw, settings={
+            "RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
+            "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False,
+        })
+        if when is None:
+            raise UsageError(f"--at: cannot read {text!r} as a time (try 2026-05-01T09:30 or 'tomorrow 9am')")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=tz)
+    stamp = when.timestamp()
+    if stamp < now - GRACE:
+        shown = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
+        raise UsageError(f"--at: {shown} is in the past")
+    return max(stamp, now)
+
+
+def parse_clock(value: str, what: str = "slot") -> time:
+    try:
+        return time.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{what}: {value!r} is not a time of day (use HH:MM)") from None
+
+
+def channel_setting(settings: Any, channel: str, key: str, default_key: str, default: Any = None) -> Any:
+    """``[channels.<channel>] key`` if set, else the general ``default_key``."""
+    value = settings.get(f"channels.{channel}.{key}")
+    return value if value is not None else settings.get(default_key, default)
+
+
+def slots_for(settings: Any, channel: str) -> list[time]:
+    raw = channel_setting(settings, channel, "slots", "schedule.slots", ["09:00", "13:00", "17:30"])
+    if isinstance(raw, str):
+        raw = [raw]
+    slots = sorted({parse_clock(s, f"[channels.{channel}] slots") for s in raw})
+    if not slots:
+        raise ConfigError(f"no posting slots for {channel} ([schedule] slots is empty)")
+    return slots
+
+
+def min_spacing(settings: Any, channel: str) -> float:
+    raw = channel_setting(settings, channel, "min_spacing", "schedule.min_spacing", "1h")
+    return parse_duration(raw, f"[channels.{channel}] min_spacing")
+
+
+def next_free_slot(slots: Sequence[time], tz: tzinfo, after: float, taken: Iterable[float],
+                   spacing: float, horizon_days: int = 366) -> float:
+    """The first slot after ``after`` at least ``spacing`` (and a minute) away from every taken time."""
+    busy = sorted(taken)
+    gap = max(spacing, 60.0)
+    day = datetime.fromtimestamp(after, tz).date()
+    for offset in range(horizon_days):
+        current = day + timedelta(days=offset)
+        for slot in slots:
+            stamp = _local(current, slot, tz)
+            if stamp > after and all(abs(stamp - t) >= gap for t in busy):
+                return stamp
+    raise UsageError(f"no free posting slot in the next {horizon_days} days")
+
+
+def spread_times(count: int, start: float, window: float, tz: tzinfo, hours: Sequence[time]) -> list[float]:
+    """``count`` times spaced evenly over the posting hours within [start, start + window]."""
+    begin_h, end_h = (hours[0], hours[-1]) if len(hours) >= 2 else (time(9), time(18))
+    intervals: list[tuple[float, float]] = []
+    day = datetime.fromtimestamp(start, tz).date()
+    end = start + window
+    while _local(day, time(0), tz) < end:
+        lo, hi = max(_local(day, begin_h, tz), start), min(_local(day, end_h, tz), end)
+        if hi > lo:
+            intervals.append((lo, hi))
+        day += timedelta(days=1)
+    total = sum(hi - lo for lo, hi in intervals)
+    if total <= 0:
+        raise UsageError(f"--spread: no posting hours ({begin_h:%H:%M}-{end_h:%H:%M}) in that window")
+    out = []
+    for i in range(count):
+        remaining = total * (i + 0.5) / count
+        for lo, hi in intervals:
+            if remaining <= hi - lo:
+                out.append(_round_up(lo + remaining, 300))
+                break
+            remaining -= hi - lo
+    return out
+
+
+def _local(day: date, clock: time, tz: tzinfo) -> float:
+    return datetime.combine(day, clock, tzinfo=tz).timestamp()
+
+
+def _round_up(stamp: float, step: int) -> float:
+    return float(-(-int(stamp) // step) * step)
+
+
+# --------------------------------------------------------------------------- guards
+
+
+def link_key(url: str | None) -> str | None:
+    """The URL without tracking parameters, scheme/host case or trailing slash: what "same URL" means."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith("utm_")]
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(sorted(query)), ""))
+
+
+@dataclass(frozen=True)
+class Conflict:
+    guard: str
+    message: str
+
+
+def check_duplicate(db: sqlite3.Connection, channel: str, target: str | None, url: str | None, when: float,
+                    window: float) -> Conflict | None:
+    """The same URL to the same channel (and target) within ``window`` of ``when``."""
+    key = link_key(url)
+    if key is None:
+        return None
+    row = db.execute(
+        f"""SELECT id, state, coalesce(sent_at, due_at) AS at FROM share_posts
+            WHERE channel = ? AND link_key = ? AND coalesce(target, '') = ? AND state IN {ACTIVE!r}
+              AND abs(coalesce(sent_at, due_at) - ?) < ? ORDER BY id LIMIT 1""",
+        (channel, key, target or "", when, window),
+    ).fetchone()
+    if row is None:
+        return None
+    where = f"{channel}:{target}" if target else channel
+    return Conflict("duplicate", f"{url} is already queued or sent to {where} (post {row['id']}, "
+                                 f"{row['state']}); use --force to queue it again")
+
+
+def check_spacing(db: sqlite3.Connection, channel: str, when: float, spacing: float,
+                  extra: Iterable[float] = ()) -> Conflict | None:
+    """Another post to the channel closer than ``spacing`` to ``when``."""
+    if spacing <= 0:
+        return None
+    row = db.execute(
+        f"""SELECT id FROM share_posts WHERE channel = ? AND state IN {ACTIVE!r}
+            AND abs(coalesce(sent_at, due_at) - ?) < ? LIMIT 1""",
+        (channel, when, spacing),
+    ).fetchone()
+    if row is not None or any(abs(when - t) < spacing for t in extra):
+        other = f"post {row['id']}" if row is not None else "another post in this batch"
+        return Conflict("spacing", f"{channel}: {other} is less than {_human(spacing)} away "
+                                   f"(min_spacing); pick another time or use --force")
+    return None
+
+
+def check_self_promotion(db: sqlite3.Connection, settings: Any, channel: str, now: float,
+                         adding: int = 1) -> Conflict | None:
+    """At most ``ratio`` of the account's recent activity may be your own links.
+
+    An approximation: our own links are the posts this queue sent or will send to the channel in
+    the window; the account's other activity (comments, other posts) is a number the user keeps in
+    config (``other_activity``), since assist does not read the account's history.
+    """
+    defaults = settings.get(f"self_promotion.{channel}") or {}
+    ratio = channel_setting(settings, channel, "self_promotion_ratio", f"self_promotion.{channel}.ratio")
+    if ratio is None:
+        return None
+    other = channel_setting(settings, channel, "other_activity", f"self_promotion.{channel}.other_activity", 0)
+    window = parse_duration(channel_setting(settings, channel, "self_promotion_window",
+                                            f"self_promotion.{channel}.window", defaults.get("window", "30d")))
+    own = db.execute(
+        f"SELECT count(*) FROM share_posts WHERE channel = ? AND state IN {ACTIVE!r} "
+        "AND coalesce(sent_at, due_at) >= ?",
+        (channel, now - window),
+    ).fetchone()[0] + adding
+    total = own + int(other)
+    if own / total <= float(ratio):
+        return None
+    return Conflict("self_promotion", (
+        f"{channel}: {own} of the account's last {total} posts would be links to your own work "
+        f"(limit {float(ratio):.0%}); set [channels.{channel}] other_activity to your recent "
+        "comments and other posts, wait, or use --force"))
+
+
+def _human(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{int(seconds)}s"

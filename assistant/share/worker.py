@@ -1,0 +1,247 @@
+"""The worker: claim a due post, publish it through its channel, record the outcome, retry or stop.
+
+``run_once`` drains what is due now (``assist queue run``, for cron or a systemd timer);
+``run_forever`` loops until told to stop (``assist queue worker``). Everything time-related goes
+through the injected ``clock`` and ``rng``, so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import sqlite3
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.channels import (
+    AlreadyPublished,
+    AmbiguousError,
+    Channel,
+    ChannelError,
+    PermanentError,
+    PublishResult,
+    RateLimited,
+    Recovery,
+    TransientError,
+    get_channel,
+)
+from assistant.share.queue import Queue, QueuedPost
+from assistant.share.schedule import parse_duration
+
+
+@dataclass
+class Policy:
+    """Retry policy and lease, from ``[queue]`` in config."""
+
+    max_tries: int = 5
+    backoff: float = 60.0  # first retry after about this many seconds, doubling each time
+    backoff_max: float = 3600.0
+    lease: float = 300.0  # a claim older than this is considered abandoned (a crashed worker)
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Policy:
+        q = settings.section("queue")
+        return cls(max_tries=max(1, int(q.get("max_tries", 5))),
+                   backoff=parse_duration(q.get("backoff", 60), "[queue] backoff"),
+                   backoff_max=parse_duration(q.get("backoff_max", 3600), "[queue] backoff_max"),
+                   lease=parse_duration(q.get("lease", 300), "[queue] lease"))
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Exponential backoff with "equal jitter": half fixed, half random, capped."""
+        ceiling = min(self.backoff_max, self.backoff * 2 ** max(attempt - 1, 0))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+@dataclass
+class RateLimit:
+    posts: int
+    per: float
+
+
+@dataclass
+class RunReport:
+    outcomes: Counter[str] = field(default_factory=Counter)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"outcomes": dict(self.outcomes), "posts": self.posts}
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+
+
+def rate_limits(settings: Any) -> dict[str, RateLimit]:
+    """Per-channel limits: ``[channels.<name>.rate_limit]`` over the defaults in ``[rate_limits]``."""
+    names = set(settings.section("rate_limits")) | set(settings.section("channels"))
+    out = {}
+    for name in names:
+        spec = settings.get(f"channels.{name}.rate_limit") or settings.get(f"rate_limits.{name}")
+        if isinstance(spec, dict) and spec.get("posts"):
+            out[name] = RateLimit(int(spec["posts"]), parse_duration(spec.get("per", "1h"), f"{name} rate_limit per"))
+    return out
+
+
+class Worker:
+    """Publishes due posts from a Queue. Channels come from ``channel_factory`` (default: the plugins)."""
+
+    def __init__(self, queue: Queue, *, settings: Any = None, policy: Policy | None = None,
+                 limits: dict[str, RateLimit] | None = None, rng: random.Random | None = None,
+                 name: str | None = None, channel_factory: Callable[[str], Channel] | None = None) -> None:
+        if settings is None:
+            from assistant import config
+
+            settings = config.load()
+        self.queue = queue
+        self.policy = policy or Policy.from_settings(settings)
+        self.limits = rate_limits(settings) if limits is None else limits
+        self.rng = rng or random.Random()
+        self.name = name or worker_id()
+        self._factory = channel_factory or get_channel
+        self._channels: dict[str, Channel] = {}
+        self.stop = threading.Event()
+
+    @property
+    def clock(self) -> Callable[[], float]:
+        return self.queue.clock
+
+    # -- loops
+    def run_once(self, limit: int | None = None, progress: Callable[[QueuedPost, str], None] | None = None
+                 ) -> RunReport:
+        """Publish every post due now (at most ``limit``); stop early when asked to."""
+        report = RunReport()
+        while not self.stop.is_set() and (limit is None or sum(report.outcomes.values()) < limit):
+            item = self.queue.claim(self.name, self.policy.lease, blocked=self._blocked)
+            if item is None:
+                break
+            outcome = self.process(item)
+            report.outcomes[outcome] += 1
+            report.posts.append({"id": item.id, "channel": item.post.channel, "outcome": outcome})
+            if progress:
+                progress(item, outcome)
+        return report
+
+    def run_forever(self, interval: float, on_report: Callable[[RunReport], None] | None = None) -> None:
+        """Drain, wait ``interval`` seconds (or until stopped), repeat."""
+        while not self.stop.is_set():
+            report = self.run_once()
+            if on_report and report.outcomes:
+                on_report(report)
+            self.stop.wait(interval)
+
+    # -- one post
+    def process(self, item: QueuedPost) -> str:
+        """Publish (or first reconcile) one claimed post; returns the outcome recorded."""
+        started = self.clock()
+        try:
+            channel = self._channel(item.post.channel)
+        except Exception as exc:  # noqa: BLE001 - an uninstalled plugin or bad config: retry later
+            return self._failed(item, started, f"channel unavailable: {exc}", None, transient=True,
+                                outcome="no_channel")
+        if item.needs_check:
+            verdict = self._reconcile(channel, item, started)
+            if verdict is not None:
+                return verdict
+        try:
+            result = channel.publish(item.post, idempotency_key=item.idempotency_key)
+        except AlreadyPublished as exc:
+            found = PublishResult(exc.remote_id or item.remote_id or "", exc.url)
+            return self._sent(item, started, found, "already_published", note=str(exc))
+        except RateLimited as exc:
+            wait = exc.retry_after if exc.retry_after is not None else self.policy.delay(item.attempts, self.rng)
+            self.queue.finish(item, self.name, state="failed", outcome="rate_limited", started=started,
+                              error=str(exc), status=exc.status, retry_at=self.clock() + max(wait, 1.0),
+                              count_attempt=True, note="rate limited: waiting as the platform asked")
+            # a rate limit is the platform pacing us, not the post failing: it does not use up a try
+            self.queue.db.execute("UPDATE share_posts SET attempts = max(attempts - 1, 0) WHERE id = ?", (item.id,))
+            return "rate_limited"
+        except AmbiguousError as exc:
+            return self._failed(item, started, str(exc), exc.status, transient=True, outcome="ambiguous",
+                                needs_check=True)
+        except TransientError as exc:
+            return self._failed(item, started, str(exc), exc.status, transient=True)
+        except PermanentError as exc:
+            return self._failed(item, started, str(exc), exc.status, transient=False)
+        except ChannelError as exc:
+            return self._failed(item, started, str(exc), exc.status, transient=False)
+        except Exception as exc:  # noqa: BLE001 - a plugin bug: we cannot tell whether it was sent
+            return self._failed(item, started, f"{type(exc).__name__}: {exc}", None, transient=True,
+                                outcome="error", needs_check=True)
+        return self._sent(item, started, result, "sent")
+
+    def _reconcile(self, channel: Channel, item: QueuedPost, started: float) -> str | None:
+        """Ask the channel about a post that may have been published; None means "send it again"."""
+        try:
+            found = channel.reconcile(item.post, idempotency_key=item.idempotency_key)
+            outcome, detail, result = found.outcome, found.detail, found.result
+        except Exception as exc:  # noqa: BLE001 - a failed check is no answer
+            outcome, detail, result = Recovery.UNKNOWN, f"the check failed: {exc}", None
+        if outcome is Recovery.PUBLISHED:
+            return self._sent(item, started, result or PublishResult(item.remote_id or ""), "reconciled_published",
+                              note=detail or "found published after a crash or an ambiguous failure")
+        if outcome is Recovery.NOT_PUBLISHED:
+            return None
+        self.queue.finish(item, self.name, state="unknown", outcome="reconciled_unknown", started=started,
+                          error=detail, needs_check=True,
+                          note=f"may be published already: {detail}; check, then `assist queue retry --force "
+                               f"{item.id}` or `assist queue cancel {item.id}`")
+        return "unknown"
+
+    def _sent(self, item: QueuedPost, started: float, result: PublishResult, outcome: str,
+              note: str | None = None) -> str:
+        self.queue.finish(item, self.name, state="sent", outcome=outcome, started=started, result=result, note=note)
+        return outcome
+
+    def _failed(self, item: QueuedPost, started: float, error: str, status: int | None, *, transient: bool,
+                outcome: str | None = None, needs_check: bool = False) -> str:
+        if not transient:
+            self.queue.finish(item, self.name, state="dead", outcome="permanent", started=started, error=error,
+                              status=status, note="the platform refused it; fix and `assist queue retry`")
+            return "dead"
+        if item.attempts >= self.policy.max_tries:
+            state = "unknown" if needs_check else "dead"
+            note = (f"gave up after {item.attempts} tries" +
+                    ("; the last one may have been published" if needs_check else ""))
+            self.queue.finish(item, self.name, state=state, outcome=outcome or "transient", started=started,
+                              error=error, status=status, needs_check=needs_check, note=note)
+            return state
+        retry_at = self.clock() + self.policy.delay(item.attempts, self.rng)
+        self.queue.finish(item, self.name, state="failed", outcome=outcome or "transient", started=started,
+                          error=error, status=status, retry_at=retry_at, needs_check=needs_check,
+                          note=f"try {item.attempts} of {self.policy.max_tries} failed; retrying")
+        return "failed"
+
+    # -- helpers
+    def _channel(self, name: str) -> Channel:
+        if name not in self._channels:
+            self._channels[name] = self._factory(name)
+        return self._channels[name]
+
+    def _blocked(self, db: sqlite3.Connection, now: float) -> Iterable[str]:
+        """Channels at their configured rate limit right now (their posts wait; no try is used)."""
+        for name, limit in self.limits.items():
+            since = now - limit.per
+            used = db.execute(
+                "SELECT (SELECT count(*) FROM share_attempts WHERE channel = ? AND started_at >= ?"
+                " AND outcome NOT IN ('reconciled_unknown', 'no_channel'))"
+                " + (SELECT count(*) FROM share_posts WHERE channel = ? AND state = 'sending' AND lease_until >= ?)",
+                (name, since, name, now)).fetchone()[0]
+            if used >= limit.posts:
+                yield name
+
+
+def install_signal_handlers(worker: Worker) -> None:
+    """SIGINT/SIGTERM finish the post in hand, then stop."""
+    import signal
+
+    def handler(signum: int, frame: Any) -> None:
+        worker.stop.set()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+

@@ -1,0 +1,79 @@
+"""Test helpers around the example plugin: install it through pip, and a file-backed "fake"."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+TOKEN = "example-token-s3cr3t-7f2a"  # a recognisable secret: it must never reach the database
+
+
+class FileFake:
+    """The example channel's "platform": a JSON-lines file, with scripted faults."""
+
+    def __init__(self, root: Path) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.path = root / "published.jsonl"
+        self.faults = root / "faults.txt"
+
+    def settings(self, **extra: Any) -> dict[str, Any]:
+        return {"path": str(self.path), "faults": str(self.faults), "token": TOKEN, **extra}
+
+    @property
+    def published(self) -> list[dict[str, Any]]:
+        from example_plugin.assist_example import read_lines
+
+        return read_lines(self.path)
+
+    def fail_next(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
+                  times: int = 1) -> None:
+        existing = self.faults.read_text().split() if self.faults.exists() else []
+        self.faults.write_text("\n".join(existing + [str(status)] * times))
+
+
+def install_example(target: Path) -> Path:
+    """pip-install tests/example_plugin into ``target`` (no network, no build isolation)."""
+    source = target.parent / "example-src"
+    shutil.copytree(HERE, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info", "fixtures.py"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+                    "--target", str(target), str(source)], check=True, capture_output=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A directory where the example plugin is pip-installed (once a session)."""
+    return install_example(tmp_path_factory.mktemp("example-plugin") / "site")
+
+
+@pytest.fixture
+def example_installed(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The installed example plugin on sys.path (and PYTHONPATH for subprocesses) for one test."""
+    from assistant import plugins
+
+    monkeypatch.syspath_prepend(str(example_site))
+    monkeypatch.setenv("PYTHONPATH", str(example_site))
+    importlib.invalidate_caches()
+    plugins.reset()
+    yield example_site
+    sys.modules.pop("assist_example", None)
+    plugins.reset()
+
+
+@pytest.fixture
+def file_fake(tmp_path: Path) -> FileFake:
+    return FileFake(tmp_path / "example-platform")
+
+
+def write_config(home: Path, text: str) -> None:
+    path = home / "config.toml"
+    previous = path.read_text() if path.exists() else ""
+    path.write_text(previous + "\n" + text)

@@ -1,0 +1,290 @@
+"""The queue's state machine and the worker: retries, backoff, rate limits, crashes, reconcile."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+from example_plugin.assist_example import ExampleChannel
+from example_plugin.fixtures import TOKEN, FileFake
+
+from assistant import config, db
+from assistant.channels import Channel, Post
+from assistant.share.queue import Queue, QueueError
+from assistant.share.worker import Policy, RateLimit, Worker
+
+T0 = 1_800_000_000.0
+
+
+class Clock:
+    def __init__(self, t: float = T0) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def file_fake(tmp_path: Path) -> FileFake:
+    return FileFake(tmp_path / "platform")
+
+
+@pytest.fixture
+def queue(clock: Clock) -> Queue:
+    return Queue(db.connect(), clock=clock)
+
+
+def make_worker(queue: Queue, fake: FileFake, cls: type[Channel] = ExampleChannel, **kw) -> Worker:  # type: ignore[no-untyped-def]
+    kw.setdefault("policy", Policy(max_tries=3, backoff=60, backoff_max=3600, lease=300))
+    kw.setdefault("limits", {})
+    return Worker(queue, settings=config.load(), rng=random.Random(7), name=kw.pop("name", "w1"),
+                  channel_factory=lambda name: cls(fake.settings(), environ={}), **kw)
+
+
+def post(n: int = 1, url: str = "https://example.org/a") -> Post:
+    return Post("example", f"Post number {n} {url}", url=url)
+
+
+def test_due_posts_are_published_once_and_future_ones_wait(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    now_id = queue.enqueue(post(1), T0 - 5)
+    later_id = queue.enqueue(post(2), T0 + 3600)
+    worker = make_worker(queue, file_fake)
+    report = worker.run_once()
+    assert report.outcomes == {"sent": 1}
+    sent = queue.get(now_id)
+    assert sent.state == "sent" and sent.remote_id == sent.idempotency_key[:12] and sent.sent_at == T0
+    assert [p["key"] for p in file_fake.published] == [sent.idempotency_key]
+    assert queue.get(later_id).state == "scheduled"
+    assert worker.run_once().outcomes == {}
+    clock.t += 3600
+    assert worker.run_once().outcomes == {"sent": 1}
+    assert len(file_fake.published) == 2
+    attempts = queue.attempts(now_id)
+    assert [a["outcome"] for a in attempts] == ["sent"] and attempts[0]["worker"] == "w1"
+
+
+def test_transient_error_backs_off_with_jitter_then_sends(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(503)
+    worker = make_worker(queue, file_fake)
+    assert worker.run_once().outcomes == {"failed": 1}
+    failed = queue.get(pid)
+    assert failed.state == "failed" and "unavailable (503)" in failed.last_error
+    assert T0 + 30 <= failed.due_at <= T0 + 60  # first retry: 60 s ceiling, equal jitter
+    assert worker.run_once().outcomes == {}  # not yet due: nothing sleeps, nothing is sent
+    clock.t = failed.due_at
+    assert worker.run_once().outcomes == {"sent": 1}
+    assert [a["outcome"] for a in queue.attempts(pid)] == ["transient", "sent"]
+    assert queue.attempts(pid)[0]["status"] == 503
+
+
+def test_backoff_doubles_and_the_post_dies_after_max_tries(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(503, times=3)
+    worker = make_worker(queue, file_fake)
+    delays = []
+    for _ in range(2):
+        before = clock.t
+        assert worker.run_once().outcomes == {"failed": 1}
+        clock.t = queue.get(pid).due_at
+        delays.append(clock.t - before)
+    assert 30 <= delays[0] <= 60 and 60 <= delays[1] <= 120
+    assert worker.run_once().outcomes == {"dead": 1}
+    dead = queue.get(pid)
+    assert dead.state == "dead" and dead.attempts == 3 and "gave up after 3 tries" in dead.note
+    assert file_fake.published == []
+    clock.t += 10_000
+    assert worker.run_once().outcomes == {}
+
+
+def test_policy_delay_is_capped() -> None:
+    policy = Policy(backoff=60, backoff_max=600)
+    rng = random.Random(1)
+    assert all(300 <= policy.delay(n, rng) <= 600 for n in range(5, 30))
+
+
+def test_rate_limited_waits_retry_after_without_using_a_try(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(429)
+    worker = make_worker(queue, file_fake)
+    assert worker.run_once().outcomes == {"rate_limited": 1}
+    waiting = queue.get(pid)
+    assert waiting.state == "failed" and waiting.due_at == T0 + 120 and waiting.attempts == 0
+    clock.t = T0 + 119
+    assert worker.run_once().outcomes == {}
+    clock.t = T0 + 120
+    assert worker.run_once().outcomes == {"sent": 1}
+
+
+@pytest.mark.parametrize(("status", "message"), [(403, "the platform says no"), (401, "token refused")])
+def test_permanent_and_auth_errors_stop_at_once(queue: Queue, clock: Clock, file_fake: FileFake,
+                                                status: int, message: str) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(status)
+    worker = make_worker(queue, file_fake)
+    assert worker.run_once().outcomes == {"dead": 1}
+    dead = queue.get(pid)
+    assert dead.state == "dead" and message in dead.last_error and dead.attempts == 1
+    assert queue.attempts(pid)[0]["status"] == status
+    clock.t += 100_000
+    assert worker.run_once().outcomes == {}
+    queue.retry(pid)
+    assert worker.run_once().outcomes == {"sent": 1}
+
+
+def test_missing_credentials_is_permanent_and_names_the_variable(queue: Queue, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    settings = {k: v for k, v in file_fake.settings().items() if k != "token"}
+    worker = Worker(queue, settings=config.load(), limits={}, name="w",
+                    channel_factory=lambda name: ExampleChannel(settings, environ={}))
+    assert worker.run_once().outcomes == {"dead": 1}
+    assert "ASSIST_EXAMPLE_TOKEN" in queue.get(pid).last_error
+
+
+def test_already_published_counts_as_sent(queue: Queue, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(409)
+    assert make_worker(queue, file_fake).run_once().outcomes == {"already_published": 1}
+    done = queue.get(pid)
+    assert done.state == "sent" and done.remote_id == done.idempotency_key[:12]
+
+
+def test_ambiguous_failure_is_reconciled_and_resent_with_the_same_key(queue: Queue, clock: Clock,
+                                                                     file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(500)
+    worker = make_worker(queue, file_fake)
+    assert worker.run_once().outcomes == {"failed": 1}
+    failed = queue.get(pid)
+    assert failed.state == "failed" and failed.needs_check
+    assert queue.attempts(pid)[0]["outcome"] == "ambiguous"
+    clock.t = failed.due_at
+    assert worker.run_once().outcomes == {"sent": 1}
+    assert [p["key"] for p in file_fake.published] == [failed.idempotency_key]
+
+
+def test_ambiguous_failure_that_did_publish_is_not_sent_twice(queue: Queue, clock: Clock,
+                                                             file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(500)
+    worker = make_worker(queue, file_fake)
+    worker.run_once()
+    item = queue.get(pid)
+    # the platform had in fact stored it before the 500
+    ExampleChannel({**file_fake.settings(), "faults": None}).publish(item.post, idempotency_key=item.idempotency_key)
+    clock.t = item.due_at
+    assert worker.run_once().outcomes == {"reconciled_published": 1}
+    assert len(file_fake.published) == 1 and queue.get(pid).state == "sent"
+
+
+def test_crash_between_claim_and_publish_is_recovered_after_the_lease(queue: Queue, clock: Clock,
+                                                                     file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    claimed = queue.claim("crashed-worker", 300)
+    assert claimed is not None and claimed.id == pid and not claimed.needs_check
+    worker = make_worker(queue, file_fake)
+    assert worker.run_once().outcomes == {}  # the lease still holds: nobody else touches it
+    assert queue.get(pid).state == "sending"
+    clock.t += 301
+    assert worker.run_once().outcomes == {"sent": 1}
+    assert [a["outcome"] for a in queue.attempts(pid)] == ["sent"]
+    assert [p["key"] for p in file_fake.published] == [claimed.idempotency_key]
+
+
+def test_crash_after_publish_before_recording_is_not_resent(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    claimed = queue.claim("crashed-worker", 300)
+    assert claimed is not None
+    ExampleChannel(file_fake.settings()).publish(claimed.post, idempotency_key=claimed.idempotency_key)
+    clock.t += 301
+    assert make_worker(queue, file_fake).run_once().outcomes == {"reconciled_published": 1}
+    assert len(file_fake.published) == 1
+    assert queue.get(pid).state == "sent"
+
+
+class Unsure(ExampleChannel):
+    """A channel that cannot check whether a post was published (the base reconcile)."""
+
+    reconcile = Channel.reconcile
+
+
+def test_unknown_needs_the_user_to_force_a_retry(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    assert queue.claim("crashed-worker", 300) is not None
+    clock.t += 301
+    worker = make_worker(queue, file_fake, Unsure)
+    assert worker.run_once().outcomes == {"unknown": 1}
+    unknown = queue.get(pid)
+    assert unknown.state == "unknown" and "queue retry --force" in unknown.note
+    clock.t += 10_000
+    assert worker.run_once().outcomes == {}
+    with pytest.raises(QueueError, match="may already be published"):
+        queue.retry(pid)
+    queue.retry(pid, force=True)
+    assert make_worker(queue, file_fake).run_once().outcomes == {"sent": 1}
+    assert len(file_fake.published) == 1
+
+
+def test_configured_rate_limit_defers_posts(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    ids = [queue.enqueue(post(n, f"https://example.org/{n}"), T0) for n in range(3)]
+    worker = make_worker(queue, file_fake, limits={"example": RateLimit(posts=2, per=60)})
+    assert worker.run_once().outcomes == {"sent": 2}
+    assert queue.get(ids[2]).state == "scheduled" and queue.get(ids[2]).attempts == 0
+    clock.t += 30
+    assert worker.run_once().outcomes == {}
+    clock.t += 31
+    assert worker.run_once().outcomes == {"sent": 1}
+
+
+def test_rate_limits_come_from_config(assist_home: Path) -> None:
+    from assistant.share.worker import rate_limits
+
+    (assist_home / "config.toml").write_text('[channels.x.rate_limit]\nposts = 50\nper = "15m"\n')
+    limits = rate_limits(config.load())
+    assert limits["x"].posts == 50 and limits["x"].per == 900
+    assert limits["mastodon"].posts == 150 and limits["mastodon"].per == 300  # the defaults
+
+
+def test_a_worker_that_lost_its_lease_cannot_overwrite(queue: Queue, clock: Clock) -> None:
+    pid = queue.enqueue(post(), T0)
+    first = queue.claim("a", 10)
+    clock.t += 11
+    second = queue.claim("b", 10)
+    assert first is not None and second is not None and second.needs_check
+    assert not queue.finish(first, "a", state="sent", outcome="sent", started=T0)
+    assert queue.finish(second, "b", state="failed", outcome="transient", started=clock.t, error="x")
+    assert queue.get(pid).state == "failed"
+
+
+def test_cancel_and_reschedule(queue: Queue, clock: Clock) -> None:
+    pid = queue.enqueue(post(), T0 + 100)
+    assert queue.reschedule(pid, T0 + 500).due_at == T0 + 500
+    assert queue.cancel(pid).state == "cancelled"
+    with pytest.raises(QueueError, match="nothing to cancel"):
+        queue.cancel(pid)
+    with pytest.raises(QueueError, match="only scheduled or failed"):
+        queue.reschedule(pid, T0)
+    with pytest.raises(QueueError, match="no post 999"):
+        queue.get(999)
+    assert queue.claim("w", 10) is None
+
+
+def test_secrets_never_reach_the_database(queue: Queue, file_fake: FileFake, assist_home: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSIST_EXAMPLE_TOKEN", TOKEN)
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(401)
+    worker = make_worker(queue, file_fake)
+    worker.run_once()
+    queue.retry(pid)
+    worker.run_once()
+    assert queue.get(pid).state == "sent"
+    raw = b"".join(p.read_bytes() for p in assist_home.glob("assist.db*"))
+    assert b"Post number" in raw  # the content is there...
+    assert TOKEN.encode() not in raw  # ...the credential never is
