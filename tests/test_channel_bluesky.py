@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes.bluesky import FakeBluesky, check_post
@@ -23,6 +24,7 @@ from assistant.channels import (
     Recovery,
     TransientError,
     available_channels,
+    get_channel,
 )
 from assistant.testing import ChannelContract
 
@@ -370,6 +372,18 @@ def test_credentials_from_the_environment(fake: FakeBluesky) -> None:
     ch = BlueskyChannel({"base_url": fake.url, "timeout": 3}, environ=env)
     ch.publish(post(), idempotency_key="k1")
     assert len(fake.published) == 1
+
+
+def test_configured_from_the_config_file_and_environment(
+        fake: FakeBluesky, assist_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (assist_home / "config.toml").write_text(
+        f'[channels.bluesky]\nbase_url = "{fake.url}"\ntimeout = 3\nhandle = "{fake.user_handle}"\n'
+        'langs = ["en", "fr"]\n')
+    monkeypatch.setenv("ASSIST_BLUESKY_APP_PASSWORD", fake.app_password)
+    ch = get_channel("bluesky")
+    ch.publish(post(), idempotency_key="k1")
+    assert fake.published[-1]["value"]["langs"] == ["en", "fr"]
+    assert ch.session_path().parent == assist_home / "sessions"
 
 
 def test_secrets_never_reach_exception_text_or_logs(fake: FakeBluesky, caplog: pytest.LogCaptureFixture) -> None:

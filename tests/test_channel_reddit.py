@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes.reddit import UNAUTHORIZED_HEADERS, FakeReddit
@@ -22,6 +23,7 @@ from assistant.channels import (
     Recovery,
     TransientError,
     available_channels,
+    get_channel,
 )
 from assistant.testing import ChannelContract
 
@@ -331,6 +333,21 @@ def test_credentials_from_the_environment(fake: FakeReddit) -> None:
     assert ch.missing_credentials() == []
     ch.publish(link_post(), idempotency_key="k1")
     assert len(fake.published) == 1
+
+
+def test_configured_from_the_config_file_and_environment(
+        fake: FakeReddit, assist_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (assist_home / "config.toml").write_text(
+        f'[channels.reddit]\noauth_url = "{fake.url}"\nreddit_url = "{fake.url}"\ntimeout = 3\n'
+        f'username = "{fake.username}"\n\n[channels.reddit.flairs]\nSEO = "f-1"\n')
+    monkeypatch.setenv("ASSIST_REDDIT_CLIENT_ID", fake.client_id)
+    monkeypatch.setenv("ASSIST_REDDIT_CLIENT_SECRET", fake.client_secret)
+    monkeypatch.setenv("ASSIST_REDDIT_PASSWORD", fake.password)
+    fake.add_subreddit("SEO", flair_required=True, flairs=[{"id": "f-1", "text": "Discussion"}])
+    ch = get_channel("reddit")
+    assert isinstance(ch, RedditChannel)
+    ch.publish(link_post(target=ch.parse_target("SEO")), idempotency_key="k1")
+    assert fake.published[-1]["form"]["flair_id"] == "f-1"
 
 
 def test_secrets_never_reach_exception_text_or_logs(fake: FakeReddit, caplog: pytest.LogCaptureFixture) -> None:
