@@ -1,0 +1,320 @@
+"""Mastodon channel for assist: a status through Mastodon.py, sent with an ``Idempotency-Key``.
+
+Mastodon.py is imported inside methods only, so loading this plugin (``assist --help``) stays cheap.
+The client is built with ``version_check_mode="none"`` and a fixed ``mastodon_version`` (older
+Mastodon.py versions otherwise ask the instance for its version on construction) and with
+``ratelimit_method="throw"`` (it would sleep until the reset otherwise: the queue reschedules).
+The server keeps an Idempotency-Key for an hour, so a status resent with the same key within that
+hour is not posted twice: the channel is ``idempotent``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import assistant
+from assistant.channels import (
+    AmbiguousError,
+    AuthError,
+    Channel,
+    ChannelError,
+    Credential,
+    Limits,
+    PermanentError,
+    Post,
+    PublishResult,
+    RateLimited,
+    TransientError,
+)
+
+DEFAULT_MAX_CHARACTERS = 500
+DEFAULT_URL_LENGTH = 23  # characters_reserved_per_url
+DEFAULT_TIMEOUT = 20.0
+INSTANCE_TIMEOUT = 5.0  # limits() may ask the instance while composing: keep that short
+INSTANCE_CACHE_SECONDS = 24 * 3600
+ASSUMED_VERSION = "4.0.0"  # only used by Mastodon.py's version checks, which are off
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+URL_RE = re.compile(
+    r"(?<![a-z0-9@$#])https?://[^\s/?#<>\"'`()]*[^\s/?#<>\"'`().,:;!?]"
+    r"(?:[/?#](?:(?:[^\s<>\"'`()]|\([^\s()]*\))*(?:[^\s<>\"'`().,:;!?\]}]|\([^\s()]*\)))?)*",
+    re.IGNORECASE,
+)
+# Mastodon's Account::MENTION_RE: @user@domain counts as @user
+MENTION_RE = re.compile(r"(?<![=/\w])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@\w+(?:[.-]+\w+)*)?", re.IGNORECASE)
+
+_instance_cache: dict[str, tuple[float, int, int]] = {}  # base URL -> (fetched at, max chars, URL length)
+_cache_lock = threading.Lock()
+
+
+class MastodonChannel(Channel):
+    """A status of up to the instance's ``max_characters`` (500 by default) on a Mastodon server."""
+
+    name = "mastodon"
+    description = "Statuses on a Mastodon server (Mastodon.py), sent with an Idempotency-Key"
+    credentials = (
+        Credential("access_token", "ASSIST_MASTODON_ACCESS_TOKEN",
+                   help="an access token with the write:statuses scope (Preferences > Development)"),
+        Credential("api_base_url", "ASSIST_MASTODON_API_BASE_URL", secret=False,
+                   help="your server, e.g. https://mastodon.social"),
+    )
+    idempotent = True
+
+    def __init__(self, settings: Any = None, environ: Any = None) -> None:
+        super().__init__(settings, environ)
+        self._api: Any = None
+
+    # -- measuring and checking
+    def limits(self) -> Limits:
+        max_chars, url_length = self.instance_limits()
+        return Limits(
+            max_length=max_chars,
+            url_length=url_length,
+            notes=f"{max_chars} characters (the server's max_characters) counted as graphemes; every link "
+            f"counts {url_length}, @user@domain counts as @user; a content warning counts too",
+        )
+
+    def length(self, text: str) -> int:
+        return mastodon_length(text, url_length=self.instance_limits()[1])
+
+    def render(self, post: Post) -> str:
+        """The status as sent: the text, with the post's URL appended when the text lacks it."""
+        text = post.text.strip()
+        if post.url and post.url.strip() not in text:
+            text = f"{text}\n\n{post.url.strip()}" if text else post.url.strip()
+        return text
+
+    def validate(self, post: Post) -> list[str]:
+        problems = super().validate(post)
+        limits = self.limits()
+        spoiler = str(post.options.get("spoiler_text") or "")
+        if spoiler:
+            size = self.length(self.render(post)) + mastodon_length(spoiler, url_length=0, entities=False)
+            if size > limits.max_length:
+                problems.append(f"mastodon: text and content warning are {size} characters together; "
+                                f"the limit is {limits.max_length}")
+        visibility = post.options.get("visibility")
+        if visibility and str(visibility).lower() not in VISIBILITIES:
+            problems.append(f"mastodon: visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
+        if self.api_base_url() and not re.match(r"https?://[^/\s]+", self.api_base_url() or ""):
+            problems.append(f"mastodon: api_base_url must be an http(s) URL, not {self.api_base_url()!r}")
+        return problems
+
+    def instance_limits(self) -> tuple[int, int]:
+        """The server's ``max_characters`` and ``characters_reserved_per_url`` (cached; 500/23 if unknown)."""
+        configured = self.settings.get("max_characters")
+        if configured:
+            return int(configured), int(self.settings.get("characters_reserved_per_url", DEFAULT_URL_LENGTH))
+        base = self.api_base_url()
+        if not base:
+            return DEFAULT_MAX_CHARACTERS, DEFAULT_URL_LENGTH
+        with _cache_lock:
+            cached = _instance_cache.get(base)
+        if cached is not None and time.time() - cached[0] < INSTANCE_CACHE_SECONDS:
+            return cached[1], cached[2]
+        found = self._fetch_instance_limits()
+        if found is None:
+            return DEFAULT_MAX_CHARACTERS, DEFAULT_URL_LENGTH
+        with _cache_lock:
+            _instance_cache[base] = (time.time(), *found)
+        return found
+
+    def api_base_url(self) -> str | None:
+        """The server's base URL (``https://`` is assumed when no scheme is given)."""
+        value = (self.credential("api_base_url") or "").strip().rstrip("/")
+        if value and "://" not in value:
+            value = "https://" + value
+        return value or None
+
+    # -- publishing
+    def publish(self, post: Post, *, idempotency_key: str) -> PublishResult:
+        problems = self.validate(post)
+        if problems:
+            raise PermanentError("; ".join(problems))
+        api = self._client()
+        options = post.options
+        visibility = str(options["visibility"]).lower() if options.get("visibility") else None
+        status = self._call(api, lambda: api.status_post(
+            self.render(post),
+            visibility=visibility,
+            spoiler_text=str(options["spoiler_text"]) if options.get("spoiler_text") else None,
+            language=str(options["language"]) if options.get("language") else None,
+            sensitive=_flag(options.get("sensitive"), False),
+            idempotency_key=idempotency_key,
+        ), sending=True)
+        status_id = status.get("id") if hasattr(status, "get") else None
+        if not status_id:
+            raise AmbiguousError("mastodon: the answer holds no status id; the status may or may not exist")
+        url = status.get("url") or status.get("uri")
+        return PublishResult(remote_id=str(status_id), url=str(url) if url else None)
+
+    # reconcile: the base class answers NOT_PUBLISHED for an idempotent channel (resend with the same key)
+
+    # -- helpers
+    def _client(self, *, token: bool = True) -> Any:
+        if token and self._api is not None:
+            return self._api
+        if token:
+            creds = self.require_credentials()
+            access_token, base = creds["access_token"], self.api_base_url()
+        else:
+            access_token, base = None, self.api_base_url()
+        from mastodon import Mastodon
+
+        api = Mastodon(
+            access_token=access_token,
+            api_base_url=base,
+            request_timeout=float(self.settings.get("timeout", DEFAULT_TIMEOUT)) if token else INSTANCE_TIMEOUT,
+            ratelimit_method="throw",
+            version_check_mode="none",
+            mastodon_version=ASSUMED_VERSION,
+            user_agent=f"assist-mastodon/{assistant.__version__}",
+        )
+        if token:
+            self._api = api
+        return api
+
+    def _fetch_instance_limits(self) -> tuple[int, int] | None:
+        """Ask /api/v2/instance (then v1, for servers before 4.0); None when the server does not say."""
+        try:
+            api = self._api or self._client(token=False)
+        except Exception:  # noqa: BLE001 - a bad base URL: fall back to the defaults
+            return None
+        for fetch in (api.instance_v2, api.instance_v1):
+            try:
+                info = fetch()
+            except Exception:  # noqa: BLE001 - unreachable or not Mastodon: try the next, then defaults
+                continue
+            found = _limits_from(info)
+            if found is not None:
+                return found
+        return None
+
+    def _call(self, api: Any, action: Callable[[], Any], *, sending: bool) -> Any:
+        """Run one Mastodon.py call, translating its errors into the channel's typed errors."""
+        try:
+            return action()
+        except ChannelError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - translated below, or re-raised untouched
+            error = _translate(exc, api, sending=sending)
+            if error is None:
+                raise
+            raise error from None
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _translate(exc: Exception, api: Any, *, sending: bool) -> ChannelError | None:
+    """The typed channel error for a Mastodon.py exception (None when it is not one of theirs)."""
+    from mastodon import errors as me
+
+    if isinstance(exc, me.MastodonRatelimitError):
+        reset = getattr(api, "ratelimit_reset", None)
+        retry_after = max(float(reset) - time.time(), 0.0) if reset else None
+        when = f"; it resets in {retry_after:.0f} s" if retry_after is not None else ""
+        return RateLimited(f"mastodon: too many requests (429){when}", retry_after=retry_after)
+    if isinstance(exc, me.MastodonNetworkError):
+        return _network_error(exc, sending=sending)
+    if isinstance(exc, me.MastodonAPIError):
+        return _status_error(exc)
+    if isinstance(exc, me.MastodonError):
+        return PermanentError(f"mastodon: {type(exc).__name__}")
+    return None
+
+
+def _status_error(exc: Any) -> ChannelError:
+    args = list(exc.args)
+    status = args[1] if len(args) > 1 and isinstance(args[1], int) else None
+    message = str(args[3]) if len(args) > 3 and args[3] else (str(args[2]) if len(args) > 2 and args[2] else "")
+    suffix = f": {message}" if message else ""
+    if status in (401, 403):
+        return AuthError(f"mastodon: the access token was refused ({status}){suffix}; check "
+                         "ASSIST_MASTODON_ACCESS_TOKEN (it needs the write:statuses scope)", status=status)
+    if status is not None and status >= 500:
+        return TransientError(f"mastodon: server error ({status}){suffix}", status=status)
+    if status == 404:
+        return PermanentError(f"mastodon: not found (404){suffix}; check ASSIST_MASTODON_API_BASE_URL",
+                              status=404)
+    if status is None:
+        return PermanentError("mastodon: unexpected answer from the server")
+    return PermanentError(f"mastodon: refused ({status}){suffix}", status=status)
+
+
+def _network_error(exc: Any, *, sending: bool) -> ChannelError:
+    import requests
+
+    cause = exc.__context__ or exc.__cause__
+    kind = type(cause).__name__ if cause is not None else type(exc).__name__
+    if isinstance(cause, requests.exceptions.ConnectTimeout) or (
+        isinstance(cause, requests.exceptions.ConnectionError) and _never_connected(cause)
+    ):
+        return TransientError(f"mastodon: cannot connect ({kind})")
+    if sending:
+        return AmbiguousError(f"mastodon: the connection failed while posting ({kind}); resending with the same "
+                              "Idempotency-Key will not post twice")
+    return TransientError(f"mastodon: network error ({kind})")
+
+
+def _never_connected(error: BaseException) -> bool:
+    """True when the request never reached the server (connection refused, DNS failure)."""
+    import urllib3.exceptions
+
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError):
+            return True
+        if isinstance(seen, urllib3.exceptions.MaxRetryError):
+            seen = seen.reason
+            continue
+        seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__context__
+    return False
+
+
+# --------------------------------------------------------------------------- length
+
+
+def _limits_from(info: Any) -> tuple[int, int] | None:
+    """``configuration.statuses`` of a v2 (or 3.4+ v1) instance; ``max_toot_chars`` of older forks."""
+    try:
+        statuses = (info.get("configuration") or {}).get("statuses") or {}
+        max_chars = statuses.get("max_characters") or info.get("max_toot_chars")
+        url_length = statuses.get("characters_reserved_per_url") or DEFAULT_URL_LENGTH
+        return (int(max_chars), int(url_length)) if max_chars else None
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+@functools.cache
+def _cluster_re() -> Any:
+    import regex
+
+    return regex.compile(r"\X")
+
+
+def mastodon_length(text: str, *, url_length: int = DEFAULT_URL_LENGTH, entities: bool = True) -> int:
+    """Mastodon's StatusLengthValidator: graphemes, each http(s) link as ``url_length``, @user@domain as @user."""
+    if entities:
+        text = URL_RE.sub(lambda m: "x" * url_length, text)
+        text = MENTION_RE.sub(lambda m: "@" + m.group(1), text)
+    return len(_cluster_re().findall(text))
+
+
+def _flag(value: Any, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
+    return bool(value)
+
+
+@assistant.hookimpl
+def register_channels(register: Callable[[type[Channel]], None]) -> None:
+    register(MastodonChannel)
