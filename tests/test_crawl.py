@@ -171,6 +171,22 @@ class SiteServer:
             h.close_connection = True
 
 
+@pytest.fixture(autouse=True)
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that resolves a host other than loopback: no test may touch the internet."""
+    import socket
+
+    real = socket.getaddrinfo
+
+    def guarded(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in ("127.0.0.1", "localhost", "::1"):
+            raise AssertionError(f"a crawl test tried to resolve {name!r}")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+
+
 @pytest.fixture
 def main_site() -> Iterator[SiteServer]:
     server = SiteServer(SITES / "main").start()
@@ -293,6 +309,19 @@ def test_outbound_links_are_stored_with_anchors(main_site: SiteServer, conn) -> 
     assert resources == 16
     site = conn.execute("SELECT * FROM sites").fetchone()
     assert site["domain"] == "127.0.0.1" and "crawl" in site["sources"]
+    assert site["name"].startswith("Plain Pages — writing for the web")
+    assert site["description"].startswith("Essays and guides on technical writing")
+
+
+def test_catalog_name_and_description_are_kept(main_site: SiteServer, conn) -> None:
+    from assistant.prospects import store
+
+    store.upsert_site(conn, "127.0.0.1", name="Plain Pages", source="catalog")
+    run(main_site, store=conn, max_pages=0)
+    site = conn.execute("SELECT * FROM sites").fetchone()
+    assert site["name"] == "Plain Pages"  # the catalog's name wins
+    assert site["description"].startswith("Essays and guides")  # was unknown: filled in
+    assert site["sources"] == "catalog,crawl"
 
 
 def test_feed_items_are_stored_when_their_pages_are_not_fetched(main_site: SiteServer, conn) -> None:

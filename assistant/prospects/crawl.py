@@ -492,6 +492,7 @@ class ParsedPage:
     feeds: list[str]
     headings: list[str]
     list_outbound: int  # outbound links inside list items
+    description: str | None = None  # <meta name="description">, else og:description
 
 
 def parse_html(html: str, url: str, domain: str) -> ParsedPage:
@@ -513,7 +514,7 @@ def parse_html(html: str, url: str, domain: str) -> ParsedPage:
     headings = [_squash(h.text_content()) for h in tree.xpath("//h1|//h2")][:20]
     text = _main_text(html, url) or _fallback_text(lxml.html, tree)
     return ParsedPage(_title(tree), text[:MAX_TEXT_CHARS], outbound, internal, feeds, headings,
-                      list_outbound)
+                      list_outbound, _description(tree))
 
 
 def _tree(html: str) -> Any:
@@ -540,6 +541,14 @@ def _title(tree: Any) -> str | None:
             value = _squash(found[0] if isinstance(found[0], str) else found[0].text_content())
             if value:
                 return value[:500]
+    return None
+
+
+def _description(tree: Any) -> str | None:
+    for path in ("//meta[@name='description']/@content", "//meta[@property='og:description']/@content"):
+        found = [_squash(v) for v in tree.xpath(path)]
+        if found and found[0]:
+            return found[0][:1000]
     return None
 
 
@@ -854,6 +863,8 @@ class _Crawl:
         page, parsed = self._fetch_page(self.start, home=True, conditional=False)
         if parsed is None:
             self.result.error = page.error or page.note or f"home page answered {page.status}"
+        else:
+            self._describe_site(parsed)
         return parsed
 
     def _candidates(self, home: ParsedPage, rules: robots_mod.Robots) -> list[str]:
@@ -1015,6 +1026,17 @@ class _Crawl:
             assert self.store is not None
             self.site_id = store.upsert_site(self.store, self.domain, url=self.start, source="crawl")
         return self.site_id
+
+    def _describe_site(self, home: ParsedPage) -> None:
+        """Name and describe the site from its home page, unless a catalog already did."""
+        if self.store is None:
+            return
+        row = self.store.execute("SELECT name, description FROM sites WHERE id = ?",
+                                 (self._site(),)).fetchone()
+        name = home.title if not row["name"] else None
+        description = home.description if not row["description"] else None
+        if name or description:
+            store.upsert_site(self.store, self.domain, name=name, description=description)
 
     def _save(self, page: PageResult) -> None:
         if self.store is None:
