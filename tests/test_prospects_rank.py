@@ -234,3 +234,16 @@ def test_cli_prospects_without_sites_or_draft(draft, cli_embedder) -> None:  # t
     assert res.exit_code == 2 and res.stderr.startswith("Error: no sites to rank yet")
     res = CliRunner().invoke(cli, ["prospects", "/nonexistent/draft.md"])
     assert res.exit_code == 2 and res.stderr.count("\n") == 1
+
+
+def test_shop_pages_are_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "starterjar.store", "Starter Jar", "Jars and dried starter.", [
+        ("p", "article", "Dried sourdough starter", "Dried sourdough starter for bread. Add to cart."),
+    ])
+    add_site(conn, "starterjar.blog", "Starter Jar", "Jars and dried starter.", [
+        ("p", "article", "Dried sourdough starter", "Dried sourdough starter for bread. Rehydrate it."),
+    ])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    shop = found["starterjar.store"]
+    assert "looks like a shop (add to cart); shops rarely link out" in shop.reasons
+    assert shop.score < found["starterjar.blog"].score

@@ -32,6 +32,10 @@ SPAM_TERMS = (
     "forex signals", "crypto giveaway",
 )
 _SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS) + r")\b", re.I)
+# Shops and product pages rarely give editorial links.
+_SHOP_RE = re.compile(
+    r"\b(add to cart|buy now|free shipping|order online|shop now|instant download|bulk pricing|checkout)\b", re.I
+)
 MAX_DRAFT_CHUNKS = 48
 SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
 
@@ -326,6 +330,10 @@ class Ranker:
         if spam_hits:
             penalty += min(0.6, 0.25 + 0.1 * len(spam_hits))
             reasons_bad.append(f"spam signals: {', '.join(spam_hits[:4])}")
+        shop_hits = sorted({m.lower() for m in _SHOP_RE.findall(spam_text)})
+        if shop_hits:
+            penalty += 0.1
+            reasons_bad.append(f"looks like a shop ({shop_hits[0]}); shops rarely link out")
         sponsored = sum(1 for r in links if r["sponsored"])
         if links and sponsored / len(links) > 0.5:
             penalty += 0.15
