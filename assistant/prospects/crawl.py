@@ -717,13 +717,9 @@ def _gunzip(body: bytes, max_bytes: int) -> bytes:
 
 
 def _by_lastmod(entries: list[tuple[str, str]]) -> list[str]:
-    """URLs newest first; entries without lastmod keep their order after dated ones."""
-    order = sorted(range(len(entries)), key=lambda i: (entries[i][1] == "", _neg(entries[i][1]), i))
-    return [entries[i][0] for i in order]
-
-
-def _neg(lastmod: str) -> tuple[int, ...]:
-    return tuple(-ord(c) for c in lastmod)
+    """URLs newest first (ISO dates sort as text); entries without lastmod keep their order, last."""
+    dated = sorted((e for e in entries if e[1]), key=lambda e: e[1], reverse=True)
+    return [url for url, _ in dated] + [url for url, lastmod in entries if not lastmod]
 
 
 @dataclass
@@ -780,7 +776,7 @@ def crawl_site(url: str, *, max_pages: int = 20, timeout: float = 10.0, max_byte
 SiteProgress = Callable[[str, str, str], None]  # (site URL, event, URL): start, page, skip, error, done
 
 
-def crawl_sites(urls: list[str], *, workers: int = 4, db_path: Any = None, store: bool = True,
+def crawl_sites(urls: list[str], *, workers: int = 4, db_path: Any = None, save: bool = True,
                 progress: SiteProgress | None = None, **options: Any) -> list[CrawlResult]:
     """Crawl several sites, ``workers`` at a time (each site by one worker), in input order.
 
@@ -790,14 +786,14 @@ def crawl_sites(urls: list[str], *, workers: int = 4, db_path: Any = None, store
     from concurrent.futures import ThreadPoolExecutor
 
     report = progress or (lambda site, event, url: None)
-    if store:  # create and migrate the database once, before workers open their connections
+    if save:  # create and migrate the database once, before workers open their connections
         db_mod.connect(db_path).close()
 
     def one(url: str) -> CrawlResult:
         report(url, "start", url)
         conn = None
         try:
-            conn = db_mod.connect(db_path) if store else None
+            conn = db_mod.connect(db_path) if save else None
             result = crawl_site(url, store=conn, progress=lambda e, u: report(url, e, u), **options)
         except Exception as exc:  # noqa: BLE001 - one broken site must not stop the batch
             result = CrawlResult(domain_of(url), url, error=f"internal error: {type(exc).__name__}: {exc}")
