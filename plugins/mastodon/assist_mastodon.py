@@ -34,6 +34,7 @@ from assistant.channels import (
 
 DEFAULT_MAX_CHARACTERS = 500
 DEFAULT_URL_LENGTH = 23  # characters_reserved_per_url
+UNCHECKED_LENGTH = 1_000_000  # limits not known yet while publishing: left to the server
 DEFAULT_TIMEOUT = 20.0
 INSTANCE_TIMEOUT = 5.0  # limits() may ask the instance while composing: keep that short
 INSTANCE_CACHE_SECONDS = 24 * 3600
@@ -67,6 +68,7 @@ class MastodonChannel(Channel):
     def __init__(self, settings: Any = None, environ: Any = None) -> None:
         super().__init__(settings, environ)
         self._api: Any = None
+        self._offline = False  # set while publishing: no extra request for the instance's limits
 
     # -- measuring and checking
     def limits(self) -> Limits:
@@ -116,6 +118,8 @@ class MastodonChannel(Channel):
             cached = _instance_cache.get(base)
         if cached is not None and time.time() - cached[0] < INSTANCE_CACHE_SECONDS:
             return cached[1], cached[2]
+        if self._offline:  # the server checks the length itself (422) when the post is sent
+            return UNCHECKED_LENGTH, DEFAULT_URL_LENGTH
         found = self._fetch_instance_limits()
         if found is None:
             return DEFAULT_MAX_CHARACTERS, DEFAULT_URL_LENGTH
@@ -132,7 +136,11 @@ class MastodonChannel(Channel):
 
     # -- publishing
     def publish(self, post: Post, *, idempotency_key: str) -> PublishResult:
-        problems = self.validate(post)
+        self._offline = True
+        try:
+            problems = self.validate(post)
+        finally:
+            self._offline = False
         if problems:
             raise PermanentError("; ".join(problems))
         api = self._client()

@@ -62,6 +62,9 @@ class XChannel(Channel):
                    help="the posting account's access token (the app needs read and write permission)"),
         Credential("access_secret", "ASSIST_X_ACCESS_SECRET", help="that access token's secret"),
     )
+    # Sending the same post again is harmless: X refuses the same text with 403 "duplicate content",
+    # which becomes AlreadyPublished. So a post left in ``sending`` by a crash is simply resent.
+    idempotent = True
 
     def __init__(self, settings: Any = None, environ: Any = None) -> None:
         super().__init__(settings, environ)

@@ -9,7 +9,8 @@ An ``Idempotency-Key`` seen before, for the same token, returns the status creat
 a second one, as the real server does for an hour. A missing or unknown token is a 401
 ``{"error": "The access token is invalid"}``. Every answer carries ``X-RateLimit-Limit``,
 ``X-RateLimit-Remaining`` and ``X-RateLimit-Reset`` (an ISO 8601 time); when ``remaining`` reaches
-0 the server answers 429 ``{"error": "Too many requests"}`` until the reset.
+0 the server answers 429 ``{"error": "Too many requests"}`` until the reset. ``delay`` holds every
+answer back after the work is done (a client timeout with the status created).
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class FakeMastodon(FakeServer):
         self.statuses: list[dict[str, Any]] = []  # newest first
         self.idempotency: dict[tuple[str, str], dict[str, Any]] = {}
         self.instance_calls = 0
+        self.delay = 0.0  # seconds to wait before answering (after creating the status)
         self._ids = itertools.count(113500000000000000 + secrets.randbelow(10**12))
         self.account = {
             "id": "109348", "username": "assist_tester", "acct": "assist_tester", "display_name": "Assist Tester",
@@ -81,6 +83,12 @@ class FakeMastodon(FakeServer):
 
     # -- serving
     def handle(self, req: Request) -> tuple[int, Any, dict[str, str]]:
+        answer = self._route(req)
+        if self.delay:  # after the work is done: the client's timeout fires with the status created
+            time.sleep(self.delay)
+        return answer
+
+    def _route(self, req: Request) -> tuple[int, Any, dict[str, str]]:
         with self.lock:
             if time.time() >= self.reset_at:
                 self.remaining, self.reset_at = self.limit, time.time() + 300

@@ -5,7 +5,8 @@ with the fake's consumer and token secrets over the URL tweepy signed (``https:/
 or ``https://api.x.com``: the plugin's transport adapter re-addresses the request after signing),
 else a 401. Answers have the v2 shapes: ``201 {"data": {"id", "text", "edit_history_tweet_ids"}}``;
 errors ``{"title", "detail", "type", "status"}``; the same text twice is the real 403 "duplicate
-content". Every answer carries ``x-rate-limit-limit/remaining/reset`` (epoch seconds; X sends no
+content". ``delay`` holds the answer back after the work is done (a client timeout with the post
+created). Every answer carries ``x-rate-limit-limit/remaining/reset`` (epoch seconds; X sends no
 Retry-After), and once ``remaining`` reaches 0 the endpoint answers 429 until the reset.
 """
 
@@ -64,6 +65,7 @@ class FakeX(FakeServer):
         self.remaining = self.limit
         self.reset_at = int(time.time()) + 900
         self.tweets: list[dict[str, Any]] = []  # newest first
+        self.delay = 0.0  # seconds to wait before answering (after creating the post)
         self._ids = itertools.count(1860000000000000000 + secrets.randbelow(10**15))
 
     # -- scripting
@@ -84,6 +86,12 @@ class FakeX(FakeServer):
 
     # -- serving
     def handle(self, req: Request) -> tuple[int, Any, dict[str, str]]:
+        answer = self._route(req)
+        if self.delay:  # after the work is done: the client's timeout fires with the post created
+            time.sleep(self.delay)
+        return answer
+
+    def _route(self, req: Request) -> tuple[int, Any, dict[str, str]]:
         if not self._signed(req):
             return 401, UNAUTHORIZED_BODY, {}
         if req.method == "POST" and req.path == "/2/tweets":

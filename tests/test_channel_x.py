@@ -1,0 +1,343 @@
+"""The X channel driving the real tweepy client over HTTP against a loopback X API v2."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from fakes.x import (
+    DUPLICATE_DETAIL,
+    FORBIDDEN_BODY,
+    OAUTH1_PERMISSIONS_BODY,
+    RATE_LIMITED_BODY,
+    FakeX,
+)
+
+from assistant.channels import (
+    AlreadyPublished,
+    AmbiguousError,
+    AuthError,
+    MissingCredentials,
+    PermanentError,
+    Post,
+    RateLimited,
+    Recovery,
+    TransientError,
+    available_channels,
+)
+from assistant.testing import ChannelContract
+
+assist_x = pytest.importorskip("assist_x")
+XChannel = assist_x.XChannel
+
+LINK = "https://example.com/posts/how-writers-earn-links?utm_source=x&utm_medium=social"
+FAMILY = "\N{MAN}\u200d\N{WOMAN}\u200d\N{GIRL}\u200d\N{BOY}"
+THUMBS_MEDIUM = "\N{THUMBS UP SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-4}"
+FLAG_FR = "\N{REGIONAL INDICATOR SYMBOL LETTER F}\N{REGIONAL INDICATOR SYMBOL LETTER R}"
+KEYCAP_ONE = "1\ufe0f\u20e3"
+WOMAN_TECHNOLOGIST_DARK = "\N{WOMAN}\N{EMOJI MODIFIER FITZPATRICK TYPE-6}\u200d\N{PERSONAL COMPUTER}"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeX]:
+    with FakeX() as server:
+        yield server
+
+
+def channel(fake: FakeX, **settings: object) -> XChannel:
+    return XChannel(fake.settings(**settings), environ={})
+
+
+def post(text: str = "How writers earn links", **kw: object) -> Post:
+    return Post(**{"channel": "x", "text": text, **kw})
+
+
+# --------------------------------------------------------------------------- the length rule
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("hello world", 11),
+    ("a" * 280, 280),
+    ("\u4f60\u597d\u4e16\u754c", 8),  # CJK weighs 2
+    ("\u3053\u3093\u306b\u3061\u306f", 10),  # kana too
+    ("caf\u00e9 na\u00efve \u0436\u0443\u0440\u043d\u0430\u043b", 17),  # Latin-1, Cyrillic: below U+10FF weigh 1
+    ("\u2014\u2018quoted\u2019\u201c\u201d", 11),  # dashes and quotes U+2010-U+201F weigh 1
+    ("wait\u2026", 6),  # ... U+2026 is outside the light ranges: 2
+    ("\N{GRINNING FACE}", 2),
+    (FAMILY, 2),  # a ZWJ sequence of 7 code points is one emoji
+    (WOMAN_TECHNOLOGIST_DARK, 2),
+    (THUMBS_MEDIUM, 2),  # skin tone modifier
+    (FLAG_FR, 2),  # two regional indicators
+    (KEYCAP_ONE, 2),
+    ("\u00a9", 1),  # (c) without VS16 is text
+    ("\u00a9\ufe0f", 2),  # ... with VS16 an emoji
+    ("\u2764\ufe0e", 4),  # text presentation: two characters of weight 2
+    ("hi \N{GRINNING FACE}\N{GRINNING FACE} \u4f60", 10),
+])
+def test_weighted_length_characters(text: str, expected: int) -> None:
+    assert XChannel({}, environ={}).length(text) == expected
+
+
+def test_text_is_counted_after_nfc_normalisation() -> None:
+    ch = XChannel({}, environ={})
+    decomposed = "cafe\u0301"  # e + combining acute: 5 code points, NFC 4
+    assert ch.length(decomposed) == ch.length("caf\u00e9") == 4
+    jamo = "\u1112\u1161\u11ab"  # Hangul jamo (3 code points of weight 2) compose to one syllable
+    assert ch.length(jamo) == 2
+    assert ch.render(post(decomposed)) == unicodedata.normalize("NFC", decomposed)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (LINK, 23),
+    ("Read " + LINK, 28),
+    ("https://example.com/" + "long-path/" * 30, 23),  # however long
+    ("http://a.co", 23),  # however short
+    ("See example.com today", 4 + 23 + 6),  # no scheme but a known top-level domain
+    ("Read README.md and node.js", 5 + 23 + 12),  # .md is a country domain, .js none
+    ("Ends with a period https://example.com/a/b.", 19 + 23 + 1),
+    ("(see https://en.wikipedia.org/wiki/Link_(disambiguation))", 5 + 23 + 1),
+    ("mail me@example.com", 19),  # an address is not a link
+    ("\u4f60\u597d https://example.com/\u8def\u5f84", 5 + 23 + 4),  # CJK ends a link (not a path character)
+    ("two https://a.example.org/x and https://b.example.org/y", 4 + 23 + 5 + 23),
+])
+def test_every_link_counts_23(text: str, expected: int) -> None:
+    assert XChannel({}, environ={}).length(text) == expected
+
+
+def test_limits_declare_the_rule() -> None:
+    limits = XChannel({}, environ={}).limits()
+    assert limits.max_length == 280 and limits.url_length == 23 and not limits.needs_target
+
+
+def test_validate_uses_the_weighted_length() -> None:
+    ch = XChannel({}, environ={})
+    assert ch.validate(post("\u4f60" * 140)) == []
+    problems = ch.validate(post("\u4f60" * 141))
+    assert problems and "282" in problems[0] and "280" in problems[0]
+    long_link = "https://example.com/" + "x" * 400
+    assert ch.validate(post("a" * 256 + " " + long_link)) == []  # 256 + 1 + 23 = 280
+    assert ch.validate(post("a" * 257 + " " + long_link))
+
+
+def test_render_appends_the_url_when_the_text_lacks_it() -> None:
+    ch = XChannel({}, environ={})
+    assert ch.render(post("New post", url=LINK)) == f"New post\n\n{LINK}"
+    assert ch.render(post(f"New post {LINK} #seo", url=LINK)) == f"New post {LINK} #seo"
+    assert ch.length(ch.render(post("New post", url=LINK))) == 8 + 2 + 23
+
+
+def test_validate_refuses_characters_x_refuses() -> None:
+    problems = XChannel({}, environ={}).validate(post("zero\ufeffwidth"))
+    assert any("U+FEFF" in p for p in problems)
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+def test_publish_sends_the_text_and_returns_the_post_id(fake: FakeX) -> None:
+    result = channel(fake).publish(post("New on the blog", url=LINK), idempotency_key="k1")
+    sent = fake.published[-1]
+    assert sent["text"] == f"New on the blog\n\n{LINK}"
+    assert result.remote_id == sent["id"] and result.remote_id.isdigit()
+    assert result.url == f"https://x.com/i/web/status/{sent['id']}"
+    request = fake.requests[-1]
+    assert request.path == "/2/tweets" and request.json() == {"text": sent["text"]}
+    assert request.headers["authorization"].startswith("OAuth ")
+    assert "oauth_signature=" in request.headers["authorization"]
+
+
+def test_post_url_uses_the_configured_username(fake: FakeX) -> None:
+    result = channel(fake, username="@writer").publish(post(), idempotency_key="k1")
+    assert result.url == f"https://x.com/writer/status/{result.remote_id}"
+
+
+def test_invalid_post_is_refused_before_any_request(fake: FakeX) -> None:
+    with pytest.raises(PermanentError, match="280"):
+        channel(fake).publish(post("x" * 281), idempotency_key="k1")
+    assert fake.requests == []
+
+
+def test_a_wrong_signature_is_refused_as_an_auth_error(fake: FakeX) -> None:
+    wrong = "cs-wrong-" + uuid.uuid4().hex
+    with pytest.raises(AuthError) as info:
+        channel(fake, api_secret=wrong).publish(post(), idempotency_key="k1")
+    assert info.value.status == 401 and "ASSIST_X_API_KEY" in str(info.value)
+    assert wrong not in str(info.value) and fake.published == []
+
+
+# --------------------------------------------------------------------------- X's errors
+
+
+def test_429_is_rate_limited_until_x_rate_limit_reset(fake: FakeX) -> None:
+    ch = channel(fake)
+    ch.publish(post("first"), idempotency_key="k1")
+    fake.exhaust(reset_in=120)
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as info:
+        ch.publish(post("second"), idempotency_key="k2")
+    assert info.value.status == 429 and 117 <= info.value.retry_after <= 120
+    assert time.monotonic() - started < 2  # tweepy did not sleep (wait_on_rate_limit is off)
+    assert len(fake.published) == 1
+
+
+def test_scripted_429_with_the_real_body_and_headers(fake: FakeX) -> None:
+    reset = int(time.time()) + 42
+    fake.fail_next(429, body=RATE_LIMITED_BODY, headers={"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0",
+                                                         "x-rate-limit-reset": str(reset)})
+    with pytest.raises(RateLimited) as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert 39 <= info.value.retry_after <= 42
+
+
+def test_429_without_reset_header_has_no_retry_after(fake: FakeX) -> None:
+    fake.fail_next(429, body=RATE_LIMITED_BODY)
+    with pytest.raises(RateLimited) as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert info.value.retry_after is None
+
+
+def test_duplicate_content_is_already_published(fake: FakeX) -> None:
+    channel(fake).publish(post("Same words"), idempotency_key="k1")
+    with pytest.raises(AlreadyPublished) as info:
+        channel(fake).publish(post("Same words"), idempotency_key="k1")
+    assert DUPLICATE_DETAIL in str(info.value)
+    assert len(fake.published) == 1
+
+
+def test_other_403_is_permanent_with_the_platform_message(fake: FakeX) -> None:
+    fake.fail_next(403, body=FORBIDDEN_BODY)
+    with pytest.raises(PermanentError) as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert not isinstance(info.value, AuthError | TransientError)
+    assert "You are not permitted to perform this action." in str(info.value) and info.value.status == 403
+
+
+def test_read_only_app_is_an_auth_error(fake: FakeX) -> None:
+    fake.fail_next(403, body=OAUTH1_PERMISSIONS_BODY)
+    with pytest.raises(AuthError, match="read and write permission"):
+        channel(fake).publish(post(), idempotency_key="k1")
+
+
+def test_400_is_permanent(fake: FakeX) -> None:
+    fake.fail_next(400, body={"errors": [{"parameters": {"text": [""]}, "message": "Tweet text must not be empty"}],
+                              "title": "Invalid Request", "type": "https://api.twitter.com/2/problems/invalid-request",
+                              "detail": "One or more parameters to your request was invalid."})
+    with pytest.raises(PermanentError, match="Tweet text must not be empty"):
+        channel(fake).publish(post(), idempotency_key="k1")
+
+
+@pytest.mark.parametrize("status", [500, 502, 503])
+def test_5xx_is_transient(fake: FakeX, status: int) -> None:
+    fake.fail_next(status, body={"title": "Service Unavailable", "detail": "Service Unavailable",
+                                 "type": "about:blank", "status": status})
+    with pytest.raises(TransientError) as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert not isinstance(info.value, AmbiguousError) and info.value.status == status
+
+
+def test_dropped_connection_after_sending_is_ambiguous(fake: FakeX) -> None:
+    fake.fail_next(0)
+    with pytest.raises(AmbiguousError):
+        channel(fake).publish(post(), idempotency_key="k1")
+
+
+def test_timeout_after_posting_is_ambiguous_and_the_resend_is_already_published(fake: FakeX) -> None:
+    fake.delay = 0.6  # the post is created, the answer comes after the client gave up
+    ch = channel(fake, timeout=0.2)
+    with pytest.raises(AmbiguousError):
+        ch.publish(post("Lost answer"), idempotency_key="k1")
+    fake.delay = 0
+    recovery = ch.reconcile(post("Lost answer"), idempotency_key="k1")
+    assert recovery.outcome is Recovery.NOT_PUBLISHED and "duplicate" in recovery.detail
+    with pytest.raises(AlreadyPublished):
+        ch.publish(post("Lost answer"), idempotency_key="k1")
+    assert len(fake.published) == 1
+
+
+def test_unreachable_server_is_transient_not_ambiguous(fake: FakeX) -> None:
+    settings = fake.settings()
+    fake.stop()
+    with pytest.raises(TransientError) as info:
+        XChannel(settings, environ={}).publish(post(), idempotency_key="k1")
+    assert not isinstance(info.value, AmbiguousError)
+
+
+def test_bad_api_base_url_is_permanent(fake: FakeX) -> None:
+    with pytest.raises(PermanentError, match="api_base_url"):
+        channel(fake, api_base_url="ftp://nowhere").publish(post(), idempotency_key="k1")
+
+
+# --------------------------------------------------------------------------- credentials and secrets
+
+
+def test_missing_credentials_name_the_environment_variables() -> None:
+    ch = XChannel({"api_key": "k", "api_secret": "s"}, environ={})
+    with pytest.raises(MissingCredentials) as info:
+        ch.publish(post(), idempotency_key="k1")
+    assert "ASSIST_X_ACCESS_TOKEN" in str(info.value) and "ASSIST_X_ACCESS_SECRET" in str(info.value)
+    assert "ASSIST_X_API_KEY" not in str(info.value)
+
+
+def test_credentials_from_the_environment(fake: FakeX) -> None:
+    env = {"ASSIST_X_API_KEY": fake.api_key, "ASSIST_X_API_SECRET": fake.api_secret,
+           "ASSIST_X_ACCESS_TOKEN": fake.access_token, "ASSIST_X_ACCESS_SECRET": fake.access_secret}
+    ch = XChannel({"api_base_url": fake.url, "timeout": 3}, environ=env)
+    assert ch.missing_credentials() == []
+    ch.publish(post(), idempotency_key="k1")
+    assert len(fake.published) == 1
+
+
+def test_secrets_never_reach_exception_text_or_logs(fake: FakeX, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # oauthlib logs the signed Authorization header at DEBUG
+    errors: list[str] = []
+    ch = channel(fake)
+    ch.publish(post("ok"), idempotency_key="k0")
+    for status, body in ((401, None), (429, RATE_LIMITED_BODY), (403, FORBIDDEN_BODY), (503, None), (0, None)):
+        fake.fail_next(status, body=body)
+        try:
+            ch.publish(post(f"attempt {status}"), idempotency_key="k1")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"{exc!r} {exc}")
+    try:
+        ch.publish(post("ok"), idempotency_key="k2")
+    except AlreadyPublished as exc:
+        errors.append(f"{exc!r} {exc}")
+    try:
+        channel(fake, access_secret="as-wrong-" + fake.access_secret).publish(post("x"), idempotency_key="k3")
+    except AuthError as exc:
+        errors.append(f"{exc!r} {exc}")
+    assert len(errors) == 7
+    assert "Authorization" in caplog.text or "oauth_token" in caplog.text  # the DEBUG records were there
+    everything = caplog.text + "\n".join(errors)
+    for secret in (fake.api_key, fake.api_secret, fake.access_token, fake.access_secret):
+        assert secret not in everything
+
+
+# --------------------------------------------------------------------------- the plugin itself
+
+
+def test_registered_through_its_entry_point() -> None:
+    assert available_channels()["x"] is XChannel
+
+
+def test_importing_the_plugin_does_not_import_tweepy() -> None:
+    code = "import sys, assist_x; print('tweepy' in sys.modules, 'requests' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+class TestXContract(ChannelContract):
+    @pytest.fixture
+    def fake(self) -> Iterator[FakeX]:
+        with FakeX() as server:
+            yield server
+
+    @pytest.fixture
+    def channel(self, fake: FakeX) -> XChannel:
+        return XChannel(fake.settings(), environ={})
