@@ -77,3 +77,26 @@ def test_add_links_is_idempotent(conn) -> None:  # type: ignore[no-untyped-def]
     link = conn.execute("SELECT * FROM links WHERE target_domain = 'b.org'").fetchone()
     assert (link["source_domain"], link["anchor"], link["origin"]) == ("a.com", "guide", "crawl")
     assert conn.execute("SELECT nofollow FROM links WHERE target_domain = 'c.net'").fetchone()[0] == 1
+
+
+def test_profile_change_and_titled_links_drop_site_vectors(conn) -> None:  # type: ignore[no-untyped-def]
+    sid = store.upsert_site(conn, "example.com", name="Example", description="About work")
+
+    def put() -> None:
+        conn.execute("INSERT OR REPLACE INTO site_vectors (site_id, model, chunks, vectors) VALUES (?, 'm', 0, x'')",
+                     (sid,))
+
+    def count() -> int:
+        return conn.execute("SELECT count(*) FROM site_vectors").fetchone()[0]
+
+    put()
+    store.upsert_site(conn, "example.com", name="Example", source="crawl", authority=50)
+    assert count() == 1  # nothing that is embedded changed
+    store.upsert_site(conn, "example.com", description="About remote work")
+    assert count() == 0
+    put()
+    store.add_links(conn, [{"source_url": "https://example.com/a", "target_url": "https://b.org/"}])
+    assert count() == 1
+    store.add_links(conn, [{"source_url": "https://example.com/b", "target_url": "https://b.org/",
+                            "source_title": "Remote tools"}])
+    assert count() == 0

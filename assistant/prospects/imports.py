@@ -480,6 +480,13 @@ def _write_links(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: st
         while batch := rel.fetchmany(BATCH):
             db.executemany(store.LINK_UPSERT_SQL, batch)
         links_after = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        # the titles of their linking pages are part of these sites' texts
+        db.execute(
+            "DELETE FROM site_vectors WHERE site_id IN (SELECT s.id FROM sites s JOIN"
+            " (SELECT DISTINCT source_domain FROM links WHERE import_id = ? AND source_title IS NOT NULL) l"
+            " ON l.source_domain = s.domain)",
+            (import_id,),
+        )
         result.links_new = int(links_after - links_before[1])
         result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)
 

@@ -77,7 +77,7 @@ def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str
 def load_vectors(
     db: sqlite3.Connection, embedder: Any, sites: list[sqlite3.Row], progress: Any = None
 ) -> dict[int, SiteVectors]:
-    """Stored vectors for these sites, (re)building the missing or stale ones."""
+    """Stored vectors for these sites, building the missing ones (writers drop them when texts change)."""
     import numpy as np
 
     model = embedder.cache_identity
@@ -87,11 +87,11 @@ def load_vectors(
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         for row in db.execute(
-            f"SELECT v.site_id, v.chunks, v.vectors, v.labels, v.built_at, s.updated_at FROM site_vectors v"
-            f" JOIN sites s ON s.id = v.site_id WHERE v.model = ? AND v.site_id IN ({marks})",
+            f"SELECT site_id, chunks, vectors, labels FROM site_vectors"
+            f" WHERE model = ? AND site_id IN ({marks})",
             (model, *chunk),
         ):
-            if row["labels"] is not None and row["built_at"] > row["updated_at"]:
+            if row["labels"] is not None:
                 stored[row["site_id"]] = row
     out: dict[int, SiteVectors] = {}
     todo: list[tuple[sqlite3.Row, list[tuple[str, str]]]] = []
@@ -167,7 +167,7 @@ class SiteIndex:
 def _stale_sites(db: sqlite3.Connection, model: str) -> list[sqlite3.Row]:
     return db.execute(
         "SELECT s.* FROM sites s LEFT JOIN site_vectors v ON v.site_id = s.id AND v.model = ?"
-        " WHERE v.site_id IS NULL OR v.labels IS NULL OR v.built_at <= s.updated_at",
+        " WHERE v.site_id IS NULL OR v.labels IS NULL",
         (model,),
     ).fetchall()
 

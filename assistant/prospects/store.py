@@ -69,6 +69,7 @@ def upsert_site(db: sqlite3.Connection, domain: str, *, source: str | None = Non
     if fields.get("excluded") is not None:
         fields["excluded"] = int(bool(fields["excluded"]))
     values = [fields.get(f) for f in SITE_FIELDS]
+    old = db.execute("SELECT id, name, description, topics FROM sites WHERE domain = ?", (key,)).fetchone()
     db.execute(
         "INSERT INTO sites (domain, url, name, description, topics, authority, contact, excluded, sources)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, coalesce(?, 0), ?)"
@@ -79,7 +80,23 @@ def upsert_site(db: sqlite3.Connection, domain: str, *, source: str | None = Non
         + ", updated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
         (key, *values, source or "", fields.get("excluded")),
     )
+    if old is not None and any(
+        fields.get(f) is not None and fields[f] != old[f] for f in ("name", "description", "topics")
+    ):
+        db.execute("DELETE FROM site_vectors WHERE site_id = ?", (old["id"],))  # its profile text changed
+        return int(old["id"])
     return int(db.execute("SELECT id FROM sites WHERE domain = ?", (key,)).fetchone()[0])
+
+
+def invalidate_vectors(db: sqlite3.Connection, domains: Iterable[str]) -> None:
+    """Drop the stored vectors of these sites (their texts changed); the next ranking rebuilds them."""
+    names = sorted(set(domains))
+    for start in range(0, len(names), 500):
+        chunk = names[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        db.execute(
+            f"DELETE FROM site_vectors WHERE site_id IN (SELECT id FROM sites WHERE domain IN ({marks}))", chunk
+        )
 
 
 def upsert_page(db: sqlite3.Connection, site_id: int, url: str, **fields: Any) -> int:
@@ -155,6 +172,8 @@ def add_links(db: sqlite3.Connection, rows: Iterable[Mapping[str, Any] | Sequenc
         count_before = db.execute("SELECT count(*) FROM links").fetchone()[0]
         db.executemany(LINK_UPSERT_SQL, batch)
         count_after = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        # titles of linking pages are part of a site's text
+        invalidate_vectors(db, {row[1] for row in batch if row[5]})
     except BaseException:
         if own:
             db.execute("ROLLBACK")
