@@ -1,0 +1,205 @@
+"""assist queue: list, inspect, cancel, retry, reschedule and publish queued posts."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import click
+
+from assistant.cli.common import emit_json, json_option
+
+
+def _queue() -> Any:
+    from assistant.cli.common import open_db
+    from assistant.share.queue import Queue
+
+    return Queue(open_db())
+
+
+def _local(stamp: float | None) -> str:
+    if stamp is None:
+        return "-"
+    from datetime import datetime
+
+    from assistant import config
+    from assistant.share.schedule import user_timezone
+
+    return datetime.fromtimestamp(stamp, user_timezone(config.load())).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _one_line(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
+
+
+@click.group()
+def queue() -> None:
+    """The post queue: what is scheduled, sent, failed or waiting for you."""
+
+
+@queue.command("list")
+@click.option("states", "--state", "-s", multiple=True, metavar="STATE",
+              help="Only posts in this state: scheduled, sending, sent, failed, dead, cancelled, unknown (repeatable).")
+@click.option("--channel", metavar="NAME", help="Only posts to this channel.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many posts.")
+@json_option
+def list_(states: tuple[str, ...], channel: str | None, limit: int | None, json_: bool) -> None:
+    """List queued posts, soonest first."""
+    from assistant.share.queue import ensure_state
+
+    items = _queue().list([ensure_state(s) for s in states] or None, channel, limit)
+    if json_:
+        emit_json([i.to_dict() for i in items])
+        return
+    if not items:
+        click.echo("The queue is empty." if not states and not channel else "No posts match.")
+        return
+    for item in items:
+        where = f"{item.post.channel}:{item.post.target}" if item.post.target else item.post.channel
+        click.echo(f"{item.id:>5}  {item.state:<9}  {_local(item.due_at):<22}  {where:<18}  "
+                   f"{_one_line(item.post.title or item.post.text)}")
+
+
+@queue.command()
+@click.argument("post_id", type=int)
+@json_option
+def show(post_id: int, json_: bool) -> None:
+    """Show one post in full, with every attempt to publish it."""
+    q = _queue()
+    item = q.get(post_id)
+    attempts = q.attempts(post_id)
+    if json_:
+        emit_json({**item.to_dict(), "attempts": attempts})
+        return
+    where = f"{item.post.channel}:{item.post.target}" if item.post.target else item.post.channel
+    click.echo(f"Post {item.id} to {where}: {item.state} (tries: {item.attempts})")
+    click.echo(f"Due:     {_local(item.due_at)}")
+    if item.sent_at:
+        click.echo(f"Sent:    {_local(item.sent_at)}  {item.remote_url or item.remote_id or ''}")
+    if item.post.title:
+        click.echo(f"Title:   {item.post.title}")
+    if item.post.url:
+        click.echo(f"Link:    {item.post.url}")
+    if item.post.options:
+        click.echo("Options: " + ", ".join(f"{k}={v}" for k, v in item.post.options.items()))
+    if item.last_error:
+        click.echo(f"Error:   {item.last_error}")
+    if item.note:
+        click.echo(f"Note:    {item.note}")
+    click.echo("")
+    click.echo(item.post.text)
+    if attempts:
+        click.echo("\nAttempts:")
+        for a in attempts:
+            status = f" [{a['status']}]" if a["status"] else ""
+            click.echo(f"  {a['started_at']}  {a['outcome']}{status}  {a['error'] or ''}")
+
+
+@queue.command()
+@click.argument("post_ids", type=int, nargs=-1, required=True)
+@json_option
+def cancel(post_ids: tuple[int, ...], json_: bool) -> None:
+    """Cancel posts so they are never sent."""
+    q = _queue()
+    done = [q.cancel(pid) for pid in post_ids]
+    _emit_changed(done, "cancelled", json_)
+
+
+@queue.command()
+@click.argument("post_ids", type=int, nargs=-1, required=True)
+@click.option("--force", is_flag=True,
+              help="Also send posts in state unknown (ones that may already be published: check first).")
+@json_option
+def retry(post_ids: tuple[int, ...], force: bool, json_: bool) -> None:
+    """Send failed, dead, cancelled or (with --force) unknown posts again, now."""
+    q = _queue()
+    done = [q.retry(pid, force=force) for pid in post_ids]
+    _emit_changed(done, "scheduled now", json_)
+
+
+@queue.command()
+@click.argument("post_id", type=int)
+@click.option("--at", "at", required=True, metavar="WHEN",
+              help="The new time: ISO 8601 or natural language, in your time zone.")
+@json_option
+def reschedule(post_id: int, at: str, json_: bool) -> None:
+    """Move a scheduled or failed post to another time."""
+    from assistant import config
+    from assistant.share.schedule import parse_at, user_timezone
+
+    when = parse_at(at, user_timezone(config.load()), time.time())
+    item = _queue().reschedule(post_id, when)
+    _emit_changed([item], f"due {_local(item.due_at)}", json_)
+
+
+def _emit_changed(items: list[Any], what: str, json_: bool) -> None:
+    if json_:
+        emit_json([i.to_dict() for i in items])
+        return
+    for item in items:
+        click.echo(f"Post {item.id}: {what}")
+
+
+def _worker(name: str | None = None) -> Any:
+    from assistant import config
+    from assistant.share.worker import Worker
+
+    return Worker(_queue(), settings=config.load(), name=name)
+
+
+def _progress(json_: bool) -> Any:
+    if json_:
+        return None
+
+    def show(item: Any, outcome: str) -> None:
+        click.echo(f"post {item.id} -> {item.post.channel}: {outcome}", err=True)
+
+    return show
+
+
+@queue.command()
+@click.option("--limit", type=click.IntRange(min=1), help="Publish at most this many posts.")
+@json_option
+def run(limit: int | None, json_: bool) -> None:
+    """Publish every post that is due now, once, then exit (for cron or a systemd timer)."""
+    from assistant.share.worker import install_signal_handlers
+
+    worker = _worker()
+    install_signal_handlers(worker)
+    report = worker.run_once(limit, progress=_progress(json_))
+    if json_:
+        emit_json(report.to_dict())
+        return
+    counts = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing due"
+    click.echo(f"Done: {counts}.")
+
+
+@queue.command()
+@click.option("--interval", type=click.FloatRange(min=0.01), default=None,
+              help="Seconds between checks for due posts (default: [queue] interval, 60).")
+@json_option
+def worker(interval: float | None, json_: bool) -> None:
+    """Publish due posts continuously until SIGINT or SIGTERM (the post in hand is finished first)."""
+    from assistant import config
+    from assistant.share.worker import install_signal_handlers
+
+    every = interval if interval is not None else float(config.load().get("queue.interval", 60))
+    w = _worker()
+    install_signal_handlers(w)
+    click.echo(f"worker {w.name}: checking every {every:g} s; Ctrl-C to stop", err=True)
+    totals: dict[str, int] = {}
+
+    def on_report(report: Any) -> None:
+        for key, n in report.outcomes.items():
+            totals[key] = totals.get(key, 0) + n
+        if json_:  # one JSON object per line: a stream for scripts
+            click.echo(json.dumps(report.to_dict()))
+        else:
+            for post in report.posts:
+                click.echo(f"post {post['id']} -> {post['channel']}: {post['outcome']}", err=True)
+
+    w.run_forever(every, on_report)
+    click.echo(f"worker {w.name}: stopped ({', '.join(f'{n} {k}' for k, n in sorted(totals.items())) or 'nothing sent'})",
+               err=True)

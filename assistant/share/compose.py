@@ -1,0 +1,326 @@
+"""Compose one post per channel from a Document, with Jinja2 templates, fitted to each channel's rule.
+
+The material comes from the draft itself: its title, a summary of the sentences closest to the
+document's centroid in embedding space (its most "central" sentences), its section headings as
+key points, hashtags from its keywords (front matter) or its most frequent word pairs, and the
+canonical URL tagged ``utm_source=<channel>&utm_medium=social&utm_campaign=<slug>``.
+
+Templates live in ``prompts/share/`` (``<channel>.j2``, else ``default.j2``); a file of the same
+name in ``<config dir>/prompts/share/`` overrides the shipped one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from assistant.channels import Channel, Post
+
+PROSE = ("paragraph", "list_item", "quote")
+DEFAULT_HASHTAGS = {"x": 2, "bluesky": 2, "mastodon": 3, "reddit": 0}
+GENERIC_HEADINGS = {"introduction", "conclusion", "summary", "references", "faq", "sources", "further reading",
+                    "table of contents", "contents", "about the author", "notes", "final thoughts"}
+STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each even every few for from further get
+gets got had has have having he her here hers him his how i if in into is it its itself just let like may me
+might more most much must my no nor not now of off on once one only or other our ours out over own per quite
+rather same say says she should so some such than that the their theirs them then there these they this those
+through to too under until up upon us use used uses using very via was we well were what when where which while
+who whom why will with within without would yet you your yours first second new way ways make makes made many
+need needs take takes good best better know keep lot lots thing things time times day days year years""".split())
+WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9'-]*[A-Za-z0-9]|[A-Za-z]")
+ELLIPSIS = "\u2026"
+
+
+@dataclass
+class Material:
+    """What every channel's post is made of (channel-independent)."""
+
+    title: str
+    sentences: list[str]  # candidate summary sentences, most central first
+    order: dict[str, int]  # sentence -> position in the document
+    key_points: list[str]
+    keyphrases: list[str]
+    url: str | None
+    campaign: str
+    description: str = ""
+
+
+@dataclass
+class Composed:
+    """One channel's post, its length by the channel's rule, and what is wrong with it."""
+
+    post: Post
+    length: int
+    limit: int
+    problems: list[str] = field(default_factory=list)
+    title_length: int | None = None
+    title_limit: int | None = None
+    template: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.post.to_dict(), "length": self.length, "limit": self.limit, "valid": self.valid,
+                "problems": self.problems, "title_length": self.title_length, "title_limit": self.title_limit,
+                "template": self.template}
+
+
+# --------------------------------------------------------------------------- material
+
+
+def material(doc: Any, embedder: Any = None, *, url: str | None = None, title: str | None = None,
+             max_sentences: int = 3) -> Material:
+    """Title, central sentences, key points, keyphrases and URL of a Document."""
+    candidates = summary_candidates(doc)
+    ranked = rank_by_centrality(candidates, embedder)[:max_sentences] if candidates else []
+    title = (title or doc.title or "").strip()
+    slug = str(doc.front_matter.get("slug") or "") or slugify(title or Path(doc.path).stem)
+    return Material(
+        title=title,
+        sentences=ranked,
+        order={s: i for i, s in enumerate(candidates)},
+        key_points=key_points(doc),
+        keyphrases=keyphrases(doc),
+        url=url or doc.canonical_url,
+        campaign=slug,
+        description=doc.description or "",
+    )
+
+
+def summary_candidates(doc: Any) -> list[str]:
+    """Prose sentences long enough to stand alone in a post (no headings, code or tables)."""
+    out: list[str] = []
+    for sentence in doc.sentences:
+        block = doc.blocks[sentence.block] if 0 <= sentence.block < len(doc.blocks) else None
+        text = " ".join(sentence.text.split())
+        if block is not None and block.kind not in PROSE:
+            continue
+        words = len(text.split())
+        if 6 <= words <= 60 and not text.endswith(("?", ":")) and text not in out:
+            out.append(text)
+    if not out:  # very short drafts: take whatever sentences there are
+        out = [" ".join(s.text.split()) for s in doc.sentences if s.text.strip()]
+    return out
+
+
+def rank_by_centrality(sentences: Sequence[str], embedder: Any = None) -> list[str]:
+    """Sentences ordered by cosine similarity to their centroid (the lead order without an embedder)."""
+    if embedder is None or len(sentences) < 3:
+        return list(sentences)
+    import numpy as np
+
+    vectors = embedder.encode(list(sentences))
+    centroid = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(centroid)) or 1.0
+    scores = vectors @ (centroid / norm)
+    # a small lead bias: openings usually state the point, and ties should favour them
+    scores = scores + 0.02 * (1.0 - np.arange(len(sentences)) / len(sentences))
+    order = np.argsort(-scores, kind="stable")
+    return [sentences[int(i)] for i in order]
+
+
+def key_points(doc: Any, limit: int = 4) -> list[str]:
+    """The draft's section headings (level 2), without generic ones such as "Conclusion"."""
+    points = []
+    for section in doc.sections(level=2):
+        heading = " ".join((section.heading or "").split()).rstrip(":")
+        if heading.startswith("(") or heading.lower() in GENERIC_HEADINGS:
+            continue  # "(introduction)": the part before the first heading
+        if heading and heading != doc.title:
+            points.append(heading)
+    return points[:limit]
+
+
+def keyphrases(doc: Any, limit: int = 5) -> list[str]:
+    """Front-matter keywords (or tags), else the draft's most frequent content word pairs and words."""
+    if doc.keywords:
+        return [str(k).strip() for k in doc.keywords if str(k).strip()][:limit]
+    title_words = {w.lower() for w in WORD_RE.findall(doc.title or "")}
+    pairs: Counter[str] = Counter()
+    singles: Counter[str] = Counter()
+    for sentence in doc.sentences:
+        for chunk in re.split(r"[,;:()\u2014.!?\"]", sentence.text):
+            words = [w.lower() for w in WORD_RE.findall(chunk)]
+            for a, b in zip(words, words[1:], strict=False):
+                if a not in STOPWORDS and b not in STOPWORDS and len(a) > 2 and len(b) > 2:
+                    pairs[f"{a} {b}"] += 1
+            for w in words:
+                if w not in STOPWORDS and len(w) > 3:
+                    singles[w] += 2 if w in title_words else 1
+    scored = [(n * 2.5, p) for p, n in pairs.items() if n >= 2]
+    scored += [(n, w) for w, n in singles.items() if n >= 3]
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    out: list[str] = []
+    for _, phrase in scored:
+        if not any(phrase in kept or kept in phrase for kept in out):
+            out.append(phrase)
+        if len(out) == limit:
+            break
+    return out
+
+
+def hashtag(phrase: str) -> str:
+    """``link building`` -> ``#LinkBuilding``; ``SEO`` stays ``#SEO``."""
+    parts = re.findall(r"[^\W_]+", phrase)
+    joined = "".join(p if any(c.isupper() for c in p) else p.capitalize() for p in parts)
+    return f"#{joined}" if joined and not joined[0].isdigit() else ""
+
+
+def slugify(text: str) -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words)[:60].strip("-") or "post"
+
+
+def add_utm(url: str, channel: str, campaign: str) -> str:
+    """Tag the URL for the channel, keeping its other query parameters (and a campaign it already has)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k not in ("utm_source", "utm_medium")]
+    query += [("utm_source", channel), ("utm_medium", "social")]
+    if not any(k == "utm_campaign" for k, _ in query):
+        query.append(("utm_campaign", campaign))
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), parts.fragment))
+
+
+# --------------------------------------------------------------------------- templates
+
+
+def template_dirs() -> list[Path]:
+    """The user's override directory first, then the templates shipped with assist."""
+    from assistant import config
+
+    shipped = Path(__file__).resolve().parent.parent / "prompts" / "share"
+    return [config.config_dir() / "prompts" / "share", shipped]
+
+
+def environment() -> Any:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs()]),
+        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def template_for(env: Any, channel: str) -> Any:
+    import jinja2
+
+    try:
+        return env.get_template(f"{channel}.j2")
+    except jinja2.TemplateNotFound:
+        return env.get_template("default.j2")
+
+
+def tidy(text: str) -> str:
+    """Trim trailing spaces and runs of blank lines left by optional template parts."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+# --------------------------------------------------------------------------- fitting
+
+
+@dataclass
+class _Cut:
+    points: int
+    sentences: int
+    tags: int
+    words: int | None = None  # truncate the summary to this many words
+    title_words: int | None = None
+
+
+def _cuts(m: Material, tags: int) -> Iterator[_Cut]:
+    """Ever shorter versions: key points go first, then sentences, hashtags, words; the URL stays."""
+    points, sentences = len(m.key_points), len(m.sentences)
+    for p in range(points, -1, -1):
+        yield _Cut(p, sentences, tags)
+    for s in range(sentences - 1, 0, -1):
+        yield _Cut(0, s, tags)
+    for t in range(tags - 1, -1, -1):
+        yield _Cut(0, min(sentences, 1), t)
+    if sentences:
+        words = len(m.sentences[0].split())
+        for w in range(words - 1, 2, -1):
+            yield _Cut(0, 1, 0, words=w)
+    title_words = len(m.title.split())
+    for w in range(title_words, 0, -1):
+        yield _Cut(0, 0, 0, title_words=w)
+
+
+def _summary(m: Material, cut: _Cut) -> str:
+    if cut.sentences <= 0:
+        return ""
+    chosen = sorted(m.sentences[: cut.sentences], key=lambda s: m.order.get(s, 0))
+    if cut.words is not None:
+        words = m.sentences[0].split()[: cut.words]
+        return " ".join(words).rstrip(",;:-\u2014") + ELLIPSIS
+    return " ".join(chosen)
+
+
+def _shorten(text: str, words: int | None) -> str:
+    if words is None:
+        return text
+    kept = text.split()[:words]
+    return " ".join(kept) + (ELLIPSIS if len(kept) < len(text.split()) else "")
+
+
+def hashtag_count(channel: Channel, settings: Any) -> int:
+    configured = settings.get(f"channels.{channel.name}.hashtags") if settings is not None else None
+    if configured is not None:
+        return max(0, int(configured))
+    return DEFAULT_HASHTAGS.get(channel.name, 2)
+
+
+def compose_post(m: Material, channel: Channel, *, target: str | None = None,
+                 options: dict[str, Any] | None = None, settings: Any = None, env: Any = None) -> Composed:
+    """The longest version of the post that fits the channel (or the shortest, with its problems)."""
+    env = env or environment()
+    template = template_for(env, channel.name)
+    limits = channel.limits()
+    url = add_utm(m.url, channel.name, m.campaign) if m.url else None
+    tags = [t for t in (hashtag(p) for p in m.keyphrases) if t][: hashtag_count(channel, settings)]
+    title = m.title
+    if limits.max_title_length and len(title) > limits.max_title_length:
+        title = title[: limits.max_title_length - 1].rstrip() + ELLIPSIS
+    composed: Composed | None = None
+    for cut in _cuts(m, len(tags)):
+        shown_title = _shorten(m.title, cut.title_words) if cut.title_words is not None else m.title
+        text = tidy(template.render(
+            channel=channel.name, target=target, title=shown_title, summary=_summary(m, cut),
+            key_points=m.key_points[: cut.points], hashtags=tags[: cut.tags], url=url,
+            description=m.description, limits=limits,
+        ))
+        post = Post(channel=channel.name, text=text, url=url, title=title if limits.needs_title else None, target=target, options=dict(options or {}))
+        composed = measure(channel, post, template=template.name)
+        if composed.length <= limits.max_length:
+            return composed
+    assert composed is not None
+    return composed
+
+
+def measure(channel: Channel, post: Post, template: str = "") -> Composed:
+    """Length by the channel's own rule, and its validation problems."""
+    limits = channel.limits()
+    rendered = channel.render(post)
+    return Composed(post=post, length=channel.length(rendered), limit=limits.max_length,
+                    problems=channel.validate(post),
+                    title_length=len(post.title) if post.title is not None else None,
+                    title_limit=limits.max_title_length, template=template)
+
+
+def default_embedder(db: Any) -> Any:
+    """The configured embedding model over the assist database's cache (loaded on first use)."""
+    from assistant import config
+    from assistant.embeddings import Embedder
+
+    settings = config.load()
+    return Embedder(settings.get("model.name"), db=db, backend=settings.get("model.backend", "auto"))
