@@ -32,6 +32,7 @@ class Hit:
     at: float
     path: str
     headers: dict[str, str]
+    target: str = ""  # the request target as sent, with its query
 
 
 class QuietServer(ThreadingHTTPServer):
@@ -79,7 +80,7 @@ class SiteServer:
                 path = urlsplit(self.path).path
                 with site.lock:
                     site.hits.append(Hit(time.monotonic(), path,
-                                         {k.lower(): v for k, v in self.headers.items()}))
+                                         {k.lower(): v for k, v in self.headers.items()}, self.path))
                 site.respond(self, path)
 
         self.server = QuietServer(("127.0.0.1", 0), Handler)
@@ -224,9 +225,15 @@ def test_disallowed_paths_are_never_requested(main_site: SiteServer, conn) -> No
     result = run(main_site, store=conn)
     requested = main_site.paths()
     assert requested[0] == "/robots.txt"
-    assert not [p for p in requested if p.startswith(("/private/", "/drafts/"))]
-    skipped = {urlsplit(u).path for u in result.skipped_robots}
-    assert {"/private/admin.html", "/drafts/next-post.html"} <= skipped
+    assert not [p for p in requested if p.startswith(("/private/", "/drafts/"))
+                and p != "/private/press-kit.html"]
+    assert "/feedback.php" not in requested  # Disallow: /*.php$
+    assert not [h.target for h in main_site.hits if "replytocom" in h.target]  # /*?replytocom=
+    skipped = {u.split("://", 1)[1].split("/", 1)[1] for u in result.skipped_robots}
+    assert {"private/admin.html", "drafts/next-post.html", "feedback.php",
+            "articles/linkable-content.html?replytocom=12"} <= skipped
+    # Allow: /private/press-kit.html is longer than Disallow: /private/, so it wins.
+    assert by_path(result)["/private/press-kit.html"].status == 200
     # The `*` group's 30 s Crawl-delay is not ours: the `assist` group has none.
     assert result.robots_delay is None
     assert result.error is None
@@ -359,7 +366,7 @@ def test_errors_are_recorded_not_fatal(main_site: SiteServer, conn) -> None:
     assert statuses[main_site.url + "/gone.html"] == 404
     assert statuses[main_site.url + "/broken"] == 500
     assert result.error is None
-    assert (result.fetched, result.errors) == (7, 3)  # 404 checklists, 404 gone, 500 broken
+    assert (result.fetched, result.errors) == (8, 3)  # 404 checklists, 404 gone, 500 broken
     # Non-HTML is skipped without storing; a .pdf link is not even requested.
     assert main_site.url + "/media/cover" in result.skipped
     assert main_site.url + "/media/cover" not in statuses
@@ -557,7 +564,7 @@ def test_cli_crawls_a_url_and_prints_json(main_site: SiteServer) -> None:
     assert site["domain"] == "127.0.0.1"
     assert site["resource_pages"] == [main_site.url + "/resources/"]
     assert site["guest_post_pages"] == [main_site.url + "/write-for-us/"]
-    assert site["skipped_robots"] >= 2 and site["errors"] == 3 and site["fetched"] == 7
+    assert site["skipped_robots"] >= 2 and site["errors"] == 3 and site["fetched"] == 8
     conn = db_mod.connect()
     assert conn.execute("SELECT count(*) FROM pages WHERE status = 200").fetchone()[0] >= 7
     conn.close()

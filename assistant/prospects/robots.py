@@ -1,14 +1,21 @@
-"""robots.txt rules for the crawler: urllib.robotparser plus fractional Crawl-delay values.
+"""robots.txt rules for the crawler: urllib.robotparser, matched the RFC 9309 way.
 
-``urllib.robotparser`` only keeps integer ``Crawl-delay`` values, so delays such as ``0.5`` are
-read here with a small group scan. Fetch failures follow RFC 9309: a 4xx robots.txt means no
-rules (everything allowed), a 5xx or an unreachable one means everything is disallowed.
+``urllib.robotparser`` parses the file and picks our group, but it matches rules in file order
+and knows neither ``*`` nor ``$``; RFC 9309 (and every major crawler) uses the longest matching
+rule, ``Allow`` winning ties, with both wildcards. So the matching is done here, over the
+parser's rules. It also keeps only integer ``Crawl-delay`` values, so delays such as ``0.5`` are
+read with a small group scan. Fetch failures follow RFC 9309: a 4xx robots.txt means no rules
+(everything allowed), a 5xx or an unreachable one means everything is disallowed.
 """
 
 from __future__ import annotations
 
+import functools
+import re
+import urllib.parse
 import urllib.robotparser
 from dataclasses import dataclass, field
+from typing import Any
 
 
 def agent_token(user_agent: str) -> str:
@@ -35,7 +42,27 @@ class Robots:
             return False
         if self.allow_all or self.parser is None:
             return True
-        return self.parser.can_fetch(self.user_agent, url)
+        entry = self._entry()
+        if entry is None:
+            return True
+        target = _request_path(url)
+        if target == "/robots.txt":
+            return True
+        best, allow = -1, True
+        for rule in entry.rulelines:
+            pattern = rule.path.replace("%2A", "*").replace("%24", "$")
+            if len(pattern) >= best and _pattern(pattern).match(target):
+                if len(pattern) > best or rule.allowance:  # the longest rule wins; Allow wins ties
+                    best, allow = len(pattern), rule.allowance
+        return allow
+
+    def _entry(self) -> Any:
+        """The robotparser group for our agent, else the ``*`` group."""
+        assert self.parser is not None
+        for entry in self.parser.entries:
+            if entry.applies_to(self.user_agent):
+                return entry
+        return self.parser.default_entry
 
     def min_interval(self) -> float | None:
         """Seconds to leave between two requests: Crawl-delay, else Request-rate."""
@@ -46,6 +73,21 @@ class Robots:
             if rate is not None and rate.requests > 0:
                 return rate.seconds / rate.requests
         return None
+
+
+def _request_path(url: str) -> str:
+    """Path and query of a URL, percent-encoded the way robotparser encodes rule paths."""
+    parts = urllib.parse.urlparse(urllib.parse.unquote(url))
+    path = urllib.parse.urlunparse(("", "", parts.path, parts.params, parts.query, ""))
+    return urllib.parse.quote(path) or "/"
+
+
+@functools.lru_cache(maxsize=1024)
+def _pattern(rule: str) -> re.Pattern[str]:
+    """A rule path as a regex: ``*`` matches any characters, a final ``$`` anchors the end."""
+    anchored = rule.endswith("$")
+    body = re.escape(rule[:-1] if anchored else rule).replace(r"\*", ".*")
+    return re.compile(body + ("$" if anchored else ""))
 
 
 def parse(text: str, user_agent: str) -> Robots:
