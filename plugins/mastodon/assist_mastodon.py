@@ -38,6 +38,7 @@ UNCHECKED_LENGTH = 1_000_000  # limits not known yet while publishing: left to t
 DEFAULT_TIMEOUT = 20.0
 INSTANCE_TIMEOUT = 5.0  # limits() may ask the instance while composing: keep that short
 INSTANCE_CACHE_SECONDS = 24 * 3600
+INSTANCE_RETRY_SECONDS = 600
 ASSUMED_VERSION = "4.0.0"  # only used by Mastodon.py's version checks, which are off
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 URL_RE = re.compile(
@@ -48,7 +49,7 @@ URL_RE = re.compile(
 # Mastodon's Account::MENTION_RE: @user@domain counts as @user
 MENTION_RE = re.compile(r"(?<![=/\w])@([a-z0-9_]+(?:[.-]+[a-z0-9_]+)*)(?:@\w+(?:[.-]+\w+)*)?", re.IGNORECASE)
 
-_instance_cache: dict[str, tuple[float, int, int]] = {}  # base URL -> (fetched at, max chars, URL length)
+_instance_cache: dict[str, tuple[float, int, int]] = {}  # base URL -> (valid until, max chars, URL length)
 _cache_lock = threading.Lock()
 
 
@@ -116,15 +117,16 @@ class MastodonChannel(Channel):
             return DEFAULT_MAX_CHARACTERS, DEFAULT_URL_LENGTH
         with _cache_lock:
             cached = _instance_cache.get(base)
-        if cached is not None and time.time() - cached[0] < INSTANCE_CACHE_SECONDS:
+        if cached is not None and time.time() < cached[0]:
             return cached[1], cached[2]
         if self._offline:  # the server checks the length itself (422) when the post is sent
             return UNCHECKED_LENGTH, DEFAULT_URL_LENGTH
         found = self._fetch_instance_limits()
-        if found is None:
-            return DEFAULT_MAX_CHARACTERS, DEFAULT_URL_LENGTH
+        # an unreachable server is asked again later, not at every length() of a preview
+        ttl = INSTANCE_CACHE_SECONDS if found else INSTANCE_RETRY_SECONDS
+        found = found or (DEFAULT_MAX_CHARACTERS, DEFAULT_URL_LENGTH)
         with _cache_lock:
-            _instance_cache[base] = (time.time(), *found)
+            _instance_cache[base] = (time.time() + ttl, *found)
         return found
 
     def api_base_url(self) -> str | None:

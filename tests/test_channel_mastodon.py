@@ -1,0 +1,325 @@
+"""The Mastodon channel driving the real Mastodon.py client over HTTP against a loopback server."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import pytest
+from fakes.mastodon import INVALID_TOKEN, FakeMastodon, iso
+
+from assistant.channels import (
+    AmbiguousError,
+    AuthError,
+    MissingCredentials,
+    PermanentError,
+    Post,
+    RateLimited,
+    Recovery,
+    TransientError,
+    available_channels,
+)
+from assistant.testing import ChannelContract
+
+assist_mastodon = pytest.importorskip("assist_mastodon")
+MastodonChannel = assist_mastodon.MastodonChannel
+
+LINK = "https://example.com/posts/how-writers-earn-links?utm_source=mastodon&utm_medium=social"
+FAMILY = "\N{MAN}\u200d\N{WOMAN}\u200d\N{GIRL}\u200d\N{BOY}"
+FLAG_FR = "\N{REGIONAL INDICATOR SYMBOL LETTER F}\N{REGIONAL INDICATOR SYMBOL LETTER R}"
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeMastodon]:
+    with FakeMastodon() as server:
+        yield server
+
+
+def channel(fake: FakeMastodon, **settings: object) -> MastodonChannel:
+    return MastodonChannel(fake.settings(**settings), environ={})
+
+
+def post(text: str = "How writers earn links", **kw: object) -> Post:
+    return Post(**{"channel": "mastodon", "text": text, **kw})
+
+
+def status_posts(fake: FakeMastodon) -> list:
+    return [r for r in fake.requests if r.method == "POST" and r.path == "/api/v1/statuses"]
+
+
+# --------------------------------------------------------------------------- the length rule
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("hello world", 11),
+    ("\u4f60\u597d\u4e16\u754c", 4),  # CJK counts 1 each
+    ("\N{GRINNING FACE}", 1),
+    (FAMILY, 1),  # a ZWJ sequence is one grapheme
+    ("\N{THUMBS UP SIGN}\N{EMOJI MODIFIER FITZPATRICK TYPE-4}", 1),
+    (FLAG_FR, 1),
+    ("cafe\u0301", 4),  # e + combining accent is one grapheme
+    (LINK, 23),
+    ("Read " + LINK + " now", 5 + 23 + 4),
+    ("https://example.com/" + "x" * 300, 23),
+    ("Ends with a period https://example.com/a/b.", 19 + 23 + 1),
+    ("(see https://en.wikipedia.org/wiki/Link_(disambiguation))", 5 + 23 + 1),
+    ("see example.com", 15),  # without a scheme Mastodon makes no link: counted as text
+    ("hi @alice@example.social", 3 + 6),  # the domain of a mention is not counted
+    ("mail me@example.com", 19),  # an address is not a mention
+])
+def test_length_is_graphemes_with_links_23_and_short_mentions(text: str, expected: int) -> None:
+    assert MastodonChannel({}, environ={}).length(text) == expected
+
+
+def test_limits_come_from_the_instance_and_are_cached() -> None:
+    with FakeMastodon(max_characters=1000) as fake:
+        limits = channel(fake).limits()
+        assert limits.max_length == 1000 and limits.url_length == 23
+        assert channel(fake).limits().max_length == 1000  # a second channel object: the cache
+        assert fake.instance_calls == 1
+        assert [r.path.rstrip("/") for r in fake.requests] == ["/api/v2/instance"]
+
+
+def test_characters_reserved_per_url_from_the_instance() -> None:
+    with FakeMastodon() as fake:
+        fake.url_length = 30
+        ch = channel(fake)
+        assert ch.limits().url_length == 30 and ch.length("go " + LINK) == 33
+
+
+def test_v1_instance_is_used_when_v2_is_missing() -> None:
+    with FakeMastodon(max_characters=750) as fake:
+        fake.fail_next(404, body={"error": "Record not found"}, path="/api/v2/instance")
+        assert channel(fake).limits().max_length == 750
+        assert [r.path.rstrip("/") for r in fake.requests] == ["/api/v2/instance", "/api/v1/instance"]
+
+
+def test_limits_default_to_500_when_the_instance_is_unreachable() -> None:
+    with FakeMastodon(max_characters=1000) as fake:
+        settings = fake.settings()
+    ch = MastodonChannel(settings, environ={})
+    assert ch.limits().max_length == 500 and ch.limits().url_length == 23
+    assert MastodonChannel({}, environ={}).limits().max_length == 500
+
+
+def test_a_failing_instance_is_not_asked_at_every_count() -> None:
+    with FakeMastodon(max_characters=1000) as fake:
+        fake.fail_next(503, body={"error": "unavailable"}, path="/api/v", times=100)
+        ch = channel(fake)
+        assert ch.limits().max_length == 500
+        ch.validate(post("a" * 20))
+        ch.length("more text")
+        assert [r.path.rstrip("/") for r in fake.requests] == ["/api/v2/instance", "/api/v1/instance"]
+
+
+def test_configured_max_characters_needs_no_request(fake: FakeMastodon) -> None:
+    assert channel(fake, max_characters=5000).limits().max_length == 5000
+    assert fake.requests == []
+
+
+def test_validate_against_the_instance_limit() -> None:
+    with FakeMastodon(max_characters=100) as fake:
+        ch = channel(fake)
+        assert ch.validate(post("a" * 100)) == []
+        problems = ch.validate(post("a" * 101))
+        assert problems and "101" in problems[0] and "100" in problems[0]
+        assert ch.validate(post("a" * 76 + " " + LINK)) == []  # 76 + 1 + 23
+        assert ch.validate(post("a" * 90, options={"spoiler_text": "content warning"}))
+        assert any("visibility" in p for p in ch.validate(post(options={"visibility": "everyone"})))
+
+
+def test_render_appends_the_url_when_the_text_lacks_it() -> None:
+    ch = MastodonChannel({}, environ={})
+    assert ch.render(post("New post", url=LINK)) == f"New post\n\n{LINK}"
+    assert ch.render(post(f"New post {LINK}", url=LINK)) == f"New post {LINK}"
+
+
+# --------------------------------------------------------------------------- publishing
+
+
+def test_publish_posts_a_status_with_the_idempotency_key(fake: FakeMastodon) -> None:
+    result = channel(fake).publish(post("New on the blog #writing", url=LINK), idempotency_key="key-1")
+    sent = fake.published[-1]
+    assert sent["text"] == f"New on the blog #writing\n\n{LINK}" and sent["key"] == "key-1"
+    assert result.remote_id == sent["id"]
+    assert result.url == f"https://fake.social/@assist_tester/{sent['id']}"
+    request = status_posts(fake)[-1]
+    assert request.headers["idempotency-key"] == "key-1"
+    assert request.headers["authorization"] == f"Bearer {fake.access_token}"
+
+
+def test_no_version_check_or_instance_request_before_posting(fake: FakeMastodon) -> None:
+    channel(fake).publish(post(), idempotency_key="k1")
+    assert [(r.method, r.path) for r in fake.requests] == [("POST", "/api/v1/statuses")]
+
+
+def test_post_options_are_sent(fake: FakeMastodon) -> None:
+    opts = {"visibility": "Unlisted", "spoiler_text": "SEO talk", "language": "en", "sensitive": "yes"}
+    channel(fake).publish(post(options=opts), idempotency_key="k1")
+    params = fake.published[-1]["params"]
+    assert params["visibility"] == "unlisted" and params["spoiler_text"] == "SEO talk"
+    assert params["language"] == "en" and params["sensitive"] in ("1", "True", "true")
+    assert fake.statuses[0]["visibility"] == "unlisted"
+
+
+def test_the_same_idempotency_key_publishes_once(fake: FakeMastodon) -> None:
+    first = channel(fake).publish(post("Once"), idempotency_key="same-key")
+    again = channel(fake).publish(post("Once"), idempotency_key="same-key")
+    assert again.remote_id == first.remote_id and len(fake.published) == 1
+    other = channel(fake).publish(post("Once"), idempotency_key="other-key")
+    assert other.remote_id != first.remote_id and len(fake.published) == 2
+
+
+def test_timeout_after_posting_is_ambiguous_and_the_resend_publishes_once(fake: FakeMastodon) -> None:
+    fake.delay = 0.6  # the status is created; the answer comes after the client gave up
+    ch = channel(fake, timeout=0.2)
+    with pytest.raises(AmbiguousError) as info:
+        ch.publish(post("Lost answer"), idempotency_key="crash-key")
+    assert "Idempotency-Key" in str(info.value) and len(fake.published) == 1
+    fake.delay = 0
+    recovery = ch.reconcile(post("Lost answer"), idempotency_key="crash-key")
+    assert recovery.outcome is Recovery.NOT_PUBLISHED and MastodonChannel.idempotent
+    result = ch.publish(post("Lost answer"), idempotency_key="crash-key")
+    assert result.remote_id == fake.published[0]["id"] and len(fake.published) == 1
+
+
+# --------------------------------------------------------------------------- Mastodon's errors
+
+
+def test_429_is_rate_limited_until_x_ratelimit_reset(fake: FakeMastodon) -> None:
+    ch = channel(fake)
+    ch.publish(post("first"), idempotency_key="k1")
+    fake.exhaust(reset_in=60)
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as info:
+        ch.publish(post("second"), idempotency_key="k2")
+    # X-RateLimit-Reset is an ISO time; Mastodon.py corrects it by the Date header (1 s resolution)
+    assert 57 <= info.value.retry_after <= 62
+    assert time.monotonic() - started < 2 and len(status_posts(fake)) == 2 and len(fake.published) == 1
+
+
+def test_scripted_429_with_the_real_headers(fake: FakeMastodon) -> None:
+    headers = {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": iso(time.time() + 240)}
+    fake.fail_next(429, body={"error": "Too many requests"}, headers=headers)
+    with pytest.raises(RateLimited) as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert 237 <= info.value.retry_after <= 242
+
+
+def test_401_is_an_auth_error_without_the_token(fake: FakeMastodon) -> None:
+    wrong = "wrong-token-" + fake.access_token[:8]
+    with pytest.raises(AuthError) as info:
+        channel(fake, access_token=wrong).publish(post(), idempotency_key="k1")
+    assert info.value.status == 401 and INVALID_TOKEN["error"] in str(info.value)
+    assert "ASSIST_MASTODON_ACCESS_TOKEN" in str(info.value) and wrong not in str(info.value)
+
+
+def test_403_is_an_auth_error(fake: FakeMastodon) -> None:
+    fake.fail_next(403, body={"error": "This action is outside the authorized scopes"})
+    with pytest.raises(AuthError, match="outside the authorized scopes") as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert info.value.status == 403
+
+
+def test_422_is_permanent_with_the_platform_message() -> None:
+    with FakeMastodon(max_characters=50) as fake:
+        ch = channel(fake, max_characters=500)  # the user's setting disagrees with the server
+        with pytest.raises(PermanentError) as info:
+            ch.publish(post("a" * 60), idempotency_key="k1")
+    assert "Validation failed: Text character limit of 50 exceeded" in str(info.value)
+    assert info.value.status == 422 and not isinstance(info.value, TransientError | AuthError)
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_5xx_is_transient(fake: FakeMastodon, status: int) -> None:
+    fake.fail_next(status, body={"error": "We're sorry, but something went wrong on our end."})
+    started = time.monotonic()
+    with pytest.raises(TransientError) as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert info.value.status == status and not isinstance(info.value, AmbiguousError)
+    assert time.monotonic() - started < 2 and len(status_posts(fake)) == 1  # no retry of its own
+
+
+def test_dropped_connection_while_posting_is_ambiguous(fake: FakeMastodon) -> None:
+    fake.fail_next(0, path="/api/v1/statuses")
+    with pytest.raises(AmbiguousError):
+        channel(fake).publish(post(), idempotency_key="k1")
+
+
+def test_unreachable_server_is_transient_not_ambiguous(fake: FakeMastodon) -> None:
+    settings = fake.settings()
+    fake.stop()
+    with pytest.raises(TransientError) as info:
+        MastodonChannel(settings, environ={}).publish(post(), idempotency_key="k1")
+    assert not isinstance(info.value, AmbiguousError)
+
+
+# --------------------------------------------------------------------------- credentials and secrets
+
+
+def test_missing_credentials_name_the_environment_variables() -> None:
+    with pytest.raises(MissingCredentials) as info:
+        MastodonChannel({}, environ={}).publish(post(), idempotency_key="k1")
+    assert "ASSIST_MASTODON_ACCESS_TOKEN" in str(info.value)
+    assert "ASSIST_MASTODON_API_BASE_URL" in str(info.value)
+    with pytest.raises(MissingCredentials, match="ASSIST_MASTODON_ACCESS_TOKEN"):
+        MastodonChannel({"api_base_url": "https://mastodon.example"}, environ={}).publish(post(), idempotency_key="k")
+
+
+def test_credentials_from_the_environment(fake: FakeMastodon) -> None:
+    env = {"ASSIST_MASTODON_ACCESS_TOKEN": fake.access_token, "ASSIST_MASTODON_API_BASE_URL": fake.url}
+    ch = MastodonChannel({"timeout": 3}, environ=env)
+    assert ch.missing_credentials() == [] and ch.api_base_url() == fake.url
+    ch.publish(post(), idempotency_key="k1")
+    assert len(fake.published) == 1
+
+
+def test_a_base_url_without_scheme_means_https() -> None:
+    assert MastodonChannel({"api_base_url": "mastodon.social/"}, environ={}).api_base_url() == "https://mastodon.social"
+
+
+def test_secrets_never_reach_exception_text_or_logs(fake: FakeMastodon, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    errors: list[str] = []
+    ch = channel(fake)
+    ch.publish(post("ok"), idempotency_key="k0")
+    for status in (401, 403, 422, 429, 503, 0):
+        fake.fail_next(status, body={"error": f"scripted {status}"})
+        try:
+            ch.publish(post(f"attempt {status}"), idempotency_key=f"k{status}")
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"{exc!r} {exc}")
+    try:
+        channel(fake, access_token="bad-" + fake.access_token).publish(post("x"), idempotency_key="k9")
+    except AuthError as exc:
+        errors.append(f"{exc!r} {exc}")
+    assert len(errors) == 7
+    everything = caplog.text + "\n".join(errors)
+    assert fake.access_token not in everything
+
+
+# --------------------------------------------------------------------------- the plugin itself
+
+
+def test_registered_through_its_entry_point() -> None:
+    assert available_channels()["mastodon"] is MastodonChannel
+
+
+def test_importing_the_plugin_does_not_import_mastodon_py() -> None:
+    code = "import sys, assist_mastodon; print('mastodon' in sys.modules, 'requests' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+class TestMastodonContract(ChannelContract):
+    @pytest.fixture
+    def fake(self) -> Iterator[FakeMastodon]:
+        with FakeMastodon() as server:
+            yield server
+
+    @pytest.fixture
+    def channel(self, fake: FakeMastodon) -> MastodonChannel:
+        return MastodonChannel(fake.settings(), environ={})
