@@ -1,4 +1,8 @@
-"""Test helpers around the example plugin: install it through pip, and a file-backed "fake"."""
+"""Test helpers around the example plugin: install it through pip, and a file-backed "fake".
+
+Use the fixtures by importing them: ``from example_plugin.fixtures import example_installed_fixture,
+example_site_fixture`` (they register as ``example_installed`` and ``example_site``).
+"""
 
 from __future__ import annotations
 
@@ -48,14 +52,14 @@ def install_example(target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="session", name="example_site")
+def example_site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory where the example plugin is pip-installed (once a session)."""
     return install_example(tmp_path_factory.mktemp("example-plugin") / "site")
 
 
-@pytest.fixture
-def example_installed(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+@pytest.fixture(name="example_installed")
+def example_installed_fixture(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The installed example plugin on sys.path (and PYTHONPATH for subprocesses) for one test."""
     from assistant import plugins
 
@@ -68,8 +72,8 @@ def example_installed(example_site: Path, monkeypatch: pytest.MonkeyPatch) -> It
     plugins.reset()
 
 
-@pytest.fixture
-def file_fake(tmp_path: Path) -> FileFake:
+@pytest.fixture(name="file_fake")
+def file_fake_fixture(tmp_path: Path) -> FileFake:
     return FileFake(tmp_path / "example-platform")
 
 

@@ -1,0 +1,146 @@
+"""The extension path: a third-party channel installed with pip is listed, used by share, published by run."""
+
+from __future__ import annotations
+
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from example_plugin.fixtures import (  # noqa: F401 - fixtures
+    TOKEN,
+    FileFake,
+    example_installed_fixture,
+    example_site_fixture,
+)
+
+from assistant import plugins
+from assistant.cli import cli
+from assistant.testing import ChannelContract
+
+DRAFT = textwrap.dedent("""\
+    ---
+    title: Seven ways to keep basil alive on a windowsill
+    keywords: [indoor herbs, basil care]
+    canonical_url: https://herbs.example/basil-windowsill?ref=feed
+    ---
+    # Seven ways to keep basil alive on a windowsill
+
+    Basil dies indoors mostly from too little light and too much water, not from neglect.
+    A south-facing windowsill gives it the six hours of sun it needs in spring and summer.
+    Water only when the top two centimetres of compost are dry, and never leave the pot in a saucer of water.
+    Pinch out the growing tips every week so the plant branches instead of flowering.
+
+    ## Light comes first
+
+    A grow light on a timer rescues basil through the winter months in northern flats.
+
+    ## Water less than you think
+
+    Most supermarket basil pots hold several seedlings that compete for the same roots.
+    """)
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FileFake:
+    return FileFake(tmp_path / "platform")
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    path = tmp_path / "basil.md"
+    path.write_text(DRAFT)
+    return path
+
+
+def configure(home: Path, fake: FileFake, token: bool = True) -> None:
+    settings = fake.settings()
+    lines = ["[channels.example]", f'path = "{settings["path"]}"', 'min_spacing = "0s"']
+    if token:
+        lines.append(f'token = "{TOKEN}"')
+    (home / "config.toml").write_text("\n".join(lines) + "\n")
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args))
+
+
+def test_channels_lists_the_installed_plugin_without_secrets(example_installed: Path, fake: FileFake,
+                                                             assist_home: Path) -> None:
+    configure(assist_home, fake)
+    result = run("channels", "--json")
+    assert result.exit_code == 0, result.output
+    rows = {r["name"]: r for r in json.loads(result.stdout)}
+    example = rows["example"]
+    assert example["distribution"] == "assist-example" and example["version"] == "0.0.1"
+    assert example["configured"] is True and example["limits"]["url_length"] == 23
+    assert TOKEN not in result.output
+    text = run("channels", "show", "example")
+    assert text.exit_code == 0 and "ASSIST_EXAMPLE_TOKEN" in text.output and "set" in text.output
+    assert TOKEN not in text.output
+
+
+def test_channels_reports_missing_credentials(example_installed: Path, fake: FileFake, assist_home: Path) -> None:
+    configure(assist_home, fake, token=False)
+    row = next(r for r in json.loads(run("channels", "--json").stdout) if r["name"] == "example")
+    assert row["configured"] is False and row["missing"] == ["ASSIST_EXAMPLE_TOKEN"]
+    assert "missing ASSIST_EXAMPLE_TOKEN" in run("channels").output
+
+
+def test_share_then_queue_run_publishes_through_the_plugin(example_installed: Path, fake: FileFake,
+                                                           assist_home: Path, draft: Path) -> None:
+    configure(assist_home, fake)
+    preview = run("share", str(draft), "--channel", "example", "--summary", "lead", "--at", "now", "--dry-run", "--json")
+    assert preview.exit_code == 0, preview.output
+    [post] = json.loads(preview.stdout)["posts"]
+    assert post["valid"] and post["id"] is None and post["length"] <= 500
+    assert "utm_source=example&utm_medium=social" in post["url"] and "ref=feed" in post["url"]
+    assert "#IndoorHerbs" in post["text"]
+    assert run("queue", "list", "--json").stdout.strip() == "[]"  # the dry run queued nothing
+
+    queued = run("share", str(draft), "--channel", "example", "--summary", "lead", "--at", "now", "--json")
+    assert queued.exit_code == 0, queued.output
+    post_id = json.loads(queued.stdout)["posts"][0]["id"]
+    result = run("queue", "run", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["outcomes"] == {"sent": 1}
+    [published] = fake.published
+    assert published["text"] == post["text"]
+    shown = json.loads(run("queue", "show", str(post_id), "--json").stdout)
+    assert shown["state"] == "sent" and [a["outcome"] for a in shown["attempts"]] == ["sent"]
+    again = run("share", str(draft), "--channel", "example", "--at", "now", "--summary", "lead")
+    assert again.exit_code == 2 and "already queued or sent to example" in again.output
+
+
+def test_contract_kit_against_the_installed_example(example_installed: Path, fake: FileFake) -> None:
+    import assist_example
+
+    assert Path(assist_example.__file__).parent == example_installed  # the pip-installed copy
+
+
+class TestExampleContract(ChannelContract):
+    """The example plugin passes the contract kit plugin authors use."""
+
+    @pytest.fixture
+    def channel(self, example_installed: Path, fake: FileFake):  # type: ignore[no-untyped-def]
+        import assist_example
+
+        return assist_example.ExampleChannel(fake.settings(), environ={})
+
+
+def test_broken_plugin_is_a_warning_not_a_dead_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "broken-site"
+    dist = site / "assist_broken-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: assist-broken\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text("[assist]\nbroken = assist_broken\n")
+    (site / "assist_broken.py").write_text("raise RuntimeError('this plugin is broken on purpose')\n")
+    monkeypatch.syspath_prepend(str(site))
+    plugins.reset()
+    result = run("channels", "--json")
+    assert result.exit_code == 0
+    assert "plugin 'broken' failed to load: RuntimeError: this plugin is broken on purpose" in result.stderr
+    assert isinstance(json.loads(result.stdout), list)
+    sys.modules.pop("assist_broken", None)
