@@ -1,0 +1,291 @@
+"""assist score: reports, JSON keys, --min-score gates, bad inputs, and relevance on the samples."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from assistant import documents
+from assistant.cli import cli
+from assistant.score.report import score_documents, score_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_content"
+STRONG = SAMPLES / "remote-work-survey-2026.md"
+THIN = SAMPLES / "productivity-tips-listicle.md"
+DRIFT = SAMPLES / "balcony-vegetable-garden.md"
+HTML = SAMPLES / "password-managers-explained.html"
+
+GOOD = "# Notes on meetings\n\nTeams that write things down meet less. We cut two meetings last week.\n"
+
+
+def run(*args: str, embedder: Any = None, **kw: Any) -> Any:
+    obj = {"embedder_factory": lambda model: embedder} if embedder is not None else None
+    return CliRunner().invoke(cli, ["score", *args], obj=obj, **kw)
+
+
+def line_of(path: Path, text: str) -> int:
+    return path.read_text(encoding="utf-8").splitlines().index(text) + 1
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+@pytest.fixture
+def bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    """Each kind of bad draft, with the words its error must contain."""
+    files: dict[str, tuple[Path, str]] = {}
+    empty = tmp_path / "empty.md"
+    empty.write_text("  \n\n")
+    files["empty"] = (empty, "empty file")
+    binary = tmp_path / "image.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    files["binary"] = (binary, "binary file")
+    garbled = tmp_path / "garbled.md"
+    garbled.write_bytes(bytes(range(0x80, 0x100)) * 40)
+    files["undecodable"] = (garbled, "not UTF-8")
+    huge = tmp_path / "huge.md"
+    with huge.open("wb") as f:
+        f.truncate(20 * 1024 * 1024)  # sparse: 20 MB on paper, nothing written
+    files["too_large"] = (huge, "too large")
+    unknown = tmp_path / "draft.docx"
+    unknown.write_text("Some words. More words here.\n")
+    files["unknown_extension"] = (unknown, "unsupported file type .docx")
+    headings = tmp_path / "headings.md"
+    headings.write_text("# Title\n\n## Section\n\n```\ncode only\n```\n")
+    files["no_sentences"] = (headings, "no sentences")
+    files["missing"] = (tmp_path / "nope.md", "no such file")
+    return files
+
+
+@pytest.mark.parametrize(
+    "kind", ["empty", "binary", "undecodable", "too_large", "unknown_extension", "no_sentences", "missing"]
+)
+def test_bad_input_is_one_line_naming_the_file_and_exit_2(bad_files: dict, kind: str) -> None:
+    path, words = bad_files[kind]
+    result = run(str(path))
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"Error: {path}:") and words in lines[0]
+    assert "Traceback" not in result.output and result.stdout == ""
+
+
+def test_bad_input_in_a_real_process_has_no_traceback(bad_files: dict) -> None:
+    path, _ = bad_files["binary"]
+    env = {k: v for k, v in os.environ.items() if k != "ASSIST_RAISE_ERRORS"}
+    proc = subprocess.run([sys.executable, "-m", "assistant", "score", str(path)],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [f"Error: {path}: binary file, not a text draft"]
+
+
+def test_latin1_draft_is_decoded_and_scored(tmp_path: Path) -> None:
+    path = tmp_path / "cafe.md"
+    path.write_bytes("# Café notes\n\nThe café opened in the spring. Everyone liked the crème brûlée there.\n"
+                     .encode("latin-1"))
+    result = run("--no-relevance", "--format", "json", str(path))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["title"] == "Café notes"
+
+
+def test_directory_run_reports_the_bad_file_and_scores_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "a-good.md").write_text(GOOD)
+    (tmp_path / "b-empty.md").write_text("")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c-good.txt").write_text("A plain note about meetings. It has two sentences.\n")
+    (tmp_path / "notes.docx").write_text("skipped: not a draft type")
+    result = run("--no-relevance", "--format", "json", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"Error: {tmp_path / 'b-empty.md'}: empty file"]
+    entries = json.loads(result.stdout)
+    assert [Path(e["path"]).name for e in entries] == ["a-good.md", "b-empty.md", "c-good.txt"]
+    assert entries[1] == {"path": str(tmp_path / "b-empty.md"), "error": f"{tmp_path / 'b-empty.md'}: empty file"}
+    assert entries[0]["linkability"]["score"] > 0 and entries[2]["linkability"]["score"] > 0
+
+
+def test_bad_compare_reference_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("--no-relevance", "--compare", str(tmp_path / "missing.html"), str(THIN))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [f"Error: --compare {tmp_path / 'missing.html'}: no such file or directory"]
+
+
+def test_bad_weights_in_config_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSIST_SCORE__WEIGHTS__SPEED", "3")
+    result = run("--no-relevance", str(THIN))
+    assert result.exit_code == 2
+    assert "unknown signal 'speed'" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- output and gates
+
+
+def test_json_keys_without_relevance() -> None:
+    result = run("--no-relevance", "--format", "json", str(STRONG))
+    assert result.exit_code == 0, result.output
+    [entry] = json.loads(result.stdout)
+    assert {"path", "title", "word_count", "score", "linkability", "relevance", "suggestions"} <= set(entry)
+    assert entry["relevance"] is None and entry["path"] == str(STRONG)
+    names = [s["name"] for s in entry["linkability"]["signals"]]
+    assert names == ["depth", "evidence", "structure", "readability", "title", "asset_format", "freshness"]
+    for sig in entry["linkability"]["signals"]:
+        assert {"name", "score", "weight", "evidence", "suggestion"} <= set(sig)
+    gains = [s["gain"] for s in entry["suggestions"]]
+    assert gains == sorted(gains, reverse=True)
+
+
+def test_json_flag_is_the_same_as_format_json() -> None:
+    a = run("--no-relevance", "--json", str(THIN))
+    b = run("--no-relevance", "--format", "json", str(THIN))
+    assert json.loads(a.stdout) == json.loads(b.stdout)
+
+
+def test_min_score_gates() -> None:
+    low = run("--no-relevance", "--min-score", "50", str(THIN))
+    assert low.exit_code == 1
+    assert low.stderr.strip().splitlines() == [f"{THIN}: linkability 32 is below --min-score 50"]
+    assert run("--no-relevance", "--min-score", "50", str(STRONG)).exit_code == 0
+    both = run("--no-relevance", "--min-score", "50", str(STRONG), str(THIN))
+    assert both.exit_code == 1
+
+
+def test_min_score_default_comes_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSIST_SCORE__MIN_SCORE", "50")
+    assert run("--no-relevance", str(THIN)).exit_code == 1
+    assert run("--no-relevance", "--min-score", "10", str(THIN)).exit_code == 0
+
+
+def test_weights_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSIST_SCORE__WEIGHTS__DEPTH", "0")
+    entry = json.loads(run("--no-relevance", "--json", str(THIN)).stdout)[0]
+    weights = {s["name"]: s["weight"] for s in entry["linkability"]["signals"]}
+    assert weights["depth"] == 0 and weights["evidence"] == 25
+
+
+def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
+    result = run("--no-relevance", "--json", "-", input=GOOD)
+    assert result.exit_code == 0, result.output
+    entry = json.loads(result.stdout)[0]
+    assert entry["path"] == "-" and entry["title"] == "Notes on meetings"
+
+
+def test_text_and_markdown_reports() -> None:
+    text = run("--no-relevance", str(THIN))
+    assert text.exit_code == 0
+    assert "Linkability 32/100" in text.stdout and "Top suggestions" in text.stdout
+    assert "evidence L8" in text.stdout  # the suggestion's line number
+    md = run("--no-relevance", "--format", "markdown", str(THIN), str(HTML))
+    assert md.stdout.startswith("# assist score\n")
+    assert f"## {THIN}" in md.stdout and "| Signal | Score | Weight | Found |" in md.stdout
+    assert "(evidence, line 8)" in md.stdout
+
+
+def test_help_is_cheap_and_complete() -> None:
+    code = ("import sys, assistant.cli.score; "
+            "print([m for m in ('textstat','numpy','torch','markdown_it','rich','assistant.score.signals') "
+            "if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]"
+    result = run("--help")
+    for option in ("--topic", "--compare", "--format", "--json", "--min-score", "--model", "--no-relevance"):
+        assert option in result.output
+    assert "Exit status" in result.output
+
+
+def test_strong_sample_outscores_the_thin_one() -> None:
+    batch = score_paths([str(STRONG), str(THIN)], None)
+    strong, thin = (r.linkability.score for r in batch.reports)
+    assert strong - thin >= 25, (strong, thin)
+
+
+def test_every_sample_scores_without_errors() -> None:
+    batch = score_paths([str(SAMPLES)], None)
+    names = {Path(r.path).name for r in batch.reports}
+    assert {STRONG.name, THIN.name, DRIFT.name, HTML.name} <= names
+    assert batch.errors == []
+    for report in batch.reports:
+        assert 400 <= report.word_count <= 3000, report.path
+
+
+# --------------------------------------------------------------------------- with the model
+
+
+class CountingEmbedder:
+    """The shared embedder, counting calls (a spy, not a stand-in: vectors come from the real model)."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+        self.calls: list[int] = []
+
+    def encode(self, texts: Any, progress: Any = None) -> Any:
+        self.calls.append(len(list(texts)))
+        return self.real.encode(texts, progress=progress)
+
+
+def test_drifting_sections_are_flagged_by_line(shared_embedder: Any) -> None:
+    [report] = score_documents([documents.load(str(DRIFT))], shared_embedder)
+    drifting = [s.line for s in report.relevance.sections if s.drifting]
+    assert drifting == [
+        line_of(DRIFT, "## A change of plans: why I stopped renting"),
+        line_of(DRIFT, "## Choosing the right mortgage"),
+        line_of(DRIFT, "## Investing what is left over"),
+    ]
+    relevance_suggestions = [s for s in report.suggestions if s.target == "relevance"]
+    assert {s.line for s in relevance_suggestions} >= set(drifting)
+
+
+def test_on_topic_relevance_beats_off_topic(shared_embedder: Any) -> None:
+    doc = documents.load(str(STRONG))
+    [on] = score_documents([doc], shared_embedder)
+    [off] = score_documents([doc], shared_embedder, topic="growing vegetables in containers on a balcony")
+    assert on.relevance.topic_source == "front_matter" and off.relevance.topic_source == "option"
+    assert on.relevance.score > off.relevance.score + 30
+
+
+def test_batch_encodes_once_and_rescoring_embeds_nothing(shared_embedder: Any) -> None:
+    docs = [documents.load(str(p)) for p in (STRONG, THIN, DRIFT, HTML)]
+    spy = CountingEmbedder(shared_embedder)
+    first = score_documents(docs, spy)
+    assert len(spy.calls) == 1 and spy.calls[0] >= sum(len(d.sentences) for d in docs)
+    before = shared_embedder.encoded
+    again = score_documents(docs, shared_embedder)
+    assert shared_embedder.encoded == before
+    assert [r.relevance.score for r in again] == pytest.approx([r.relevance.score for r in first])
+
+
+def test_progress_reports_both_phases(shared_embedder: Any) -> None:
+    events: list[tuple[str, int]] = []
+
+    class Recorder:
+        def start(self, label: str, total: int) -> None:
+            events.append((label, total))
+
+        def advance(self, n: int = 1) -> None:
+            events.append(("advance", n))
+
+    docs = [documents.load(str(THIN)), documents.load(str(HTML))]
+    score_documents(docs, shared_embedder, progress=Recorder())
+    labels = [label for label, _ in events if label != "advance"]
+    assert labels[0].startswith("Embedding") and labels[1] == "Scoring 2 draft(s)"
+    assert sum(n for label, n in events[events.index((labels[1], 2)):] if label == "advance") == 2
+
+
+def test_cli_report_with_relevance(shared_embedder: Any) -> None:
+    result = run("--format", "json", str(DRIFT), str(STRONG), embedder=shared_embedder)
+    assert result.exit_code == 0, result.output
+    drift, strong = json.loads(result.stdout)
+    assert drift["relevance"]["topic"] == "growing vegetables in containers on a small balcony"
+    assert [s["line"] for s in drift["relevance"]["sections"] if s["drifting"]][0] == line_of(
+        DRIFT, "## A change of plans: why I stopped renting")
+    assert drift["suggestions"][0]["target"] == "relevance"
+    assert strong["relevance"]["score"] > drift["relevance"]["score"]
+    text = run(str(DRIFT), embedder=shared_embedder)
+    assert "Drifting sections" in text.stdout and "Relevance" in text.stdout
+    assert f"L{line_of(DRIFT, '## Choosing the right mortgage')}-" in text.stdout
