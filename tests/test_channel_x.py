@@ -195,6 +195,19 @@ def test_scripted_429_with_the_real_body_and_headers(fake: FakeX) -> None:
     assert 39 <= info.value.retry_after <= 42
 
 
+def test_429_on_the_24_hour_cap_waits_for_its_reset(fake: FakeX) -> None:
+    now = int(time.time())
+    fake.fail_next(429, body=RATE_LIMITED_BODY, headers={
+        "x-rate-limit-limit": "100", "x-rate-limit-remaining": "99", "x-rate-limit-reset": str(now + 900),
+        "x-user-limit-24hour-limit": "17", "x-user-limit-24hour-remaining": "0",
+        "x-user-limit-24hour-reset": str(now + 5 * 3600),
+        "x-app-limit-24hour-limit": "17", "x-app-limit-24hour-remaining": "3",
+        "x-app-limit-24hour-reset": str(now + 7 * 3600)})
+    with pytest.raises(RateLimited) as info:
+        channel(fake).publish(post(), idempotency_key="k1")
+    assert 5 * 3600 - 3 <= info.value.retry_after <= 5 * 3600
+
+
 def test_429_without_reset_header_has_no_retry_after(fake: FakeX) -> None:
     fake.fail_next(429, body=RATE_LIMITED_BODY)
     with pytest.raises(RateLimited) as info:

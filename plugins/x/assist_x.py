@@ -45,6 +45,7 @@ INVALID_CHARS = "\ufffe\ufeff\uffff\u202a\u202b\u202c\u202d\u202e"  # X refuses 
 API_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 DEFAULT_TIMEOUT = 20.0
 DUPLICATE_MARK = "duplicate content"
+RATE_LIMIT_HEADERS = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
 OAUTH_PERMISSIONS = "oauth1-permissions"
 REDACTED_LOGGERS = ("requests_oauthlib.oauth1_auth", "oauthlib.oauth1.rfc5849",
                     "oauthlib.oauth1.rfc5849.signature")
@@ -170,13 +171,34 @@ def _translate(exc: Exception, *, sending: bool) -> ChannelError | None:
     import tweepy
 
     if isinstance(exc, tweepy.TooManyRequests):
-        retry_after = max(exc.reset_time - time.time(), 0.0) if exc.reset_time is not None else None
-        return _rate_limited(retry_after)
+        return _rate_limited(_retry_after(exc.response.headers))
     if isinstance(exc, tweepy.HTTPException):
         return _status_error(exc)
     if isinstance(exc, requests.exceptions.RequestException):
         return _network_error(exc, sending=sending)
     return None
+
+
+def _retry_after(headers: Any) -> float | None:
+    """Seconds until the exhausted window resets (epoch seconds in ``x-*-reset``; X sends no Retry-After).
+
+    Besides the 15-minute window (``x-rate-limit-*``), posting has 24-hour caps per user and per app
+    (``x-user-limit-24hour-*``, ``x-app-limit-24hour-*``): when one of those is used up, its reset
+    is the one to wait for.
+    """
+    resets: list[float] = []
+    fallback: float | None = None
+    for prefix in RATE_LIMIT_HEADERS:
+        try:
+            reset = float(headers[f"{prefix}-reset"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if prefix == RATE_LIMIT_HEADERS[0]:
+            fallback = reset
+        if str(headers.get(f"{prefix}-remaining", "")).strip() == "0":
+            resets.append(reset)
+    reset_at = max(resets) if resets else fallback
+    return max(reset_at - time.time(), 0.0) if reset_at is not None else None
 
 
 def _rate_limited(retry_after: float | None) -> ChannelError:
