@@ -3,7 +3,8 @@
 Settings (``[channels.example]``): ``path`` (the file), ``token`` (or ASSIST_EXAMPLE_TOKEN; only
 checked, never written). For tests, ``faults`` names a file holding HTTP-like statuses, one a line,
 each consumed by one publish (401, 429, 500, 503, 403, 409 = already published), and ``block``
-(``before`` or ``after``) makes publish hang before or after writing, so a test can kill it.
+(``before`` or ``after``) makes publish hang before or after writing, so a test can kill it;
+``delay`` (seconds) makes every publish slow.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class ExampleChannel(Channel):
         if problems:
             raise PermanentError("; ".join(problems))
         self._fault(idempotency_key)
+        if delay := float(self.settings.get("delay", 0)):
+            time.sleep(delay)  # a slow platform, so that concurrent workers really overlap
         self._block("before")
         with open(self._path(), "a", encoding="utf-8") as out:
             fcntl.flock(out, fcntl.LOCK_EX)
