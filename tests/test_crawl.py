@@ -436,6 +436,16 @@ def test_user_agent_is_sent(main_site: SiteServer) -> None:
     assert crawl.USER_AGENT.startswith("assist/")
 
 
+def test_a_callers_client_cannot_bypass_redirect_checks(main_site: SiteServer) -> None:
+    import httpx
+
+    with httpx.Client(follow_redirects=True, headers={"User-Agent": "other/1"}) as client:
+        result = crawl.crawl_site(main_site.url + "/", client=client, delay=0, timeout=2.0)
+    assert by_path(result)["/articles/plain-language-guide.html"].redirects == [
+        main_site.url + "/old-guide", main_site.url + "/guide/"]
+    assert {h.headers.get("user-agent") for h in main_site.hits} == {crawl.USER_AGENT}
+
+
 def test_trickling_response_hits_the_overall_limit(main_site: SiteServer) -> None:
     main_site.trickle.add("/about.html")
     started = time.monotonic()

@@ -405,7 +405,9 @@ class Fetcher:
         origin = _origin(url)
         self._wait(origin)
         try:
-            with self.client.stream("GET", url, headers=headers or {}) as resp:
+            # Per-request settings, so that a caller's client cannot bypass redirect checks.
+            with self.client.stream("GET", url, headers={"User-Agent": self.user_agent, **(headers or {})},
+                                    follow_redirects=False, timeout=httpx.Timeout(self.timeout)) as resp:
                 result.status, result.headers = resp.status_code, resp.headers
                 if resp.is_redirect and resp.headers.get("location"):
                     return resp.headers["location"]
