@@ -1,0 +1,237 @@
+"""assist share and assist queue from the command line: bad input, guards, slots, --edit, queue actions."""
+
+from __future__ import annotations
+
+import json
+import stat
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from click.testing import CliRunner, Result
+from example_plugin.fixtures import (  # noqa: F401 - fixtures
+    TOKEN,
+    FileFake,
+    example_installed_fixture,
+    example_site_fixture,
+)
+
+from assistant.cli import cli
+
+DRAFT = """---
+title: Why sourdough starters smell of nail varnish
+keywords: [sourdough, fermentation]
+canonical_url: https://bread.example/starter-smell
+---
+# Why sourdough starters smell of nail varnish
+
+A hungry starter makes ethyl acetate, which smells like nail varnish remover, when its yeast runs out of food.
+Feeding it twice a day at room temperature usually clears the smell within three days.
+A starter kept in the fridge needs a feed a week, and a warm feed before baking day.
+
+## Feed it more often
+
+Discard all but fifty grams and feed equal weights of flour and water.
+"""
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FileFake:
+    return FileFake(tmp_path / "platform")
+
+
+@pytest.fixture
+def draft(tmp_path: Path) -> Path:
+    path = tmp_path / "starter.md"
+    path.write_text(DRAFT)
+    return path
+
+
+@pytest.fixture
+def home(example_installed: Path, fake: FileFake, assist_home: Path) -> Path:
+    write(assist_home, fake)
+    return assist_home
+
+
+def write(home: Path, fake: FileFake, extra: str = "", token: bool = True) -> None:
+    lines = ['timezone = "UTC"', "[schedule]", 'slots = ["10:00"]', "[channels.example]", f'path = "{fake.path}"']
+    if token:
+        lines.append(f'token = "{TOKEN}"')
+    (home / "config.toml").write_text("\n".join(lines) + "\n" + extra + "\n")
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def share(draft: Path, *args: str) -> Result:
+    return run("share", str(draft), "--summary", "lead", *args)
+
+
+def one_line_error(result: Result, code: int = 2) -> str:
+    assert result.exit_code == code, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    return lines[0]
+
+
+def queued() -> list[dict]:
+    return json.loads(run("queue", "list", "--json").stdout)
+
+
+def test_unknown_channel(home: Path, draft: Path) -> None:
+    line = one_line_error(share(draft, "--channel", "nope"))
+    assert "unknown channel 'nope'" in line and "example" in line
+
+
+@pytest.mark.parametrize(("at", "message"), [("not a time at all", "cannot read"),
+                                             ("2001-02-03T04:05", "is in the past"),
+                                             ("last tuesday", "is in the past")])
+def test_bad_at(home: Path, draft: Path, at: str, message: str) -> None:
+    assert message in one_line_error(share(draft, "--channel", "example", "--at", at))
+    assert queued() == []
+
+
+def test_missing_credentials_is_a_usage_error_and_queues_nothing(example_installed: Path, fake: FileFake,
+                                                                 assist_home: Path, draft: Path) -> None:
+    write(assist_home, fake, token=False)
+    line = one_line_error(share(draft, "--channel", "example", "--at", "now"))
+    assert "ASSIST_EXAMPLE_TOKEN" in line and "nothing was queued" in line
+    assert queued() == []
+    preview = share(draft, "--channel", "example", "--dry-run")
+    assert preview.exit_code == 0 and "credentials not configured (ASSIST_EXAMPLE_TOKEN)" in preview.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--channel", "example", "--option", "novalue"], "expected KEY=VALUE"),
+    (["--channel", "example", "--option", "x.flair_id=1"], "not among the channels"),
+    (["--channel", "example", "--channel", "example"], "given twice"),
+    (["--channel", "example", "--at", "now", "--spread", "1d"], "not both"),
+    (["--channel", "example", "--spread", "forever"], "not a duration"),
+    ([], "no channel given"),
+])
+def test_bad_options(home: Path, draft: Path, args: list[str], message: str) -> None:
+    assert message in one_line_error(share(draft, *args))
+
+
+def test_missing_draft(home: Path, tmp_path: Path) -> None:
+    one_line_error(run("share", str(tmp_path / "nope.md"), "--channel", "example"))
+
+
+def test_reddit_needs_a_subreddit(home: Path, draft: Path) -> None:
+    assert "needs a destination" in one_line_error(share(draft, "--channel", "reddit"))
+    assert "not a subreddit" in one_line_error(share(draft, "--channel", "reddit:r/no spaces!"))
+
+
+def test_default_schedule_takes_the_next_free_slot(home: Path, draft: Path, tmp_path: Path) -> None:
+    first = json.loads(share(draft, "--channel", "example", "--json").stdout)["posts"][0]
+    other = tmp_path / "other.md"
+    other.write_text(DRAFT.replace("starter-smell", "starter-feeding"))
+    second = json.loads(share(other, "--channel", "example", "--json").stdout)["posts"][0]
+    t1, t2 = (datetime.fromisoformat(p["due_at"]) for p in (first, second))
+    assert (t1.hour, t1.minute, t2.hour, t2.minute) == (10, 0, 10, 0)
+    assert (t2 - t1).days == 1 and t1.tzinfo is not None
+    assert t1.utcoffset().total_seconds() == 0  # the configured time zone (UTC)
+
+
+def test_duplicate_url_guard_and_force(home: Path, draft: Path) -> None:
+    assert share(draft, "--channel", "example").exit_code == 0
+    line = one_line_error(share(draft, "--channel", "example"))
+    assert "already queued or sent to example" in line and "--force" in line
+    assert share(draft, "--channel", "example", "--force").exit_code == 0
+    assert len(queued()) == 2
+
+
+def test_min_spacing_guard(home: Path, fake: FileFake, draft: Path, tmp_path: Path) -> None:
+    write(home, fake, 'min_spacing = "2h"')
+    at = "2099-01-01T10:00"
+    assert share(draft, "--channel", "example", "--at", at).exit_code == 0
+    other = tmp_path / "other.md"
+    other.write_text(DRAFT.replace("starter-smell", "starter-feeding"))
+    line = one_line_error(share(other, "--channel", "example", "--at", "2099-01-01T11:00"))
+    assert "less than 2h away" in line
+    assert share(other, "--channel", "example", "--at", "2099-01-01T12:00").exit_code == 0
+
+
+def test_self_promotion_ratio_guard(home: Path, fake: FileFake, tmp_path: Path) -> None:
+    write(home, fake, "self_promotion_ratio = 0.5\nother_activity = 2")
+    results = []
+    for n in range(4):
+        path = tmp_path / f"d{n}.md"
+        path.write_text(DRAFT.replace("starter-smell", f"starter-{n}"))
+        results.append(share(path, "--channel", "example", "--at", f"2099-01-0{n + 1}T10:00"))
+    assert [r.exit_code for r in results] == [0, 0, 2, 2]  # 2 own of 4 is 50 %; a third would be 60 %
+    assert "3 of the account's last 5 posts would be links to your own work (limit 50%)" in results[2].stderr
+    assert share(tmp_path / "d3.md", "--channel", "example", "--at", "2099-01-04T10:00", "--force").exit_code == 0
+
+
+def test_reddit_has_a_self_promotion_ratio_by_default(home: Path, draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD"):
+        monkeypatch.setenv(f"ASSIST_REDDIT_{var}", "x")
+    line = one_line_error(share(draft, "--channel", "reddit:r/test"))
+    assert "limit 10%" in line and "other_activity" in line
+
+
+def test_edit_opens_the_editor_per_post(home: Path, draft: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nprintf "# a comment\\nMy own words https://bread.example/starter-smell\\n" > "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.setenv("VISUAL", str(editor))
+    result = share(draft, "--channel", "example", "--edit", "--json")
+    assert result.exit_code == 0, result.output
+    post = json.loads(result.stdout)["posts"][0]
+    assert post["text"] == "My own words https://bread.example/starter-smell"
+    assert post["length"] == len("My own words ") + 23
+    assert queued()[0]["text"] == post["text"]
+
+
+def test_invalid_post_is_not_queued(home: Path, draft: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\npython3 -c "print(\'word \' * 200)" > "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.setenv("VISUAL", str(editor))
+    line = one_line_error(share(draft, "--channel", "example", "--edit"))
+    assert "the limit is 500" in line and "nothing was queued" in line
+    assert queued() == []
+
+
+def test_preview_shows_length_and_validity(home: Path, draft: Path) -> None:
+    result = share(draft, "--channel", "example", "--dry-run")
+    assert result.exit_code == 0
+    header = result.stdout.splitlines()[0]
+    assert header.startswith("== example  ") and "/500  ok  at " in header
+    assert "Dry run: nothing was queued." in result.stderr and queued() == []
+
+
+def test_queue_actions_and_their_errors(home: Path, draft: Path) -> None:
+    post_id = json.loads(share(draft, "--channel", "example", "--json").stdout)["posts"][0]["id"]
+    assert "no post 999" in one_line_error(run("queue", "show", "999"))
+    assert "unknown state" in one_line_error(run("queue", "list", "--state", "bogus"))
+    assert "is in the past" in one_line_error(run("queue", "reschedule", str(post_id), "--at", "2001-01-01"))
+    moved = json.loads(run("queue", "reschedule", str(post_id), "--at", "2099-05-05T08:00", "--json").stdout)[0]
+    assert moved["due_at"] == "2099-05-05T08:00:00Z"
+    assert "only failed, dead, cancelled or unknown" in one_line_error(run("queue", "retry", str(post_id)))
+    assert run("queue", "cancel", str(post_id)).exit_code == 0
+    assert "nothing to cancel" in one_line_error(run("queue", "cancel", str(post_id)))
+    assert json.loads(run("queue", "retry", str(post_id), "--json").stdout)[0]["state"] == "scheduled"
+    result = run("queue", "run", "--json")
+    assert json.loads(result.stdout)["outcomes"] == {"sent": 1}
+    listing = run("queue", "list")
+    assert f"{post_id:>5}  sent" in listing.stdout
+    shown = run("queue", "show", str(post_id))
+    assert "Attempts:" in shown.stdout and "sent" in shown.stdout
+    assert TOKEN not in shown.output + listing.output
+
+
+def test_times_are_shown_in_the_users_zone(example_installed: Path, fake: FileFake, assist_home: Path,
+                                           draft: Path) -> None:
+    write(assist_home, fake)
+    text = (assist_home / "config.toml").read_text().replace('timezone = "UTC"', 'timezone = "Asia/Tokyo"')
+    (assist_home / "config.toml").write_text(text)
+    post = json.loads(share(draft, "--channel", "example", "--at", "2099-01-01T09:00", "--json").stdout)["posts"][0]
+    due = datetime.fromisoformat(post["due_at"])
+    assert due == datetime(2099, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))

@@ -1,0 +1,106 @@
+"""Times: --at parsing, slots, --spread, durations, time zones, and the link key used by guards."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, UsageError
+from assistant.share import schedule
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2026, 6, 10, 11, 0, tzinfo=PARIS).timestamp()  # a Wednesday, 11:00 in Paris
+
+
+def local(stamp: float) -> datetime:
+    return datetime.fromtimestamp(stamp, PARIS)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("90", 90), ("90s", 90), ("15m", 900), ("1h", 3600), ("3d", 259200),
+                                               ("2 weeks", 1209600), ("1.5h", 5400), (30, 30)])
+def test_parse_duration(text: str, seconds: float) -> None:
+    assert schedule.parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["", "soon", "3 fortnights", "-1h"])
+def test_parse_duration_rejects_nonsense(text: str) -> None:
+    with pytest.raises(UsageError, match="not a duration"):
+        schedule.parse_duration(text, "--spread")
+
+
+def test_parse_at_iso_in_the_users_zone() -> None:
+    assert local(schedule.parse_at("2026-06-11T09:30", PARIS, NOW)) == datetime(2026, 6, 11, 9, 30, tzinfo=PARIS)
+    utc = schedule.parse_at("2026-06-11T09:30:00+00:00", PARIS, NOW)
+    assert local(utc).hour == 11  # an explicit offset wins over the user's zone
+
+
+def test_parse_at_natural_language() -> None:
+    tomorrow = local(schedule.parse_at("tomorrow 9am", PARIS, NOW))
+    assert (tomorrow.date().isoformat(), tomorrow.hour, tomorrow.minute) == ("2026-06-11", 9, 0)
+    assert schedule.parse_at("in 2 hours", PARIS, NOW) == pytest.approx(NOW + 7200, abs=1)
+    assert schedule.parse_at("now", PARIS, NOW) == pytest.approx(NOW, abs=1)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("2020-01-01T10:00", "is in the past"),
+    ("yesterday 10am", "is in the past"),
+    ("when pigs fly", "cannot read"),
+    ("   ", "empty time"),
+])
+def test_parse_at_refuses_past_and_unreadable_times(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message):
+        schedule.parse_at(text, PARIS, NOW)
+
+
+def test_next_free_slot_skips_taken_and_close_slots() -> None:
+    slots = [time(9), time(13), time(17, 30)]
+    first = schedule.next_free_slot(slots, PARIS, NOW, [], 3600)
+    assert local(first) == datetime(2026, 6, 10, 13, 0, tzinfo=PARIS)
+    second = schedule.next_free_slot(slots, PARIS, NOW, [first], 3600)
+    assert local(second) == datetime(2026, 6, 10, 17, 30, tzinfo=PARIS)
+    # a post at 16:45 blocks 17:30 with 1h spacing, so the next is tomorrow 09:00
+    busy = datetime(2026, 6, 10, 16, 45, tzinfo=PARIS).timestamp()
+    third = schedule.next_free_slot(slots, PARIS, NOW, [first, busy], 3600)
+    assert local(third) == datetime(2026, 6, 11, 9, 0, tzinfo=PARIS)
+
+
+def test_spread_places_posts_within_posting_hours() -> None:
+    times = schedule.spread_times(6, NOW, 3 * 86400, PARIS, [time(9), time(18)])
+    assert times == sorted(times) and len(set(times)) == 6
+    for stamp in times:
+        when = local(stamp)
+        assert time(9) <= when.time() <= time(18) and NOW <= stamp <= NOW + 3 * 86400
+        assert when.minute % 5 == 0
+    assert len({local(t).date() for t in times}) >= 3  # spread over the days, not bunched
+
+
+def test_spread_with_no_posting_hours_in_the_window() -> None:
+    late = datetime(2026, 6, 10, 22, 0, tzinfo=PARIS).timestamp()
+    with pytest.raises(UsageError, match="no posting hours"):
+        schedule.spread_times(2, late, 3600, PARIS, [time(9), time(18)])
+
+
+def test_user_timezone_from_config_and_errors() -> None:
+    assert schedule.user_timezone(Settings({"timezone": "Europe/Paris"})) == PARIS
+    assert schedule.user_timezone(Settings({})) is not None
+    with pytest.raises(ConfigError, match="unknown time zone"):
+        schedule.user_timezone(Settings({"timezone": "Mars/Olympus"}))
+
+
+def test_slots_per_channel_override_the_default() -> None:
+    settings = Settings({"schedule": {"slots": ["09:00", "17:00"]}, "channels": {"x": {"slots": ["08:15"]}}})
+    assert schedule.slots_for(settings, "x") == [time(8, 15)]
+    assert schedule.slots_for(settings, "mastodon") == [time(9), time(17)]
+    with pytest.raises(ConfigError, match="not a time of day"):
+        schedule.slots_for(Settings({"schedule": {"slots": ["nine"]}}), "x")
+
+
+def test_link_key_ignores_tracking_and_case() -> None:
+    a = schedule.link_key("HTTPS://Example.org/post/?utm_source=x&b=2&a=1")
+    b = schedule.link_key("https://example.org/post?a=1&b=2&utm_campaign=y")
+    assert a == b == "https://example.org/post?a=1&b=2"
+    assert schedule.link_key("https://example.org/other") != a
+    assert schedule.link_key(None) is None
