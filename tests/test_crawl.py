@@ -682,3 +682,23 @@ def test_decoding_uses_header_then_meta_charset() -> None:
     latin = "<title>Crème</title>".encode("latin-1")
     assert "Crème" in crawl._decode(latin, httpx.Headers({"content-type": "text/html; charset=ISO-8859-1"}))
     assert crawl._decode(b"\xff\xfe broken", httpx.Headers()).endswith("broken")
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("ASSIST_CRAWL__MAX_PAGES", "many", "crawl.max_pages must be a number, not 'many'"),
+    ("ASSIST_CRAWL__TIMEOUT", "0", "crawl.timeout must be at least 0.1, not 0"),
+])
+def test_cli_bad_settings_give_one_line_errors(monkeypatch: pytest.MonkeyPatch, variable: str,
+                                               value: str, message: str) -> None:
+    monkeypatch.setenv(variable, value)
+    result = invoke("https://never-fetched.example/")
+    assert result.exit_code == 2
+    assert result.output.strip() == f"Error: {message}"
+
+
+def test_cli_settings_apply_when_options_are_absent(main_site: SiteServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSIST_CRAWL__MAX_PAGES", "1")
+    monkeypatch.setenv("ASSIST_CRAWL__DELAY", "0")
+    result = invoke(main_site.url + "/")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("127.0.0.1: 2 page(s) fetched")

@@ -10,8 +10,20 @@ import click
 from assistant.cli.common import emit_json, json_option, settings
 
 
-def _setting(value: Any, key: str) -> Any:
-    return value if value is not None else settings().get(f"crawl.{key}")
+def _setting(value: Any, key: str, kind: type = float, minimum: float = 0) -> Any:
+    """An option's value, else the config's ``crawl.<key>``, checked like the option would be."""
+    if value is not None:
+        return value
+    from assistant.errors import ConfigError
+
+    raw = settings().get(f"crawl.{key}")
+    try:
+        number = kind(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"crawl.{key} must be a number, not {raw!r}") from None
+    if number < minimum:
+        raise ConfigError(f"crawl.{key} must be at least {minimum:g}, not {raw!r}")
+    return number
 
 
 @click.command("crawl")
@@ -44,13 +56,14 @@ def crawl(target: str, max_pages: int | None, timeout: float | None, delay: floa
 
     urls = crawler.read_targets(target)
     options = {
-        "max_pages": _setting(max_pages, "max_pages"), "timeout": float(_setting(timeout, "timeout")),
-        "delay": float(_setting(delay, "delay")), "max_bytes": _setting(max_bytes, "max_bytes"),
-        "user_agent": settings().get("crawl.user_agent") or crawler.USER_AGENT,
+        "max_pages": _setting(max_pages, "max_pages", int), "timeout": _setting(timeout, "timeout", float, 0.1),
+        "delay": _setting(delay, "delay"), "max_bytes": _setting(max_bytes, "max_bytes", int, 1024),
+        "user_agent": str(settings().get("crawl.user_agent") or crawler.USER_AGENT),
     }
+    workers = _setting(workers, "workers", int, 1)
     with _Progress(len(urls), options["max_pages"] + 1) as report:
-        results = crawler.crawl_sites(urls, workers=_setting(workers, "workers"),
-                                      db_path=config.db_path(), progress=report, **options)
+        results = crawler.crawl_sites(urls, workers=workers, db_path=config.db_path(),
+                                      progress=report, **options)
     if json_:
         emit_json([r.to_dict() for r in results])
     else:
