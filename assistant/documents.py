@@ -24,7 +24,8 @@ SUPPORTED_SUFFIXES = MARKDOWN_SUFFIXES | HTML_SUFFIXES | TEXT_SUFFIXES
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 PROSE_KINDS = {"paragraph", "list_item", "quote"}
 
-_WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+# A number with its separators ("1,214", "3.5") is one word; so are "don't" and "co-op".
+_WORD_RE = re.compile(r"\d+(?:[.,]\d+)*|[^\W_]+(?:['’\-][^\W_]+)*")
 _ABBREVIATIONS = {
     "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "inc", "ltd", "jr", "sr", "st",
     "fig", "no", "vol", "approx", "u.s", "u.k", "al", "cf", "jan", "feb", "mar", "apr", "jun",
@@ -263,6 +264,8 @@ def load(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, text: str | None = No
     """Read and parse one draft. ``text`` skips reading (the path then only names it)."""
     encoding = "utf-8"
     if text is None:
+        if path != "-" and Path(path).is_file():
+            detect_format(path, "")  # an unsupported type is named before it is read (a PDF is not "binary")
         text, encoding = read_source(path, max_bytes=max_bytes)
     fmt = detect_format(path, text)
     if fmt == "markdown":
@@ -306,7 +309,9 @@ def _finish(
                 sentences.append(Sentence(clean, line, index))
     title = str(meta.get("title") or "").strip()
     title_line = 1
-    if not title:
+    if title:
+        title_line = _meta_title_line(source, title, blocks)
+    else:
         h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
         if h1:
             title, title_line = h1.text, h1.line
@@ -333,6 +338,15 @@ def _finish(
         canonical_url=str(canonical).strip() if canonical else None,
         title_line=title_line,
     )
+
+
+def _meta_title_line(source: str, title: str, blocks: list[Block]) -> int:
+    """Where a front matter / <meta> title shows: its H1 when they match, else its 'title:' line."""
+    h1 = next((b for b in blocks if b.kind == "heading" and b.level == 1 and b.text.strip() == title), None)
+    if h1 is not None:
+        return h1.line
+    match = re.search(r"^title\s*:", source, re.M)
+    return source.count("\n", 0, match.start()) + 1 if match else 1
 
 
 # --------------------------------------------------------------------------- markdown
