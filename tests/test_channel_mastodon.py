@@ -180,10 +180,47 @@ def test_timeout_after_posting_is_ambiguous_and_the_resend_publishes_once(fake: 
         ch.publish(post("Lost answer"), idempotency_key="crash-key")
     assert "Idempotency-Key" in str(info.value) and len(fake.published) == 1
     fake.delay = 0
-    recovery = ch.reconcile(post("Lost answer"), idempotency_key="crash-key")
-    assert recovery.outcome is Recovery.NOT_PUBLISHED and MastodonChannel.idempotent
     result = ch.publish(post("Lost answer"), idempotency_key="crash-key")
     assert result.remote_id == fake.published[0]["id"] and len(fake.published) == 1
+    assert MastodonChannel.idempotent
+
+
+# --------------------------------------------------------------------------- crash recovery
+
+RICH_TEXT = ("Earning links, part 2 #SEO & more\nwith thanks to @alice@other.social\n\n"
+             "https://example.com/posts/a-very-long-slug-that-mastodon-shortens-for-display?utm_source=mastodon")
+
+
+def test_reconcile_finds_the_status_whose_answer_was_lost(fake: FakeMastodon) -> None:
+    fake.delay = 0.6
+    ch = channel(fake, timeout=0.2)
+    with pytest.raises(AmbiguousError):
+        ch.publish(post(RICH_TEXT, options={"spoiler_text": "long read"}), idempotency_key="k1")
+    fake.delay = 0
+    fake.add_status("Something else entirely")
+    got = ch.reconcile(post(RICH_TEXT, options={"spoiler_text": "long read"}), idempotency_key="k1")
+    assert got.outcome is Recovery.PUBLISHED and got.result is not None
+    assert got.result.remote_id == fake.published[0]["id"]
+    assert got.result.url == f"https://fake.social/@assist_tester/{got.result.remote_id}"
+    assert any(r.path == "/api/v1/accounts/109348/statuses" and r.query["limit"] == ["40"] for r in fake.requests)
+
+
+def test_reconcile_matches_text_spoiler_and_age(fake: FakeMastodon) -> None:
+    ch = channel(fake)
+    assert ch.reconcile(post(RICH_TEXT), idempotency_key="k").outcome is Recovery.NOT_PUBLISHED
+    fake.add_status(RICH_TEXT, spoiler_text="other warning")
+    fake.add_status(RICH_TEXT, age=8 * 86400)  # older than reconcile_days (7)
+    fake.add_status(RICH_TEXT + " (edited)")
+    got = ch.reconcile(post(RICH_TEXT), idempotency_key="k")
+    assert got.outcome is Recovery.NOT_PUBLISHED and "Idempotency-Key" in got.detail
+    assert channel(fake, reconcile_days=10).reconcile(post(RICH_TEXT), idempotency_key="k").outcome \
+        is Recovery.PUBLISHED
+
+
+def test_reconcile_when_the_check_fails_resends_with_the_key(fake: FakeMastodon) -> None:
+    fake.fail_next(500, body={"error": "boom"}, path="/api/v1/accounts/verify_credentials")
+    got = channel(fake).reconcile(post(), idempotency_key="k")
+    assert got.outcome is Recovery.NOT_PUBLISHED and "could not check" in got.detail and "500" in got.detail
 
 
 # --------------------------------------------------------------------------- Mastodon's errors

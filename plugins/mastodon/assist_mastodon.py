@@ -15,6 +15,8 @@ import re
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+from html.parser import HTMLParser
 from typing import Any
 
 import assistant
@@ -29,6 +31,8 @@ from assistant.channels import (
     Post,
     PublishResult,
     RateLimited,
+    Reconciled,
+    Recovery,
     TransientError,
 )
 
@@ -40,6 +44,8 @@ INSTANCE_TIMEOUT = 5.0  # limits() may ask the instance while composing: keep th
 INSTANCE_CACHE_SECONDS = 24 * 3600
 INSTANCE_RETRY_SECONDS = 600
 ASSUMED_VERSION = "4.0.0"  # only used by Mastodon.py's version checks, which are off
+RECONCILE_DEPTH = 40
+RECONCILE_DAYS = 7
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 URL_RE = re.compile(
     r"(?<![a-z0-9@$#])https?://[^\s/?#<>\"'`()]*[^\s/?#<>\"'`().,:;!?]"
@@ -162,7 +168,37 @@ class MastodonChannel(Channel):
         url = status.get("url") or status.get("uri")
         return PublishResult(remote_id=str(status_id), url=str(url) if url else None)
 
-    # reconcile: the base class answers NOT_PUBLISHED for an idempotent channel (resend with the same key)
+    def reconcile(self, post: Post, *, idempotency_key: str) -> Reconciled:
+        """Look for the status among the account's newest; if absent, resend with the same key.
+
+        The key alone covers an hour (the server forgets it then); the look-up covers a crash noticed later.
+        """
+        try:
+            api = self._client()
+            found = self._call(api, lambda: self._find(api, post), sending=False)
+        except ChannelError as exc:
+            return Reconciled(Recovery.NOT_PUBLISHED, detail=f"could not check the account ({exc}); resending "
+                              "with the same Idempotency-Key is safe within an hour of the first attempt")
+        if found is not None:
+            return Reconciled(Recovery.PUBLISHED, found, detail="found among the account's newest statuses")
+        return Reconciled(Recovery.NOT_PUBLISHED, detail=f"not among the account's {RECONCILE_DEPTH} newest "
+                          "statuses; resending with the same Idempotency-Key")
+
+    def _find(self, api: Any, post: Post) -> PublishResult | None:
+        account = api.me()
+        statuses = api.account_statuses(account["id"], limit=RECONCILE_DEPTH, exclude_reblogs=True)
+        since = time.time() - float(self.settings.get("reconcile_days", RECONCILE_DAYS)) * 86400
+        wanted = _comparable(self.render(post))
+        spoiler = str(post.options.get("spoiler_text") or "").strip()
+        for status in statuses:
+            created = _timestamp(status.get("created_at"))
+            if created is not None and created < since:
+                continue
+            if (status.get("spoiler_text") or "").strip() == spoiler and \
+                    _comparable(html_to_text(status.get("content") or "")) == wanted:
+                url = status.get("url") or status.get("uri")
+                return PublishResult(remote_id=str(status["id"]), url=str(url) if url else None)
+        return None
 
     # -- helpers
     def _client(self, *, token: bool = True) -> Any:
@@ -315,6 +351,48 @@ def mastodon_length(text: str, *, url_length: int = DEFAULT_URL_LENGTH, entities
         text = URL_RE.sub(lambda m: "x" * url_length, text)
         text = MENTION_RE.sub(lambda m: "@" + m.group(1), text)
     return len(_cluster_re().findall(text))
+
+
+class _TextExtractor(HTMLParser):
+    """The text a reader sees in a status's HTML: <br> a newline, a new paragraph a blank line."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag == "br":
+            self.parts.append("\n")
+        elif tag == "p" and self.parts:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(content: str) -> str:
+    """Plain text of a status's ``content`` (links keep their full URL: the hidden spans hold the rest)."""
+    parser = _TextExtractor()
+    parser.feed(content)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _comparable(text: str) -> str:
+    """Text as compared by reconcile: mentions without their domain, whitespace collapsed."""
+    text = MENTION_RE.sub(lambda m: "@" + m.group(1), text)
+    return " ".join(text.split())
+
+
+def _timestamp(value: Any) -> float | None:
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).timestamp()
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+        except ValueError:
+            return None
+    return None
 
 
 def _flag(value: Any, default: bool) -> bool:

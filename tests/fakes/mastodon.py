@@ -1,9 +1,10 @@
 """A loopback Mastodon server: the endpoints Mastodon.py calls to read the instance and post a status.
 
 ``GET /api/v1/instance`` and ``/api/v2/instance`` (``configuration.statuses.max_characters`` and
-``characters_reserved_per_url``), ``GET /api/v1/accounts/verify_credentials`` and
-``POST /api/v1/statuses`` (form or JSON), which answers a Status entity of the real shape (id, uri,
-url, created_at, content as HTML, account, visibility...). A status longer than the server's limit
+``characters_reserved_per_url``), ``GET /api/v1/accounts/verify_credentials``,
+``GET /api/v1/accounts/<id>/statuses`` (newest first) and ``POST /api/v1/statuses`` (form or
+JSON), which answers a Status entity of the real shape (id, uri, url, created_at, account,
+visibility... and ``content`` as the HTML Mastodon makes: shortened links, h-card mentions). A status longer than the server's limit
 (graphemes, links as 23, @user@domain as @user) is a 422 ``{"error": "Validation failed: ..."}``.
 An ``Idempotency-Key`` seen before, for the same token, returns the status created then instead of
 a second one, as the real server does for an hour. A missing or unknown token is a 401
@@ -111,6 +112,9 @@ class FakeMastodon(FakeServer):
                                                     "note": "Testing assist", "fields": []}}, headers
         if req.method == "POST" and path == "/api/v1/statuses":
             return self._post_status(req, headers)
+        if req.method == "GET" and path == f"/api/v1/accounts/{self.account['id']}/statuses":
+            limit = min(int(req.query.get("limit", ["20"])[0]), 40)
+            return 200, self.statuses[:limit], headers
         return 404, {"error": "Record not found"}, headers
 
     def _post_status(self, req: Request, headers: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
@@ -136,9 +140,17 @@ class FakeMastodon(FakeServer):
             self.account["statuses_count"] += 1
         return 200, status, headers
 
-    def _status(self, text: str, params: dict[str, Any], visibility: str) -> dict[str, Any]:
+    def add_status(self, text: str, *, age: float = 0.0, spoiler_text: str = "") -> dict[str, Any]:
+        """A status the account posted ``age`` seconds ago (not through the channel)."""
+        status = self._status(text, {"spoiler_text": spoiler_text}, "public", created=time.time() - age)
+        with self.lock:
+            self.statuses.insert(0, status)
+        return status
+
+    def _status(self, text: str, params: dict[str, Any], visibility: str,
+                created: float | None = None) -> dict[str, Any]:
         status_id = str(next(self._ids))
-        now = time.time()
+        now = time.time() if created is None else created
         return {
             "id": status_id, "created_at": iso(now), "in_reply_to_id": None, "in_reply_to_account_id": None,
             "sensitive": str(params.get("sensitive", "")).lower() in ("1", "true"),
@@ -163,10 +175,24 @@ class FakeMastodon(FakeServer):
 
     @staticmethod
     def content(text: str) -> str:
-        escaped = html.escape(text)
-        linked = LINK_RE.sub(lambda m: f'<a href="{m.group(0)}" target="_blank" rel="nofollow noopener">'
-                                       f"{m.group(0)}</a>", escaped)
-        paragraphs = [p.replace("\n", "<br />") for p in linked.split("\n\n")]
+        """The HTML Mastodon makes of a plain-text status: links shortened for display with hidden
+        spans holding the rest, mentions without their domain, hashtags linked, paragraphs and <br />."""
+        def link(match: re.Match[str]) -> str:
+            url = html.unescape(match.group(0))
+            prefix = re.match(r"https?://(?:www\.)?", url).group(0)  # type: ignore[union-attr]
+            shown, rest = url[len(prefix):len(prefix) + 30], url[len(prefix) + 30:]
+            return (f'<a href="{html.escape(url)}" target="_blank" rel="nofollow noopener" translate="no">'
+                    f'<span class="invisible">{html.escape(prefix)}</span>'
+                    f'<span class="{"ellipsis" if rest else ""}">{html.escape(shown)}</span>'
+                    f'<span class="invisible">{html.escape(rest)}</span></a>')
+
+        escaped = LINK_RE.sub(link, html.escape(text, quote=False))
+        escaped = MENTION_RE.sub(lambda m: f'<span class="h-card" translate="no"><a href="https://{DOMAIN}/@'
+                                           f'{m.group(1)}" class="u-url mention">@<span>{m.group(1)}</span></a></span>',
+                                 escaped)
+        escaped = re.sub(r"(?<![\w&/\"])#(\w+)", lambda m: f'<a href="https://{DOMAIN}/tags/{m.group(1).lower()}" '
+                         f'class="mention hashtag" rel="tag">#<span>{m.group(1)}</span></a>', escaped)
+        paragraphs = [p.replace("\n", "<br />") for p in escaped.split("\n\n")]
         return "".join(f"<p>{p}</p>" for p in paragraphs)
 
     def instance_v2(self) -> dict[str, Any]:
