@@ -387,10 +387,11 @@ def test_too_many_redirects_and_offsite_redirects(main_site: SiteServer) -> None
 
 def test_slow_response_hits_the_timeout(main_site: SiteServer, conn) -> None:
     main_site.slow.add("/about.html")
+    main_site.slow_seconds = 3.0
     started = time.monotonic()
-    result = run(main_site, store=conn, timeout=0.5)
+    result = run(main_site, store=conn, timeout=1.0)
     about = by_path(result)["/about.html"]
-    assert about.error == "timed out after 0.5 s"
+    assert about.error == "timed out after 1 s"
     assert about.status is None
     assert by_path(result)["/resources/"].status == 200  # the rest of the crawl went on
     assert time.monotonic() - started < 5
