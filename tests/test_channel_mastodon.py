@@ -397,6 +397,14 @@ def test_importing_the_plugin_does_not_import_mastodon_py() -> None:
 
 
 class TestMastodonContract(ChannelContract):
+    error_cases = [
+        *ChannelContract.error_cases,
+        (429, {"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": iso(time.time() + 600)}, {"error": "Too many requests"},
+         RateLimited),
+        (403, {}, {"error": "This action is outside the authorized scopes"}, AuthError),
+        (422, {}, {"error": "Validation failed: Text character limit of 500 exceeded"}, PermanentError),
+    ]
+
     @pytest.fixture
     def fake(self) -> Iterator[FakeMastodon]:
         with FakeMastodon() as server:

@@ -392,6 +392,15 @@ def test_importing_the_plugin_does_not_import_tweepy() -> None:
 
 
 class TestXContract(ChannelContract):
+    error_cases = [
+        *ChannelContract.error_cases,
+        (429, {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "0",
+               "x-rate-limit-reset": str(int(time.time()) + 600)}, RATE_LIMITED_BODY, RateLimited),
+        (403, {}, {"detail": DUPLICATE_DETAIL, "type": "about:blank", "title": "Forbidden", "status": 403},
+         AlreadyPublished),
+        (403, {}, FORBIDDEN_BODY, PermanentError),
+    ]
+
     @pytest.fixture
     def fake(self) -> Iterator[FakeX]:
         with FakeX() as server:
