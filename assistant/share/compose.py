@@ -156,7 +156,8 @@ def keyphrases(doc: Any, limit: int = 5) -> list[str]:
                 if w not in STOPWORDS and len(w) > 3:
                     singles[w] += 2 if w in title_words else 1
     scored = [(n * 2.5, p) for p, n in pairs.items() if n >= 2]
-    scored += [(n, w) for w, n in singles.items() if n >= 3]
+    in_pairs = {w for _, p in scored for w in p.split()}
+    scored += [(n, w) for w, n in singles.items() if n >= 3 and w not in in_pairs]
     scored.sort(key=lambda x: (-x[0], x[1]))
     out: list[str] = []
     for _, phrase in scored:
@@ -248,7 +249,7 @@ def _cuts(m: Material, tags: int) -> Iterator[_Cut]:
     for t in range(tags - 1, -1, -1):
         yield _Cut(0, min(sentences, 1), t)
     if sentences:
-        words = len(m.sentences[0].split())
+        words = len(_tokens(m.sentences[0])[0])
         for w in range(words - 1, 2, -1):
             yield _Cut(0, 1, 0, words=w)
     title_words = len(m.title.split())
@@ -261,9 +262,17 @@ def _summary(m: Material, cut: _Cut) -> str:
         return ""
     chosen = sorted(m.sentences[: cut.sentences], key=lambda s: m.order.get(s, 0))
     if cut.words is not None:
-        words = m.sentences[0].split()[: cut.words]
-        return " ".join(words).rstrip(",;:-\u2014") + ELLIPSIS
+        tokens, joiner = _tokens(m.sentences[0])
+        return joiner.join(tokens[: cut.words]).rstrip(",;:-\u2014\u3001\u3002") + ELLIPSIS
     return " ".join(chosen)
+
+
+def _tokens(sentence: str) -> tuple[list[str], str]:
+    """Words, or characters for scripts written without spaces (Chinese, Japanese)."""
+    words = sentence.split()
+    if len(words) * 12 < len(sentence):
+        return list(sentence), ""
+    return words, " "
 
 
 def _shorten(text: str, words: int | None) -> str:
