@@ -269,8 +269,8 @@ def _translate(exc: Exception, api: Any, *, sending: bool) -> ChannelError | Non
         return _network_error(exc, sending=sending)
     if isinstance(exc, me.MastodonAPIError):
         return _status_error(exc)
-    if isinstance(exc, me.MastodonError):
-        return PermanentError(f"mastodon: {type(exc).__name__}")
+    if isinstance(exc, me.MastodonError):  # e.g. an illegal argument: Mastodon.py's message says which
+        return PermanentError(f"mastodon: {type(exc).__name__}: {str(exc)[:300]}")
     return None
 
 

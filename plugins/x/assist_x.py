@@ -297,7 +297,10 @@ class _Redactor(logging.Filter):
         self.secrets: set[str] = set()
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is the logging module's business
+            return True
         masked = message
         for secret in self.secrets:
             masked = masked.replace(secret, "***")
