@@ -121,6 +121,9 @@ def test_excluded_and_already_linking_sites(conn, draft, shared_embedder) -> Non
     domains = [p.domain for p in rank.rank(conn, draft, shared_embedder)]
     assert "crumbandcrust.com" not in domains  # excluded
     assert "breadfans.example" not in domains  # already links to mybakery.example (the canonical_url)
+    notes: list[str] = []
+    rank.rank(conn, draft, shared_embedder, notes=notes)
+    assert notes == ["1 site(s) already linking to mybakery.example left out (--include-linking shows them)"]
     kept = {p.domain: p for p in rank.rank(conn, draft, shared_embedder, include_linking=True)}
     assert kept["breadfans.example"].links_to_you and "already links to you" in kept["breadfans.example"].reasons
     assert kept["breadfans.example"].penalty >= 0.5

@@ -75,10 +75,13 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
         raise UsageError("no sites to rank yet: import a catalog or backlink export (assist sites import FILE)"
                          " or crawl sites (assist sites crawl)")
     embedder = _embedder(conn, cfg)
+    notes: list[str] = []
     with _progress("embedding") as progress:
         found = rank.rank(conn, doc, embedder, limit=limit, competitors=competitors,
                           own_domain=own_domain or cfg.get("site.domain"), include_linking=include_linking,
-                          weights=cfg.get("prospects.weights") or None, progress=progress)
+                          weights=cfg.get("prospects.weights") or None, progress=progress, notes=notes)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     fmt = "json" if json_ else fmt
     if fmt == "json":
         emit_json([{"rank": i, **p.to_dict()} for i, p in enumerate(found, 1)])

@@ -142,6 +142,7 @@ class Ranker:
         self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
         self.include_linking = include_linking
         self.progress = progress
+        self.dropped_linking = 0  # sites left out because they already link to you
 
     # ------------------------------------------------------------ inputs
 
@@ -215,7 +216,9 @@ class Ranker:
         sites = self._sites()
         linking = self._linking_to_you()
         if not self.include_linking and not self.only:
-            sites = [s for s in sites if s["domain"] not in linking]
+            kept = [s for s in sites if s["domain"] not in linking]
+            self.dropped_linking = len(sites) - len(kept)
+            sites = kept
         if not sites:
             return []
         if len(sites) > index.ANN_THRESHOLD:
@@ -419,11 +422,16 @@ def rank(
     include_linking: bool = False,
     weights: dict[str, float] | None = None,
     progress: Any = None,
+    notes: list[str] | None = None,
 ) -> list[Prospect]:
-    """The top prospects for a draft, best first."""
+    """The top prospects for a draft, best first; notes (if given) receives remarks for the user."""
     ranker = Ranker(db, embedder, own_domain=own_domain_of(doc, own_domain), competitors=competitors,
                     weights=weights, include_linking=include_linking, progress=progress)
-    return ranker.rank(doc, limit=limit)
+    found = ranker.rank(doc, limit=limit)
+    if notes is not None and ranker.dropped_linking:
+        notes.append(f"{ranker.dropped_linking} site(s) already linking to {ranker.own} left out"
+                     " (--include-linking shows them)")
+    return found
 
 
 def prospect_for(
