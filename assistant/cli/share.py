@@ -134,7 +134,7 @@ def _report(composed: list[Any], times: list[float], ids: list[int | None], dry_
         title = f"  title {c.title_length}/{c.title_limit}" if c.title_length is not None else ""
         queued = f"  queued as #{pid}" if pid is not None else ""
         click.echo(f"== {where}  {c.length}/{c.limit}{title}  {status}  at {due}{queued}")
-        if c.post.title:
+        if c.needs_title and c.post.title:
             click.echo(f"Title: {c.post.title}")
         click.echo(c.post.text)
         click.echo("")

@@ -62,6 +62,7 @@ class Composed:
     title_length: int | None = None
     title_limit: int | None = None
     template: str = ""
+    needs_title: bool = False
 
     @property
     def valid(self) -> bool:
@@ -308,7 +309,9 @@ def compose_post(m: Material, channel: Channel, *, target: str | None = None,
             key_points=m.key_points[: cut.points], hashtags=tags[: cut.tags], url=url,
             description=m.description, limits=limits,
         ))
-        post = Post(channel=channel.name, text=text, url=url, title=title if limits.needs_title else None, target=target, options=dict(options or {}))
+        # the title goes along even where the channel has no title field (link cards use it)
+        post = Post(channel=channel.name, text=text, url=url, title=title or None, target=target,
+                    options=dict(options or {}))
         composed = measure(channel, post, template=template.name)
         if composed.length <= limits.max_length:
             return composed
@@ -322,8 +325,8 @@ def measure(channel: Channel, post: Post, template: str = "") -> Composed:
     rendered = channel.render(post)
     return Composed(post=post, length=channel.length(rendered), limit=limits.max_length,
                     problems=channel.validate(post),
-                    title_length=len(post.title) if post.title is not None else None,
-                    title_limit=limits.max_title_length, template=template)
+                    title_length=len(post.title) if post.title is not None and limits.needs_title else None,
+                    title_limit=limits.max_title_length, template=template, needs_title=limits.needs_title)
 
 
 def default_embedder(db: Any) -> Any:

@@ -1,0 +1,86 @@
+"""End to end: a sample draft shared to X, Mastodon, Bluesky and Reddit, published by `assist queue run`.
+
+The four built-in plugins run their real client libraries (tweepy, Mastodon.py, atproto, praw)
+against the loopback fakes in tests/fakes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from fakes.bluesky import FakeBluesky
+from fakes.mastodon import FakeMastodon
+from fakes.reddit import FakeReddit
+from fakes.x import FakeX
+
+from assistant.cli import cli
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_content"
+DRAFT = SAMPLES / "balcony-vegetable-garden.md"
+CHANNELS = ["x", "mastodon", "bluesky", "reddit:r/test"]
+
+
+@pytest.fixture
+def fakes(assist_home: Path, monkeypatch: pytest.MonkeyPatch, shared_embedder):  # type: ignore[no-untyped-def]
+    """The four fakes running, config pointing each channel at its fake, compose using the shared model."""
+    from assistant.share import compose
+
+    monkeypatch.setattr(compose, "default_embedder", lambda db: shared_embedder)
+    with FakeX() as x, FakeMastodon() as mastodon, FakeBluesky() as bluesky, FakeReddit() as reddit:
+        servers = {"x": x, "mastodon": mastodon, "bluesky": bluesky, "reddit": reddit}
+        lines = ['timezone = "UTC"']
+        for name, fake in servers.items():
+            lines.append(f"[channels.{name}]")
+            lines += [f"{key} = {json.dumps(value)}" for key, value in fake.settings().items()]
+        lines.append("other_activity = 50")  # [channels.reddit]: enough other activity for the 10% rule
+        (assist_home / "config.toml").write_text("\n".join(lines) + "\n")
+        yield servers
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def channel_args() -> list[str]:
+    return [arg for spec in CHANNELS for arg in ("--channel", spec)]
+
+
+def test_share_previews_queues_and_publishes_to_four_channels(fakes, assist_home: Path) -> None:  # type: ignore[no-untyped-def]
+    preview = json.loads(run("share", str(DRAFT), *channel_args(), "--dry-run", "--json").stdout)
+    posts = {p["channel"]: p for p in preview["posts"]}
+    assert set(posts) == {"x", "mastodon", "bluesky", "reddit"}
+    for name, post in posts.items():
+        assert post["valid"], (name, post["problems"])
+        assert 0 < post["length"] <= post["limit"] or (name == "reddit" and post["length"] == 0)
+        assert f"utm_source={name}&utm_medium=social" in post["url"]
+        assert post["id"] is None
+    assert posts["x"]["limit"] == 280 and posts["bluesky"]["limit"] == 300
+    assert posts["reddit"]["target"] == "r/test" and posts["reddit"]["title"] == "How to Grow Vegetables on a Small Balcony"
+    assert "#BalconyGarden" in posts["mastodon"]["text"]
+    assert json.loads(run("queue", "list", "--json").stdout) == []
+    assert all(not f.published for f in fakes.values())
+
+    text_preview = run("share", str(DRAFT), *channel_args(), "--dry-run")
+    assert text_preview.stdout.count("  ok  at ") == 4
+
+    queued = json.loads(run("share", str(DRAFT), *channel_args(), "--at", "now", "--json").stdout)
+    assert all(p["id"] for p in queued["posts"])
+    report = json.loads(run("queue", "run", "--json").stdout)
+    assert report["outcomes"] == {"sent": 4}, report
+    for name, fake in fakes.items():
+        assert len(fake.published) == 1, name
+    assert "utm_source=x" in fakes["x"].published[0]["text"]
+    assert fakes["reddit"].published[0]["title"] == "How to Grow Vegetables on a Small Balcony"
+    listing = json.loads(run("queue", "list", "--json").stdout)
+    assert {p["state"] for p in listing} == {"sent"} and all(p["remote_id"] for p in listing)
+
+    assert json.loads(run("queue", "run", "--json").stdout)["outcomes"] == {}  # nothing sent twice
+    raw = b"".join(p.read_bytes() for p in assist_home.glob("assist.db*"))
+    secrets = [fakes["x"].api_secret, fakes["x"].access_secret, fakes["mastodon"].access_token,
+               fakes["bluesky"].app_password, fakes["reddit"].password, fakes["reddit"].client_secret]
+    assert all(s and s.encode() not in raw for s in secrets)
