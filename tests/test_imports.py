@@ -187,6 +187,10 @@ def test_cli_import_list_show_exclude(tmp_path: Path) -> None:
     assert res.exit_code == 0 and "brand-new.example: excluded (not seen yet)" in res.stdout
     res = runner.invoke(cli, ["sites", "list", "--excluded", "--json"])
     assert {r["domain"] for r in json.loads(res.stdout)} == {"focusfriday.net", "brand-new.example"}
+    res = runner.invoke(cli, ["sites", "exclude", "--undo", "focusfriday.net", "--json"])
+    assert json.loads(res.stdout) == [{"domain": "focusfriday.net", "excluded": False, "known": True}]
+    res = runner.invoke(cli, ["sites", "list", "--excluded", "--format", "json"])
+    assert {r["domain"] for r in json.loads(res.stdout)} == {"brand-new.example"}
 
 
 def test_cli_bad_file_exits_2(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -21,9 +23,16 @@ def sites() -> None:
 sites.add_command(crawl)
 
 
-def _status(message: str) -> None:
-    if sys.stderr.isatty():
-        click.echo(f"… {message}", err=True)
+@contextmanager
+def _status() -> Iterator[Callable[[str], None] | None]:
+    """A rich spinner with the current step on a TTY stderr (a large export takes tens of seconds)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("importing") as status:
+        yield lambda message: status.update(message)
 
 
 @sites.command("import")
@@ -49,7 +58,13 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
     conn = open_db()
     results = []
     for file in files:
-        result = imports.import_file(conn, file, fmt=fmt, own_domain=own, progress=_status)
+        with _status() as progress:
+            if progress:
+                progress(f"{file}: reading")
+            result = imports.import_file(
+                conn, file, fmt=fmt, own_domain=own,
+                progress=(lambda m, f=file: progress(f"{f}: {m}")) if progress else None,
+            )
         results.append(result)
         if result.rows_bad:
             shown = "; ".join(str(b) for b in result.bad)
