@@ -67,10 +67,14 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
     composed = _compose(doc, dests, conn, settings, url=url, title=title, summary=summary)
     if edit:
         composed = [_edit(c, dest) for c, dest in zip(composed, dests, strict=True)]
-    times = plan.plan_times(conn, settings, composed, timing, now)
+    times, conflicts = plan.plan_times(conn, settings, composed, timing, now)
     invalid = [c for c in composed if not c.valid]
     ids: list[int | None] = [None] * len(composed)
+    for conflict in conflicts if dry_run else ():
+        warn(f"{conflict.message} (it would not be queued)")
     if not dry_run:
+        if conflicts:
+            raise UsageError(f"{conflicts[0].message}; nothing was queued")
         if invalid:
             raise UsageError("; ".join(invalid[0].problems) + " (nothing was queued; try --edit or another template)")
         ids = list(Queue(conn).enqueue_many(((c.post, t) for c, t in zip(composed, times, strict=True)),
@@ -136,7 +140,10 @@ def _report(composed: list[Any], times: list[float], ids: list[int | None], dry_
         click.echo(f"== {where}  {c.length}/{c.limit}{title}  {status}  at {due}{queued}")
         if c.needs_title and c.post.title:
             click.echo(f"Title: {c.post.title}")
-        click.echo(c.post.text)
+        if c.rendered.strip() or not c.post.url:
+            click.echo(c.rendered if c.rendered.strip() else c.post.text)
+        else:
+            click.echo(f"Link: {c.post.url}  (a link post: the body is not sent; option body=true sends it)")
         click.echo("")
     if dry_run:
         click.echo("Dry run: nothing was queued.", err=True)

@@ -63,6 +63,7 @@ class Composed:
     title_limit: int | None = None
     template: str = ""
     needs_title: bool = False
+    rendered: str = ""  # what the channel sends as text (empty for a Reddit link post)
 
     @property
     def valid(self) -> bool:
@@ -176,9 +177,14 @@ def hashtag(phrase: str) -> str:
     return f"#{joined}" if joined and not joined[0].isdigit() else ""
 
 
-def slugify(text: str) -> str:
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return "-".join(words)[:60].strip("-") or "post"
+def slugify(text: str, limit: int = 60) -> str:
+    """Lowercase words joined by hyphens, cut at a word boundary."""
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        if slug and len(slug) + 1 + len(word) > limit:
+            break
+        slug = f"{slug}-{word}" if slug else word[:limit]
+    return slug or "post"
 
 
 def add_utm(url: str, channel: str, campaign: str) -> str:
@@ -323,7 +329,7 @@ def measure(channel: Channel, post: Post, template: str = "") -> Composed:
     """Length by the channel's own rule, and its validation problems."""
     limits = channel.limits()
     rendered = channel.render(post)
-    return Composed(post=post, length=channel.length(rendered), limit=limits.max_length,
+    return Composed(post=post, length=channel.length(rendered), limit=limits.max_length, rendered=rendered,
                     problems=channel.validate(post),
                     title_length=len(post.title) if post.title is not None and limits.needs_title else None,
                     title_limit=limits.max_title_length, template=template, needs_title=limits.needs_title)

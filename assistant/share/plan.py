@@ -83,8 +83,8 @@ class Timing:
 
 
 def plan_times(db: sqlite3.Connection, settings: Any, posts: Sequence[Composed], timing: Timing,
-               now: float) -> list[float]:
-    """When each post goes out: --at, --spread, or each channel's next free slot; guards checked."""
+               now: float) -> tuple[list[float], list[schedule.Conflict]]:
+    """When each post goes out (--at, --spread, or each channel's next free slot), and guard conflicts."""
     tz = schedule.user_timezone(settings)
     times: list[float] = []
     batch: dict[str, list[float]] = {}
@@ -107,14 +107,14 @@ def plan_times(db: sqlite3.Connection, settings: Any, posts: Sequence[Composed],
                                            0 if timing.force else spacing)
         mine.append(when)
         times.append(when)
-    if not timing.force:
-        check_guards(db, settings, posts, times, now)
-    return times
+    conflicts = [] if timing.force else check_guards(db, settings, posts, times, now)
+    return times, conflicts
 
 
 def check_guards(db: sqlite3.Connection, settings: Any, posts: Sequence[Composed], times: Sequence[float],
-                 now: float) -> None:
-    """Duplicate URL, minimum spacing and self-promotion guards: the first conflict is a usage error."""
+                 now: float) -> list[schedule.Conflict]:
+    """Duplicate URL, minimum spacing and self-promotion conflicts (``--force`` skips the check)."""
+    found: list[schedule.Conflict] = []
     window = schedule.parse_duration(settings.get("schedule.duplicate_window", "30d"), "[schedule] duplicate_window")
     per_channel: dict[str, int] = {}
     earlier: dict[str, list[float]] = {}
@@ -126,10 +126,11 @@ def check_guards(db: sqlite3.Connection, settings: Any, posts: Sequence[Composed
                                       earlier.get(post.channel, ()))
         )
         if conflict is not None:
-            raise UsageError(conflict.message)
+            found.append(conflict)
         earlier.setdefault(post.channel, []).append(when)
         per_channel[post.channel] = per_channel.get(post.channel, 0) + 1
     for name, count in per_channel.items():
         conflict = schedule.check_self_promotion(db, settings, name, now, adding=count)
         if conflict is not None:
-            raise UsageError(conflict.message)
+            found.append(conflict)
+    return found
