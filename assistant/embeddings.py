@@ -107,15 +107,28 @@ class EmbeddingCache:
             return self.db.execute("DELETE FROM embeddings").rowcount
 
 
+def quiet_hf() -> None:
+    """Offline, and no download or weight-loading progress bars from the HF libraries on stderr."""
+    os.environ["HF_HUB_OFFLINE"] = "1"
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except Exception:  # noqa: BLE001 - cosmetic only
+        pass
+
+
 class TorchBackend:
     """sentence-transformers on the CPU (the reference implementation)."""
 
     name = "torch"
 
     def __init__(self, ref: ModelRef, batch_size: int = 64) -> None:
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        quiet_hf()
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:

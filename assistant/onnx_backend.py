@@ -229,7 +229,9 @@ def _export_into(ref: ModelRef, work: Path) -> None:
 
     import numpy as np
 
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from assistant.embeddings import quiet_hf
+
+    quiet_hf()
     try:
         import torch
         from sentence_transformers import SentenceTransformer

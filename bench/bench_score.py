@@ -11,6 +11,7 @@ sentence-transformers were imported at all (they should not be after the first r
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import statistics
@@ -55,6 +56,14 @@ def breakdown(cmd: list[str], env: dict[str, str], top: int = 15) -> None:
     print("heavy packages imported: " + ", ".join(w for w in WATCH if w in seen))
 
 
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7, help="timed fresh processes after the warm-up")
@@ -73,7 +82,7 @@ def main() -> int:
         env = {**os.environ, "ASSIST_HOME": str(home)}
         cmd = [sys.executable, "-m", "assistant", "score", str(draft), "--format", "json"]
         first, proc = run(cmd, env)
-        if proc.returncode not in (0, 1) or not proc.stdout.lstrip().startswith("{"):
+        if proc.returncode not in (0, 1) or not _is_json(proc.stdout):
             last = (proc.stderr.strip().splitlines() or ["no JSON on stdout"])[-1]
             print(f"assist score failed: exit {proc.returncode}: {last}")
             return 1
