@@ -289,3 +289,37 @@ def test_cli_report_with_relevance(shared_embedder: Any) -> None:
     text = run(str(DRIFT), embedder=shared_embedder)
     assert "Drifting sections" in text.stdout and "Relevance" in text.stdout
     assert f"L{line_of(DRIFT, '## Choosing the right mortgage')}-" in text.stdout
+
+
+def test_a_directory_without_drafts_is_bad_input(tmp_path: Path) -> None:
+    (tmp_path / "notes.csv").write_text("a,b\n")
+    result = run("--no-relevance", str(tmp_path), str(THIN))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {tmp_path}: no drafts (.md, .markdown, .html, .txt) in this directory"
+    ]
+    assert "Linkability 32/100" in result.stdout
+
+
+def test_pre_commit_hook_runs_the_gate() -> None:
+    import re
+
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    hook = hooks["assist-score"]
+    assert hook["entry"] == "assist score --min-score 50" and hook["language"] == "python"
+    pattern = re.compile(hook["files"])
+    assert all(pattern.search(n) for n in ("a.md", "b.markdown", "c.html")) and not pattern.search("d.txt")
+    args = hooks["assist-score-fast"]["entry"].split()[2:]  # pre-commit appends the staged file names
+    assert run(*args, str(THIN), str(STRONG)).exit_code == 1
+    assert run(*args, str(STRONG)).exit_code == 0
+
+
+def test_docs_list_every_signal_with_its_weight() -> None:
+    from assistant.score.signals import DEFAULT_WEIGHTS
+
+    doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
+    for name, weight in DEFAULT_WEIGHTS.items():
+        assert f"| `{name}` | {weight:g} |" in doc, name
+        assert f"### {name}" in doc, name

@@ -221,8 +221,18 @@ def score_paths(
     """Load and score every path (directories expanded); bad files are error entries, the rest score."""
     from assistant.documents import iter_paths
 
-    ordered = list(iter_paths(list(paths)))
-    docs, errors = load_documents(ordered, max_bytes=max_bytes, on_error=on_error)
+    ordered: list[str] = []
+    empty: list[Report] = []
+    for path in paths:
+        found = list(iter_paths([path]))
+        if not found:  # a directory with no drafts in it
+            empty.append(Report(path=path, error=f"{path}: no drafts (.md, .markdown, .html, .txt) in this directory"))
+            if on_error:
+                on_error(empty[-1])
+        ordered += found or [path]
+    docs, errors = load_documents([p for p in ordered if p not in {r.path for r in empty}],
+                                  max_bytes=max_bytes, on_error=on_error)
+    errors += empty
     scored = {r.path: r for r in score_documents(docs, embedder, **kw)}
     failed = {r.path: r for r in errors}
     reports = [scored.get(p) or failed[p] for p in ordered if p in scored or p in failed]
