@@ -184,12 +184,18 @@ class Queue:
         now = self.clock()
         with dbmod.transaction(self.db, "IMMEDIATE"):
             skip = sorted(set(blocked(self.db, now))) if blocked else []
-            where = ("((state IN ('scheduled', 'failed') AND due_at <= :now)"
-                     " OR (state = 'sending' AND lease_until < :now))")
+            extra = ""
             if skip:
-                where += f" AND channel NOT IN ({', '.join(f':c{i}' for i in range(len(skip)))})"
+                extra += f" AND channel NOT IN ({', '.join(f':c{i}' for i in range(len(skip)))})"
             if post_id is not None:
-                where += " AND id = :id"
+                extra += " AND id = :id"
+            # one index-friendly branch per way of being claimable (an OR would scan the table)
+            branches = [
+                f"SELECT id, due_at FROM share_posts WHERE state = 'scheduled' AND due_at <= :now{extra}",
+                f"SELECT id, due_at FROM share_posts WHERE state = 'failed' AND due_at <= :now{extra}",
+                f"SELECT id, due_at FROM share_posts WHERE state = 'sending' AND lease_until < :now{extra}",
+            ]
+            pick = " UNION ALL ".join(f"SELECT * FROM ({b} ORDER BY due_at, id LIMIT 1)" for b in branches)
             args: dict[str, Any] = {"now": now, "worker": worker, "until": now + lease, "id": post_id,
                                     **{f"c{i}": c for i, c in enumerate(skip)}}
             row = self.db.execute(
@@ -197,7 +203,7 @@ class Queue:
                         needs_check = CASE WHEN state = 'sending' THEN 1 ELSE needs_check END,
                         state = 'sending', lease_owner = :worker, lease_until = :until,
                         attempts = attempts + 1, updated_at = :now
-                    WHERE id = (SELECT id FROM share_posts WHERE {where} ORDER BY due_at, id LIMIT 1)
+                    WHERE id = (SELECT id FROM ({pick}) ORDER BY due_at, id LIMIT 1)
                     RETURNING *""",
                 args,
             ).fetchone()
