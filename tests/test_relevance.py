@@ -160,6 +160,7 @@ def test_coverage_reports_missing_subtopic_and_term(shared_embedder) -> None:  #
     burnout = _subtopic(result, "burnout")
     assert not burnout.covered and burnout.references == 3
     assert "burnout" in burnout.example.lower()
+    assert "Preventing burnout" in burnout.headings
     term = next(t for t in result.coverage.missing_terms if t.term == "burnout")
     assert term.references == 3 and term.uses >= 1 and "burnout" in term.example.lower()
     assert term.example_path.endswith(("ref-a.md", "ref-b.html", "ref-c.md"))
@@ -198,3 +199,25 @@ def test_heavy_imports_are_lazy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- the sample drafts
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_content"
+
+
+def _heading_line(path: Path, words: str) -> int:
+    """The 1-based line of the Markdown heading containing ``words``."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith("#") and words in line.lower())
+
+
+def test_sample_drift_flagged_by_line(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    path = SAMPLES / "balcony-vegetable-garden.md"
+    result = rel.compute_relevance(documents.load(str(path)), shared_embedder)
+    drifting = {s.line for s in result.sections if s.drifting}
+    assert {_heading_line(path, "mortgage"), _heading_line(path, "investing")} <= drifting
+    assert not drifting & {_heading_line(path, "watering"), _heading_line(path, "containers")}
+    strong = rel.compute_relevance(documents.load(str(SAMPLES / "remote-work-survey-2026.md")), shared_embedder)
+    assert not strong.drifting
+    assert strong.score >= 75 and strong.score > result.score + 15

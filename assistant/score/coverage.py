@@ -64,6 +64,7 @@ class Subtopic:
     similarity: float  # the closest pair of a draft sentence and one of the subtopic's sentences
     covered: bool
     term_share: float = 0.0  # rank-weighted share of the label terms the draft uses
+    headings: list[str] = field(default_factory=list)  # the references' headings over it
     example: str = ""
     example_path: str = ""
     draft_line: int | None = None  # the closest draft sentence
@@ -72,7 +73,8 @@ class Subtopic:
         return {
             "label": self.label, "terms": self.terms, "references": self.references,
             "sentences": self.sentences, "similarity": round(self.similarity, 3),
-            "covered": self.covered, "term_share": round(self.term_share, 3), "example": self.example, "example_path": self.example_path,
+            "covered": self.covered, "term_share": round(self.term_share, 3),
+            "headings": self.headings, "example": self.example, "example_path": self.example_path,
             "draft_line": self.draft_line,
         }
 
@@ -111,7 +113,9 @@ class Coverage:
         for sub in self.missing_subtopics:
             gain = share * SUBTOPIC_SHARE * 100 * sub.references / total
             example = f", e.g. '{_clip(sub.example)}'" if sub.example else ""
-            message = f"Add a section on {sub.label}: {sub.references} of {n} references cover it{example}"
+            titled = ", ".join(f"'{h}'" for h in sub.headings)
+            under = f" (their headings: {titled})" if titled else ""
+            message = f"Add a section on {sub.label}: {sub.references} of {n} references cover it{under}{example}"
             out.append(Suggestion("coverage", message, gain, None, "relevance"))
         if self.missing_terms:
             top = self.missing_terms[:6]
@@ -131,6 +135,16 @@ def _clip(text: str, limit: int = 110) -> str:
 def _ref_sentences(ref: Document) -> list[str]:
     seen = dict.fromkeys(s.text for s in ref.sentences if len(s.text.split()) >= MIN_SENTENCE_WORDS)
     return list(seen)[:MAX_REFERENCE_SENTENCES]
+
+
+def _headings(ref: Document) -> dict[str, str]:
+    """Each sentence's section heading in a reference (none for the introduction)."""
+    out: dict[str, str] = {}
+    for section in ref.sections():
+        if section.level:
+            for sentence in section.sentences:
+                out.setdefault(sentence.text, section.heading)
+    return out
 
 
 def reference_texts(compare: Sequence[Document]) -> list[str]:
@@ -235,10 +249,13 @@ def find_subtopics(
 
     texts: list[str] = []
     owner: list[int] = []
+    headings: list[str] = []
     for n, ref in enumerate(refs):
+        under = _headings(ref)
         for t in _ref_sentences(ref):
             texts.append(t)
             owner.append(n)
+            headings.append(under.get(t, ""))
     if len(texts) < 2:
         return []
     vectors = embedder.encode(texts)
@@ -267,6 +284,7 @@ def find_subtopics(
             covered=similarity >= COVERED_SIMILARITY
             or (term_share >= COVERED_TERMS and _uses(terms[0], draft_terms)),
             term_share=term_share,
+            headings=list(dict.fromkeys(h for h in (headings[i] for i in members) if h))[:3],
             example=_clip(texts[central], 200),
             example_path=refs[owner[central]].path,
             draft_line=doc.sentences[int(draft_i)].line if len(draft_vectors) else None,
