@@ -367,7 +367,7 @@ def _import_links(
     needs_target = variant not in ("gsc_pages", "gsc_sites")
     missing = [n for n in needs if n not in cols] + (["target_url"] if needs_target and "target_url" not in cols else [])
     if missing:
-        raise ImportDataError(f"{file}: a {fmt} export needs the column(s) {', '.join(missing)}")
+        raise ImportDataError(f"{file}: not a {fmt} export: no column for {', '.join(missing)}")
     if not needs_target and not own_domain:
         raise ImportDataError(
             f"{file}: Search Console reports list links to your own site; pass --own-domain or set site.domain"
