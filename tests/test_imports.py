@@ -201,3 +201,22 @@ def test_cli_bad_file_exits_2(tmp_path: Path) -> None:
     assert res.stderr.count("\n") == 1 and res.stderr.startswith("Error: ") and "unknown CSV" in res.stderr
     res = CliRunner().invoke(cli, ["sites", "show", "nowhere.example"])
     assert res.exit_code == 2 and "unknown site" in res.stderr
+
+
+def test_forced_format_must_fit_the_columns(conn) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ImportDataError, match="not a ahrefs export: no column for source_url"):
+        imports.import_file(conn, EXPORTS / "semrush-backlinks-asyncfirst.io.csv", fmt="ahrefs")
+    result = imports.import_file(conn, EXPORTS / "plain-links.csv", fmt="plain")
+    assert result.format == "plain" and result.rows_ok > 0
+
+
+def test_cli_gsc_uses_config_site_domain(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    res = runner.invoke(cli, ["sites", "import", str(EXPORTS / "gsc-top-linking-sites.csv")])
+    assert res.exit_code == 2 and "--own-domain or set site.domain" in res.stderr
+    monkeypatch.setenv("ASSIST_SITE__DOMAIN", "mysite.example")
+    res = runner.invoke(cli, ["sites", "import", str(EXPORTS / "gsc-top-linking-sites.csv"), "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["format"] == "gsc"
+    conn = db.connect()
+    assert {r[0] for r in conn.execute("SELECT DISTINCT target_domain FROM links")} == {"mysite.example"}
