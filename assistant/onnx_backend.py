@@ -80,19 +80,23 @@ def load(
     if ref.path is None:
         return _fail(required, f"model {ref.name!r}: the onnx backend needs a local model directory")
     target = (root or models_dir()) / slug(ref.identity)
-    if not (target / META_FILE).exists():
-        failed = target / FAILED_FILE
-        if failed.exists() and not required:
-            try:
-                if json.loads(failed.read_text()).get("versions") == _versions():
-                    return None  # the same libraries failed before: don't pay for the attempt again
-            except (OSError, ValueError):
-                pass
+    if (target / META_FILE).exists():
         try:
-            export(ref, target)
-        except ModelError as exc:
-            _record_failure(failed, str(exc))
-            return _fail(required, str(exc))
+            return OnnxBackend(target, batch_size=batch_size)
+        except Exception:  # noqa: BLE001 - a damaged or outdated export: make it again
+            shutil.rmtree(target, ignore_errors=True)
+    failed = target / FAILED_FILE
+    if failed.exists() and not required:
+        try:
+            if json.loads(failed.read_text()).get("versions") == _versions():
+                return None  # the same libraries failed before: don't pay for the attempt again
+        except (OSError, ValueError):
+            pass
+    try:
+        export(ref, target)
+    except ModelError as exc:
+        _record_failure(failed, str(exc))
+        return _fail(required, str(exc))
     try:
         return OnnxBackend(target, batch_size=batch_size)
     except Exception as exc:  # noqa: BLE001 - a broken file: one line, or fall back

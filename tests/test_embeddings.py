@@ -148,6 +148,19 @@ def test_unsupported_pipeline_falls_back_or_fails(tmp_path: Path) -> None:
         onnx_backend.load(ref, required=True, root=tmp_path / "models")
 
 
+def test_damaged_export_is_discarded(tmp_path: Path, onnx) -> None:  # type: ignore[no-untyped-def]
+    model = tmp_path / "dense-model"
+    model.mkdir()
+    (model / "modules.json").write_text(json.dumps([{"type": "sentence_transformers.models.Dense"}]))
+    ref = resolve_model(str(model))
+    target = tmp_path / "models" / onnx_backend.slug(ref.identity)
+    shutil.copytree(onnx.directory, target)
+    (target / onnx_backend.MODEL_FILE).write_bytes(b"not an onnx graph")
+    assert onnx_backend.load(ref, root=tmp_path / "models") is None
+    assert not (target / onnx_backend.MODEL_FILE).exists()  # removed, and the re-export refused
+    assert (target / onnx_backend.FAILED_FILE).exists()
+
+
 def test_unknown_backend_is_rejected() -> None:
     with pytest.raises(ModelError, match="unknown model backend"):
         Embedder(backend="cuda").encode(["x"])
