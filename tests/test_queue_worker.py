@@ -288,3 +288,43 @@ def test_secrets_never_reach_the_database(queue: Queue, file_fake: FileFake, ass
     raw = b"".join(p.read_bytes() for p in assist_home.glob("assist.db*"))
     assert b"Post number" in raw  # the content is there...
     assert TOKEN.encode() not in raw  # ...the credential never is
+
+
+def test_ambiguous_failures_to_the_last_try_end_unknown_not_dead(queue: Queue, clock: Clock,
+                                                                  file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(500, times=3)
+    worker = make_worker(queue, file_fake)
+    outcomes = []
+    for _ in range(3):
+        outcomes += list(worker.run_once().outcomes)
+        clock.t = queue.get(pid).due_at + 1
+    assert outcomes == ["failed", "failed", "unknown"]
+    assert queue.get(pid).state == "unknown" and "may have been published" in queue.get(pid).note
+
+
+def test_a_missing_plugin_is_retried_later(queue: Queue, clock: Clock) -> None:
+    pid = queue.enqueue(Post("gone", "text"), T0)
+
+    def factory(name: str) -> Channel:
+        from assistant.channels import get_channel
+
+        return get_channel(name)
+
+    worker = Worker(queue, settings=config.load(), limits={}, rng=random.Random(1), name="w",
+                    policy=Policy(max_tries=2), channel_factory=factory)
+    assert worker.run_once().outcomes == {"failed": 1}
+    item = queue.get(pid)
+    assert "unknown channel 'gone'" in item.last_error and item.due_at > T0
+    assert queue.attempts(pid)[0]["outcome"] == "no_channel"
+
+
+def test_a_plugin_bug_is_treated_as_ambiguous(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    class Buggy(ExampleChannel):
+        def publish(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+            raise KeyError("oops")
+
+    pid = queue.enqueue(post(), T0)
+    assert make_worker(queue, file_fake, Buggy).run_once().outcomes == {"failed": 1}
+    item = queue.get(pid)
+    assert item.needs_check and "KeyError" in item.last_error

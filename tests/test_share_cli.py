@@ -235,3 +235,40 @@ def test_times_are_shown_in_the_users_zone(example_installed: Path, fake: FileFa
     post = json.loads(share(draft, "--channel", "example", "--at", "2099-01-01T09:00", "--json").stdout)["posts"][0]
     due = datetime.fromisoformat(post["due_at"])
     assert due == datetime(2099, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_dry_run_warns_about_guards_instead_of_failing(home: Path, draft: Path) -> None:
+    assert share(draft, "--channel", "example").exit_code == 0
+    preview = share(draft, "--channel", "example", "--dry-run")
+    assert preview.exit_code == 0
+    assert "already queued or sent to example" in preview.stderr and "(it would not be queued)" in preview.stderr
+    assert len(queued()) == 1
+
+
+def test_spread_spaces_posts_over_the_window(home: Path, fake: FileFake, draft: Path, tmp_path: Path) -> None:
+    write(home, fake, 'min_spacing = "0s"')
+    second = tmp_path / "second.md"
+    second.write_text(DRAFT.replace("starter-smell", "starter-two"))
+    result = share(draft, "--channel", "example", "--spread", "2d", "--json")
+    assert result.exit_code == 0, result.output
+    [post] = json.loads(result.stdout)["posts"]
+    due = datetime.fromisoformat(post["due_at"])
+    assert 9 <= due.hour <= 18 and due.minute % 5 == 0
+    assert (due - datetime.now(due.tzinfo)).total_seconds() <= 2 * 86400
+
+
+def test_channels_never_print_credential_values(assist_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    values = {"ASSIST_X_API_KEY": "k-3x4mpl3", "ASSIST_X_API_SECRET": "s-3x4mpl3",
+              "ASSIST_X_ACCESS_TOKEN": "t-3x4mpl3", "ASSIST_X_ACCESS_SECRET": "a-3x4mpl3"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    listing = run("channels", "--json")
+    assert listing.exit_code == 0
+    rows = {r["name"]: r for r in json.loads(listing.stdout)}
+    if "x" not in rows:
+        pytest.skip("assist-x is not installed")
+    assert rows["x"]["configured"] is True and rows["x"]["limits"]["max_length"] == 280
+    shown = run("channels", "show", "x")
+    text = listing.output + shown.output + run("channels").output
+    assert "ASSIST_X_API_SECRET" in shown.output and all(v not in text for v in values.values())
+    assert "unknown channel 'nope'" in one_line_error(run("channels", "show", "nope"))
