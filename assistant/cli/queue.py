@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from typing import Any
 
@@ -159,6 +160,26 @@ def _progress(json_: bool) -> Any:
     return show
 
 
+def _run_with_bar(worker: Any, limit: int | None) -> Any:
+    """run_once with a progress bar on stderr (only when stderr is a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    now = worker.clock()
+    due = worker.queue.db.execute(
+        "SELECT count(*) FROM share_posts WHERE (state IN ('scheduled', 'failed') AND due_at <= ?)"
+        " OR (state = 'sending' AND lease_until < ?)", (now, now)).fetchone()[0]
+    total = min(due, limit) if limit else due
+    with Progress(TextColumn("publishing"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("", total=total)
+
+        def advance(item: Any, outcome: str) -> None:
+            bar.update(task, advance=1, description=f"post {item.id} -> {item.post.channel}: {outcome}")
+
+        return worker.run_once(limit, progress=advance)
+
+
 @queue.command()
 @click.option("--limit", type=click.IntRange(min=1), help="Publish at most this many posts.")
 @json_option
@@ -168,7 +189,10 @@ def run(limit: int | None, json_: bool) -> None:
 
     worker = _worker()
     install_signal_handlers(worker)
-    report = worker.run_once(limit, progress=_progress(json_))
+    if not json_ and sys.stderr.isatty():
+        report = _run_with_bar(worker, limit)
+    else:
+        report = worker.run_once(limit, progress=_progress(json_))
     if json_:
         emit_json(report.to_dict())
         return
