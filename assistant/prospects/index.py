@@ -64,13 +64,20 @@ def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str
             if text:
                 units.append((page["url"], text))
     seen_titles = {t for _, t in units}
-    for row in db.execute(
-        "SELECT source_url, source_title FROM links WHERE source_domain = ? AND source_title IS NOT NULL"
-        " GROUP BY source_title LIMIT 20",
-        (site["domain"],),
-    ):
-        if row["source_title"] not in seen_titles:
-            units.append((row["source_url"], row["source_title"]))
+    titled = [
+        (row["source_url"], row["source_title"])
+        for row in db.execute(
+            "SELECT source_url, source_title FROM links WHERE source_domain = ? AND source_title IS NOT NULL"
+            " GROUP BY source_title LIMIT 20",
+            (site["domain"],),
+        )
+        if row["source_title"] not in seen_titles
+    ]
+    if not units and titled:
+        # A site known only from backlink exports: one text of its page titles keeps the first
+        # ranking after a large import (tens of thousands of such sites) to one embedding a site.
+        return [(titled[0][0], "; ".join(t for _, t in titled[:8]))]
+    units.extend(titled[:5])
     return units[:MAX_SITE_CHUNKS]
 
 
