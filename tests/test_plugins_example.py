@@ -109,7 +109,7 @@ def test_share_then_queue_run_publishes_through_the_plugin(example_installed: Pa
     [published] = fake.published
     assert published["text"] == post["text"]
     shown = json.loads(run("queue", "show", str(post_id), "--json").stdout)
-    assert shown["state"] == "sent" and [a["outcome"] for a in shown["attempts"]] == ["sent"]
+    assert shown["state"] == "sent" and [a["outcome"] for a in shown["history"]] == ["sent"]
     again = run("share", str(draft), "--channel", "example", "--at", "now", "--summary", "lead")
     assert again.exit_code == 2 and "already queued or sent to example" in again.output
 

@@ -84,3 +84,48 @@ def test_share_previews_queues_and_publishes_to_four_channels(fakes, assist_home
     secrets = [fakes["x"].api_secret, fakes["x"].access_secret, fakes["mastodon"].access_token,
                fakes["bluesky"].app_password, fakes["reddit"].password, fakes["reddit"].client_secret]
     assert all(s and s.encode() not in raw for s in secrets)
+
+
+def test_x_rate_limit_reset_header_sets_the_retry_time(fakes) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    fakes["x"].exhaust(reset_in=600)
+    queued = json.loads(run("share", str(DRAFT), "--channel", "x", "--summary", "lead", "--at", "now",
+                            "--json").stdout)
+    post_id = queued["posts"][0]["id"]
+    assert json.loads(run("queue", "run", "--json").stdout)["outcomes"] == {"rate_limited": 1}
+    shown = json.loads(run("queue", "show", str(post_id), "--json").stdout)
+    assert shown["state"] == "failed" and shown["attempts"] == 0  # a rate limit uses up no try
+    [attempt] = shown["history"]
+    assert attempt["outcome"] == "rate_limited" and attempt["status"] == 429
+    from assistant import db
+    from assistant.share.queue import Queue
+
+    due = Queue(db.connect()).get(post_id).due_at
+    assert abs(due - fakes["x"].reset_at) <= 2 and due > time.time() + 500  # x-rate-limit-reset honoured
+    assert fakes["x"].published == []
+
+
+@pytest.mark.parametrize("name", ["mastodon", "reddit:r/test", "x"])
+def test_crash_after_the_platform_published_is_not_a_duplicate(fakes, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A worker published, then died before recording it: the next worker reconciles, never reposts."""
+    from assistant import config, db
+    from assistant.channels import get_channel
+    from assistant.share.queue import Queue
+    from assistant.share.worker import Worker
+
+    run("share", str(DRAFT), "--channel", name, "--summary", "lead", "--at", "now")
+    queue = Queue(db.connect())
+    claimed = queue.claim("crashed-worker", 300)
+    assert claimed is not None
+    channel = get_channel(claimed.post.channel)
+    channel.publish(claimed.post, idempotency_key=claimed.idempotency_key)  # ...and then the crash
+    fake = fakes[claimed.post.channel]
+    assert len(fake.published) == 1
+
+    later = claimed.lease_until + 1
+    worker = Worker(Queue(db.connect(), clock=lambda: later), settings=config.load(), limits={}, name="next")
+    outcome = worker.run_once().outcomes
+    assert len(fake.published) == 1, outcome  # not posted twice
+    assert queue.get(claimed.id).state == "sent"
+    assert set(outcome) <= {"sent", "reconciled_published", "already_published"}

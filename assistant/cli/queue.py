@@ -72,7 +72,7 @@ def show(post_id: int, json_: bool) -> None:
     item = q.get(post_id)
     attempts = q.attempts(post_id)
     if json_:
-        emit_json({**item.to_dict(), "attempts": attempts})
+        emit_json({**item.to_dict(), "history": attempts})
         return
     where = f"{item.post.channel}:{item.post.target}" if item.post.target else item.post.channel
     click.echo(f"Post {item.id} to {where}: {item.state} (tries: {item.attempts})")

@@ -212,8 +212,11 @@ class Queue:
     def finish(self, item: QueuedPost, worker: str, *, state: str, outcome: str, started: float,
                result: PublishResult | None = None, error: str | None = None, status: int | None = None,
                retry_at: float | None = None, needs_check: bool = False, note: str | None = None,
-               count_attempt: bool = True) -> bool:
-        """Record an attempt and move the post on, if this worker still holds its lease."""
+               count_attempt: bool = True, uses_try: bool = True) -> bool:
+        """Record an attempt and move the post on, if this worker still holds its lease.
+
+        ``uses_try=False`` records the attempt without counting it towards ``max_tries`` (rate limits).
+        """
         now = self.clock()
         with dbmod.transaction(self.db, "IMMEDIATE"):
             cur = self.db.execute(
@@ -223,11 +226,11 @@ class Queue:
                        last_error = CASE WHEN :error IS NULL AND :state = 'sent' THEN NULL
                                          ELSE coalesce(:error, last_error) END,
                        note = :note, sent_at = CASE WHEN :state = 'sent' THEN :now ELSE sent_at END,
-                       attempts = attempts - :uncount, updated_at = :now
+                       attempts = max(attempts - :uncount, 0), updated_at = :now
                    WHERE id = :id AND state = 'sending' AND lease_owner = :worker""",
                 {"state": state, "retry_at": retry_at, "check": int(needs_check),
                  "rid": result.remote_id if result else None, "rurl": result.url if result else None,
-                 "error": error, "note": note, "now": now, "uncount": 0 if count_attempt else 1,
+                 "error": error, "note": note, "now": now, "uncount": 0 if (count_attempt and uses_try) else 1,
                  "id": item.id, "worker": worker},
             )
             if cur.rowcount == 0:

@@ -156,9 +156,8 @@ class Worker:
             wait = exc.retry_after if exc.retry_after is not None else self.policy.delay(item.attempts, self.rng)
             self.queue.finish(item, self.name, state="failed", outcome="rate_limited", started=started,
                               error=str(exc), status=exc.status, retry_at=self.clock() + max(wait, 1.0),
-                              count_attempt=True, note="rate limited: waiting as the platform asked")
-            # a rate limit is the platform pacing us, not the post failing: it does not use up a try
-            self.queue.db.execute("UPDATE share_posts SET attempts = max(attempts - 1, 0) WHERE id = ?", (item.id,))
+                              uses_try=False, note="rate limited: waiting as the platform asked")
+            # (a rate limit is the platform pacing us, not the post failing: it does not use up a try)
             return "rate_limited"
         except AmbiguousError as exc:
             return self._failed(item, started, str(exc), exc.status, transient=True, outcome="ambiguous",
