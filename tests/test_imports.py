@@ -220,3 +220,14 @@ def test_cli_gsc_uses_config_site_domain(monkeypatch) -> None:  # type: ignore[n
     assert json.loads(res.stdout)[0]["format"] == "gsc"
     conn = db.connect()
     assert {r[0] for r in conn.execute("SELECT DISTINCT target_domain FROM links")} == {"mysite.example"}
+
+
+def test_invalid_utf8_deep_in_a_file_is_a_counted_row(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = [f"https://a{i}.com/x,https://b.com/y,hello {i}" for i in range(3000)]  # past the 64 KB sniff
+    data = ("source_url,target_url,anchor\n" + "\n".join(rows) + "\n").encode()
+    data += b"https://bad.com/x,https://b.com/y,caf\xe9\nhttps://ok.com/x,https://b.com/y,fine\n"
+    path = tmp_path / "links.csv"
+    path.write_bytes(data)
+    result = imports.import_file(conn, path)
+    assert (result.encoding, result.rows_ok, result.rows_bad) == ("utf-8", 3001, 1)
+    assert [b.line for b in result.bad] == [3002] and "encoding" in result.bad[0].reason
