@@ -144,3 +144,28 @@ def test_broken_plugin_is_a_warning_not_a_dead_cli(tmp_path: Path, monkeypatch: 
     assert "plugin 'broken' failed to load: RuntimeError: this plugin is broken on purpose" in result.stderr
     assert isinstance(json.loads(result.stdout), list)
     sys.modules.pop("assist_broken", None)
+
+
+def test_a_channel_that_cannot_describe_itself_does_not_hide_the_others() -> None:
+    from types import SimpleNamespace
+
+    import assistant
+    from assistant.channels import Channel
+
+    class Broken(Channel):
+        name = "broken"
+        description = "limits() raises"
+
+        def limits(self):  # type: ignore[no-untyped-def]
+            raise RuntimeError("no limits today")
+
+    @assistant.hookimpl
+    def register_channels(register):  # type: ignore[no-untyped-def]
+        register(Broken)
+
+    plugins.register_plugin(SimpleNamespace(register_channels=register_channels, __name__="broken_inproc"), "broken_inproc")
+    result = run("channels", "--json")
+    assert result.exit_code == 0
+    names = [r["name"] for r in json.loads(result.stdout)]
+    assert "broken" not in names
+    assert "channel 'broken'" in result.stderr and "no limits today" in result.stderr

@@ -106,7 +106,7 @@ def test_x_rate_limit_reset_header_sets_the_retry_time(fakes) -> None:  # type: 
     assert fakes["x"].published == []
 
 
-@pytest.mark.parametrize("name", ["mastodon", "reddit:r/test", "x"])
+@pytest.mark.parametrize("name", ["mastodon", "reddit:r/test", "x", "bluesky"])
 def test_crash_after_the_platform_published_is_not_a_duplicate(fakes, name: str) -> None:  # type: ignore[no-untyped-def]
     """A worker published, then died before recording it: the next worker reconciles, never reposts."""
     from assistant import config, db

@@ -42,6 +42,9 @@ def test_parse_at_natural_language() -> None:
     assert (tomorrow.date().isoformat(), tomorrow.hour, tomorrow.minute) == ("2026-06-11", 9, 0)
     assert schedule.parse_at("in 2 hours", PARIS, NOW) == pytest.approx(NOW + 7200, abs=1)
     assert schedule.parse_at("now", PARIS, NOW) == pytest.approx(NOW, abs=1)
+    # a bare time of day already gone today means tomorrow's
+    assert local(schedule.parse_at("9am", PARIS, NOW)) == datetime(2026, 6, 11, 9, 0, tzinfo=PARIS)
+    assert local(schedule.parse_at("15:30", PARIS, NOW)) == datetime(2026, 6, 10, 15, 30, tzinfo=PARIS)
 
 
 @pytest.mark.parametrize(("text", "message"), [

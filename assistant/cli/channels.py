@@ -40,7 +40,13 @@ def _all() -> list[dict[str, Any]]:
 
     settings = config.load()
     infos = plugins.plugin_infos()
-    return [_describe(name, cls, infos, settings) for name, cls in available_channels().items()]
+    rows = []
+    for name, cls in available_channels().items():
+        try:
+            rows.append(_describe(name, cls, infos, settings))
+        except Exception as exc:  # noqa: BLE001 - one broken plugin must not hide the others
+            plugins.warn_once(f"channel {name!r} ({cls.__module__}) cannot be described: {type(exc).__name__}: {exc}")
+    return rows
 
 
 def _limits_line(limits: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from assistant.errors import ConfigError, UsageError
 DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)?\s*$",
                          re.IGNORECASE)
 UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+TIME_ONLY_RE = re.compile(r"^\s*(at\s+)?\d{1,2}([:.h]\d{2})?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
 GRACE = 60.0  # an --at this many seconds in the past still means "now"
 ACTIVE = ("scheduled", "sending", "sent", "failed", "unknown")
 
@@ -68,6 +69,8 @@ def parse_at(text: str, tz: tzinfo, now: float) -> float:
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     stamp = when.timestamp()
+    if stamp < now - GRACE and TIME_ONLY_RE.match(raw):
+        stamp = (when + timedelta(days=1)).timestamp()  # "9am" after 9am means tomorrow's
     if stamp < now - GRACE:
         shown = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
         raise UsageError(f"--at: {shown} is in the past")
