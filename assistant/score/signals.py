@@ -378,13 +378,12 @@ _PASSIVE_RE = re.compile(
 )
 # -ed/-en words that follow "is/are" as adjectives or nouns far more often than as participles.
 _NOT_PARTICIPLES = {
-    "seen", "often", "open", "even", "been", "ten", "then", "when", "given", "happen", "listen", "children",
-    "women", "men", "kitchen", "garden", "golden", "hidden", "sudden", "certain", "red", "bed", "need",
-    "speed", "based", "interested", "tired", "excited", "married", "supposed", "used", "related", "bored",
-    "worried", "concerned", "scared", "pleased", "satisfied", "surprised", "limited", "complicated",
-    "detailed", "advanced", "experienced", "qualified", "skilled", "talented", "dedicated", "shared",
-    "hundred", "indeed", "exceed", "proceed", "succeed", "feed", "seed", "weed", "oven", "heaven", "eleven",
-    "seven", "token", "broken", "heaten", "own", "down", "ahead", "instead", "spread",
+    "often", "open", "even", "been", "ten", "then", "when", "happen", "listen", "children", "women", "men",
+    "kitchen", "garden", "golden", "sudden", "certain", "red", "bed", "need", "speed", "based", "interested",
+    "tired", "excited", "married", "supposed", "related", "bored", "worried", "concerned", "scared",
+    "pleased", "satisfied", "surprised", "limited", "complicated", "detailed", "advanced", "experienced",
+    "qualified", "skilled", "talented", "dedicated", "hundred", "indeed", "exceed", "proceed", "succeed",
+    "feed", "seed", "weed", "oven", "heaven", "eleven", "seven", "token", "own", "down", "ahead", "instead",
 }
 
 
