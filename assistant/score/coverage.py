@@ -29,6 +29,8 @@ CLUSTER_DISTANCE = 0.62  # average-linkage cosine distance at which sentence clu
 COVERED_SIMILARITY = 0.65  # a subtopic is covered when a draft sentence is this close to one of its
 COVERED_TERMS = 0.5  # ... or uses its first label term and this rank-weighted share of them all
 MAX_TERMS = 15
+MAX_SHARED_TERMS = 150  # shared terms considered (and embedded) per set of references
+TERM_MIN_SIMILARITY = 0.2  # a term this far from the references' centroid is generic, not a topic term
 MAX_SUBTOPICS = 10
 SUBTOPIC_SHARE = 0.75  # of the coverage score; the rest comes from terms
 COVERAGE_SHARE = 0.3  # of the relevance score, when references are given
@@ -45,11 +47,13 @@ class Term:
     weight: float  # mean TF-IDF over the references
     example: str = ""
     example_path: str = ""
+    similarity: float = 0.0  # to the centroid of the references' sentences
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "term": self.term, "references": self.references, "uses": self.uses,
-            "weight": round(self.weight, 4), "example": self.example, "example_path": self.example_path,
+            "weight": round(self.weight, 4), "similarity": round(self.similarity, 3),
+            "example": self.example, "example_path": self.example_path,
         }
 
 
@@ -148,8 +152,11 @@ def _headings(ref: Document) -> dict[str, str]:
 
 
 def reference_texts(compare: Sequence[Document]) -> list[str]:
-    """The reference sentences compute_coverage embeds."""
-    return list(dict.fromkeys(t for ref in compare for t in _ref_sentences(ref)))
+    """Every text compute_coverage embeds: the reference sentences and their shared terms."""
+    refs = [r for r in compare if _ref_sentences(r)]
+    sentences = (t for ref in refs for t in _ref_sentences(ref))
+    terms = (t.term for t in shared_terms(refs))
+    return list(dict.fromkeys([*sentences, *terms]))
 
 
 def compute_coverage(
@@ -160,8 +167,8 @@ def compute_coverage(
     paths = [r.path for r in compare]
     if not refs:
         return Coverage(paths, 100.0)
-    terms, shared, term_share = missing_terms(doc, refs)
-    subtopics = find_subtopics(doc, draft_vectors, refs, embedder)
+    subtopics, centroid = find_subtopics(doc, draft_vectors, refs, embedder)
+    terms, shared, term_share = missing_terms(doc, refs, embedder, centroid)
     total = sum(s.references for s in subtopics)
     covered = sum(s.references for s in subtopics if s.covered)
     sub_share = covered / total if total else 1.0
@@ -179,43 +186,63 @@ def _vectorizer(**kw: Any) -> Any:
                            sublinear_tf=True, lowercase=True, **kw)
 
 
-def missing_terms(doc: Document, refs: Sequence[Document]) -> tuple[list[Term], int, float]:
-    """Terms at least half the references (and at least two, when there are two) use but the draft does not.
+def shared_terms(refs: Sequence[Document]) -> list[Term]:
+    """Terms at least half the references (and at least two, when there are two) use.
 
-    Returns (the missing terms ranked, how many such shared terms there are, the draft's share of them).
+    The MAX_SHARED_TERMS most used, by number of references then mean TF-IDF over the references.
     """
     import numpy as np
 
-    corpus = [r.text for r in refs]
+    if not refs:
+        return []
     vec = _vectorizer()
     try:
-        tfidf = vec.fit_transform(corpus)
+        tfidf = vec.fit_transform([r.text for r in refs])
     except ValueError:  # only stop words
-        return [], 0, 1.0
+        return []
     vocab = vec.get_feature_names_out()
-    draft_terms = _draft_terms(doc)
-    present = (tfidf > 0).astype(np.int32)
-    ref_counts = np.asarray(present.sum(axis=0)).ravel()
+    ref_counts = np.asarray((tfidf > 0).sum(axis=0)).ravel()
     weights = np.asarray(tfidf.sum(axis=0)).ravel() / len(refs)
     needed = max(2, math.ceil(len(refs) / 2)) if len(refs) > 1 else 1
-    shared_idx = [i for i in np.flatnonzero(ref_counts >= needed)]
-    if not shared_idx:
+    shared = sorted(np.flatnonzero(ref_counts >= needed), key=lambda i: (-ref_counts[i], -weights[i]))
+    return [Term(str(vocab[i]), int(ref_counts[i]), 0, float(weights[i])) for i in shared[:MAX_SHARED_TERMS]]
+
+
+def missing_terms(
+    doc: Document, refs: Sequence[Document], embedder: Embedder | None = None,
+    centroid: np.ndarray | None = None,
+) -> tuple[list[Term], int, float]:
+    """Shared terms of the references that the draft does not use, best first.
+
+    With an embedder and the references' centroid, terms far from what the references are about
+    (generic words such as 'new' or 'keeps') are dropped first. Returns (the missing terms, how many
+    shared terms there are, the share of them the draft uses).
+    """
+    shared = shared_terms(refs)
+    if shared and embedder is not None and centroid is not None:
+        sims = embedder.encode([t.term for t in shared]) @ centroid
+        for term, sim in zip(shared, sims, strict=True):
+            term.similarity = float(sim)
+        shared = [t for t in shared if t.similarity >= TERM_MIN_SIMILARITY]
+    if not shared:
         return [], 0, 1.0
-    missing_idx = [i for i in shared_idx if not _variants(str(vocab[i])) & draft_terms]
-    share = 1 - len(missing_idx) / len(shared_idx)
-    missing_idx.sort(key=lambda i: (-ref_counts[i], -weights[i]))
+    draft_terms = _draft_terms(doc)
+    missing = [t for t in shared if not _variants(t.term) & draft_terms]
+    share = 1 - len(missing) / len(shared)
+    missing.sort(key=lambda t: (-t.references, -t.similarity, -t.weight))
     chosen: list[Term] = []
-    for i in missing_idx:
-        term = str(vocab[i])
+    for t in missing:
         # A unigram inside an already chosen phrase used by as many references adds nothing.
-        if " " not in term and any(term in c.term.split() and c.references >= ref_counts[i] for c in chosen):
+        if " " not in t.term and any(t.term in c.term.split() and c.references >= t.references for c in chosen):
             continue
-        example, where = _example(term, refs)
-        uses = _median_uses(term, refs)
-        chosen.append(Term(term, int(ref_counts[i]), uses, float(weights[i]), example, where))
+        t.example, t.example_path = _example(t.term, refs)
+        if not t.example:
+            continue  # a "phrase" made by dropping a stop word between two words ("meetings written")
+        t.uses = _median_uses(t.term, refs)
+        chosen.append(t)
         if len(chosen) >= MAX_TERMS:
             break
-    return chosen, len(shared_idx), share
+    return chosen, len(shared), share
 
 
 def _term_re(term: str) -> re.Pattern[str]:
@@ -243,8 +270,11 @@ def _median_uses(term: str, refs: Sequence[Document]) -> int:
 
 def find_subtopics(
     doc: Document, draft_vectors: np.ndarray, refs: Sequence[Document], embedder: Embedder
-) -> list[Subtopic]:
-    """Cluster the references' sentences; keep clusters several references share; test the draft."""
+) -> tuple[list[Subtopic], np.ndarray | None]:
+    """Cluster the references' sentences; keep clusters several references share; test the draft.
+
+    Also returns the normalised centroid of all the reference sentences (None when there are none).
+    """
     import numpy as np
 
     texts: list[str] = []
@@ -256,9 +286,13 @@ def find_subtopics(
             texts.append(t)
             owner.append(n)
             headings.append(under.get(t, ""))
-    if len(texts) < 2:
-        return []
+    if not texts:
+        return [], None
     vectors = embedder.encode(texts)
+    overall = vectors.mean(axis=0)
+    overall /= float(np.linalg.norm(overall)) or 1.0
+    if len(texts) < 2:
+        return [], overall
     labels = _cluster(vectors)
     clusters = [np.flatnonzero(labels == k).tolist() for k in sorted(set(labels.tolist()))]
     names = _label_clusters(texts, clusters)
@@ -270,7 +304,7 @@ def find_subtopics(
         if len(sources) < needed or len(members) < 2:
             continue
         pairs = vectors[members] @ draft_vectors.T if len(draft_vectors) else np.zeros((len(members), 1))
-        ref_i, draft_i = np.unravel_index(int(pairs.argmax()), pairs.shape)
+        _, draft_i = np.unravel_index(int(pairs.argmax()), pairs.shape)
         similarity = float(pairs.max())
         centroid = vectors[members].mean(axis=0)
         central = members[int(np.argmax(vectors[members] @ centroid))]
@@ -289,9 +323,8 @@ def find_subtopics(
             example_path=refs[owner[central]].path,
             draft_line=doc.sentences[int(draft_i)].line if len(draft_vectors) else None,
         ))
-        del ref_i
     out.sort(key=lambda s: (-s.references, -s.sentences))
-    return out[:MAX_SUBTOPICS]
+    return out[:MAX_SUBTOPICS], overall
 
 
 def _variants(term: str) -> set[str]:
@@ -351,6 +384,7 @@ def _label_clusters(texts: list[str], clusters: list[list[int]]) -> list[list[st
     out: list[list[str]] = []
     for members, row in zip(clusters, df, strict=True):
         weight = row / len(members) * idf * phrase
+        joined = " \n ".join(texts[i] for i in members)
         terms: list[str] = []
         for i in np.argsort(-weight):
             if row[i] == 0 or len(terms) >= 4:
@@ -358,6 +392,8 @@ def _label_clusters(texts: list[str], clusters: list[list[int]]) -> list[list[st
             t = str(vocab[i])
             if (len(members) > 1 and row[i] < 2 and terms) or any(t in c or c in t for c in terms):
                 continue
+            if " " in t and not _term_re(t).search(joined):
+                continue  # two words that only meet once a stop word between them is dropped
             terms.append(t)
         out.append(terms)
     return out
