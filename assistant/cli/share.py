@@ -95,7 +95,8 @@ def _compose(doc: Any, dests: list[Any], conn: Any, settings: Any, *, url: str |
     material = None
     if summary == "central":
         try:
-            material = compose.material(doc, compose.default_embedder(conn), url=url, title=title)
+            with _status("Picking the summary (embedding model)..."):
+                material = compose.material(doc, compose.default_embedder(conn), url=url, title=title)
         except Exception as exc:  # noqa: BLE001 - the lead sentences are a fine fallback
             warn(f"embeddings unavailable ({exc}); using the draft's first sentences")
     if material is None:
@@ -105,6 +106,18 @@ def _compose(doc: Any, dests: list[Any], conn: Any, settings: Any, *, url: str |
     env = compose.environment()
     return [compose.compose_post(material, d.channel, target=d.target, options=d.options, settings=settings, env=env)
             for d in dests]
+
+
+def _status(message: str) -> Any:
+    """A spinner on stderr while the model loads, when stderr is a terminal."""
+    import contextlib
+    import sys
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(message)
 
 
 def _edit(composed: Any, dest: Any) -> Any:
