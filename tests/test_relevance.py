@@ -167,6 +167,12 @@ def test_coverage_reports_missing_subtopic_and_term(shared_embedder) -> None:  #
     messages = [s.message for s in result.suggestions if s.signal == "coverage"]
     assert any(m.startswith("Add a section on burnout") and "3 of 4 references" in m for m in messages)
     assert any("'burnout' (3/4)" in m for m in messages)
+    # Generic words several references happen to use, and phrases made by dropping a stop word
+    # ("meetings with written" -> "meetings written"), are not reported as missing terms.
+    reported = {t.term for t in result.coverage.missing_terms}
+    labels = {t for s in result.coverage.subtopics for t in s.terms}
+    assert not reported & {"new", "keeps", "help"}
+    assert "meetings written" not in reported | labels
     # The blended score sits between the topic score and the coverage score.
     lo, hi = sorted([result.topic_score, result.coverage.score])
     assert lo <= result.score <= hi
