@@ -250,3 +250,13 @@ def test_shop_pages_are_penalised(conn, draft, shared_embedder) -> None:  # type
     shop = found["starterjar.store"]
     assert "looks like a shop (add to cart); shops rarely link out" in shop.reasons
     assert shop.score < found["starterjar.blog"].score
+
+
+def test_weights_are_checked() -> None:
+    from assistant.errors import ConfigError
+
+    assert rank.check_weights({"authority": 0})["authority"] == 0.0
+    with pytest.raises(ConfigError, match="prospects.weights.fame: unknown weight"):
+        rank.check_weights({"fame": 1})
+    with pytest.raises(ConfigError, match="must be a number"):
+        rank.check_weights({"topical": "high"})

@@ -79,6 +79,20 @@ class Prospect:
         return data
 
 
+def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
+    """The default weights updated with the configured ones; ConfigError for unknown keys or non-numbers."""
+    from assistant.errors import ConfigError
+
+    out = dict(DEFAULT_WEIGHTS)
+    for key, value in (weights or {}).items():
+        if key not in DEFAULT_WEIGHTS:
+            raise ConfigError(f"prospects.weights.{key}: unknown weight; use {', '.join(DEFAULT_WEIGHTS)}")
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"prospects.weights.{key}: must be a number >= 0, got {value!r}")
+        out[key] = float(value)
+    return out
+
+
 def draft_chunks(doc: Document) -> list[str]:
     """Title + description, then windows of three sentences (at most MAX_DRAFT_CHUNKS, evenly spread)."""
     head = ". ".join(p for p in (doc.title, doc.description) if p)
@@ -139,7 +153,7 @@ class Ranker:
         self.embedder = embedder
         self.own = own_domain
         self.competitors = {store.normalize_domain(c) for c in competitors}
-        self.weights = {**DEFAULT_WEIGHTS, **(weights or {})}
+        self.weights = check_weights(weights)
         self.include_linking = include_linking
         self.progress = progress
         self.dropped_linking = 0  # sites left out because they already link to you
