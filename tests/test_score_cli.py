@@ -323,3 +323,25 @@ def test_docs_list_every_signal_with_its_weight() -> None:
     for name, weight in DEFAULT_WEIGHTS.items():
         assert f"| `{name}` | {weight:g} |" in doc, name
         assert f"### {name}" in doc, name
+
+
+def test_compare_references_are_encoded_in_the_same_pass(shared_embedder: Any) -> None:
+    refs = [documents.load(str(p)) for p in sorted((ROOT / "tests" / "relevance_refs").glob("*"))[:2]]
+    spy = CountingEmbedder(shared_embedder)
+    [report] = score_documents([documents.load(str(THIN))], spy, compare=refs)
+    assert len(spy.calls) == 1
+    assert report.relevance.coverage is not None
+
+
+def test_cli_compare_adds_coverage(shared_embedder: Any) -> None:
+    ref = ROOT / "tests" / "relevance_refs" / "ref-a.md"
+    result = run("--json", "--compare", str(ref), str(THIN), embedder=shared_embedder)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["relevance"]["coverage"] is not None
+
+
+def test_unknown_model_is_one_line(tmp_path: Path) -> None:
+    result = run("--model", str(tmp_path / "no-such-model"), str(THIN))
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and "no-such-model" in lines[0]
