@@ -178,11 +178,20 @@ def majestic(rng: random.Random) -> None:
 def gsc(rng: random.Random) -> None:
     sites = [("workfromanywhere.blog", 1234, 3), ("focusfriday.net", 87, 2), ("hybridhq.com", 12, 1),
              ("best-casino-bonus-365.xyz", 2310, 1), ("nomadnotes.travel", 5, 2), ("asyncweekly.dev", 3, 1)]
+    # What a real "Top linking sites" table also holds: platforms, aggregators, scrapers.
+    platforms = ["news.ycombinator.com", "reddit.com", "linkedin.com", "medium.com", "t.co", "feedly.com",
+                 "getpocket.com", "substack.com", "dev.to", "indiehackers.com", "producthunt.com",
+                 "flipboard.com", "quora.com", "pinterest.com", "facebook.com", "youtube.com", "github.com",
+                 "notion.site", "wordpress.com", "blogspot.com"]
+    sites += [(d, rng.randint(1, 4000), rng.randint(1, 6)) for d in platforms]
+    sites += [(d, rng.randint(1, 40), rng.randint(1, 3)) for d, *_ in NICHE[6:] + OTHER]
+    sites += [(f"{w}-{rng.randint(10, 99)}.{tld}", rng.randint(1, 900), 1)
+              for w, tld in [("seo-stats", "info"), ("site-worth", "xyz"), ("webrank", "top"), ("linkdir", "biz")]]
     top = [["Site", "Linking pages", "Target pages"]] + [[d, f"{n:,}", t] for d, n, t in sites]
     (OUT / "gsc-top-linking-sites.csv").write_text(_csv(top), encoding="utf-8")
     pages = [["Linking page", "Last crawled"]]
-    for domain, _n, _t in sites[:4]:
-        for i in range(rng.randint(2, 5)):
+    for domain, _n, _t in sites[:24]:
+        for i in range(rng.randint(1, 4)):
             pages.append([f"https://{domain}/posts/{i + 1}", f"2026-1{rng.randint(0, 1)}-{rng.randint(10, 28)}"])
     (OUT / "gsc-linking-pages.csv").write_text(_csv(pages), encoding="utf-8")
 
