@@ -345,3 +345,30 @@ def test_unknown_model_is_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: ") and "no-such-model" in lines[0]
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    env = dict(os.environ, ASSIST_HOME=str(tmp_path))
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "score", "--no-relevance", str(SAMPLES)],
+                            stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    out = proc.stdout.read() if proc.stdout else b""
+    assert proc.wait(timeout=60) == 0
+    chunks = []
+    while select.select([master], [], [], 0.5)[0]:
+        try:
+            data = os.read(master, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    os.close(master)
+    import re
+
+    assert re.search(rb"Scoring \d+ draft\(s\)", b"".join(chunks))
+    assert b"Scoring" not in out and b"Linkability" in out
