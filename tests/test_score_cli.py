@@ -187,6 +187,14 @@ def test_text_and_markdown_reports() -> None:
     assert "(evidence, line 8)" in md.stdout
 
 
+def test_markdown_report_names_bad_files(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.md"
+    bad.write_text("")
+    md = run("--no-relevance", "--format", "markdown", str(bad), str(THIN))
+    assert md.exit_code == 2
+    assert f"## {bad}\n\n**Error:** {bad}: empty file" in md.stdout and f"## {THIN}" in md.stdout
+
+
 def test_help_is_cheap_and_complete() -> None:
     code = ("import sys, assistant.cli.score; "
             "print([m for m in ('textstat','numpy','torch','markdown_it','rich','assistant.score.signals') "

@@ -270,6 +270,8 @@ def test_weight_overrides_change_the_score_and_are_validated() -> None:
         linkability(d, {"speed": 3})
     with pytest.raises(ConfigError, match="expected a number"):
         linkability(d, {"depth": "lots"})
+    with pytest.raises(ConfigError, match="expected a table"):
+        linkability(d, 5)  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="every weight is 0"):
         linkability(d, {k: 0 for k in DEFAULT_WEIGHTS})
 

@@ -130,7 +130,7 @@ def _emit(reports: list[Any], fmt: str) -> None:
     if fmt == "json":
         click.echo(render.to_json(reports))
     elif fmt == "markdown":
-        click.echo(render.render_markdown([r for r in reports if r.ok]), nl=False)
+        click.echo(render.render_markdown(reports), nl=False)  # errors too: a PR comment should name them
     else:
         from rich.console import Console
 

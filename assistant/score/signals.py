@@ -665,6 +665,8 @@ class Linkability:
 def resolve_weights(overrides: Mapping[str, Any] | None = None) -> dict[str, float]:
     """DEFAULT_WEIGHTS with [score.weights] overrides, validated (known names, numbers >= 0)."""
     weights = dict(DEFAULT_WEIGHTS)
+    if overrides is not None and not isinstance(overrides, Mapping):
+        raise ConfigError(f"score.weights: expected a table of signal = weight, got {overrides!r}")
     for name, value in (overrides or {}).items():
         if name not in weights:
             raise ConfigError(f"score.weights: unknown signal '{name}' (known: {', '.join(DEFAULT_WEIGHTS)})")
