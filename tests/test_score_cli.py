@@ -156,6 +156,17 @@ def test_min_score_gates() -> None:
     assert both.exit_code == 1
 
 
+
+def test_bad_input_wins_over_min_score(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.md"
+    bad.write_text("")
+    result = run("--no-relevance", "--min-score", "50", str(THIN), str(bad))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {bad}: empty file", f"{THIN}: linkability 32 is below --min-score 50",
+    ]
+
+
 def test_min_score_default_comes_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSIST_SCORE__MIN_SCORE", "50")
     assert run("--no-relevance", str(THIN)).exit_code == 1

@@ -138,12 +138,12 @@ def _emit(reports: list[Any], fmt: str) -> None:
 
 
 def _exit(batch: Any, threshold: float) -> None:
-    if batch.errors:
-        ctx = click.get_current_context()
-        ctx.exit(2)
+    """2 when a path was bad (it wins: the run is incomplete), else 1 when a draft is under --min-score."""
     low = batch.below(threshold) if threshold > 0 else []
     for report in low:
         click.echo(f"{report.path}: linkability {report.linkability.score:.0f} is below --min-score {threshold:g}",
                    err=True)
+    if batch.errors:
+        click.get_current_context().exit(2)
     if low:
         click.get_current_context().exit(1)
