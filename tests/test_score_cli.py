@@ -117,6 +117,18 @@ def test_bad_compare_reference_is_a_usage_error(tmp_path: Path) -> None:
     assert result.stderr.strip().splitlines() == [f"Error: --compare {tmp_path / 'missing.html'}: no such file or directory"]
 
 
+def test_max_file_mb_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "mid.md"
+    path.write_text("Words here. More words.\n\n```\n" + "x = 1\n" * 120000 + "```\n")  # about 0.7 MB
+    assert run("--no-relevance", str(path)).exit_code == 0
+    monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "0.5")
+    result = run("--no-relevance", str(path))
+    assert result.exit_code == 2 and "too large" in result.stderr
+    monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "-1")
+    result = run("--no-relevance", str(path))
+    assert result.exit_code == 2 and "score.max_file_mb: expected a positive number" in result.stderr
+
+
 def test_bad_weights_in_config_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSIST_SCORE__WEIGHTS__SPEED", "3")
     result = run("--no-relevance", str(THIN))

@@ -38,13 +38,13 @@ def _embedder_factory(ctx: click.Context) -> Callable[[str | None], Any]:
     return factory or default_embedder
 
 
-def _int_setting(cfg: Any, key: str, default: int) -> int:
+def _positive(cfg: Any, key: str, default: float) -> float:
     from assistant.errors import ConfigError
 
     value = cfg.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise ConfigError(f"{key}: expected a positive number, got {value!r}")
-    return int(value)
+    return float(value)
 
 
 @click.command(epilog=EXIT_HELP)
@@ -79,7 +79,7 @@ def score(
 
     cfg = settings()
     fmt = "json" if json_ else format_
-    max_bytes = _int_setting(cfg, "score.max_file_mb", 5) * 1024 * 1024
+    max_bytes = int(_positive(cfg, "score.max_file_mb", 5) * 1024 * 1024)
     threshold = float(cfg.get("score.min_score", 0) if min_score is None else min_score)
     refs, ref_errors = load_documents(compare, max_bytes=max_bytes)
     if ref_errors:
@@ -92,7 +92,7 @@ def score(
         batch = score_paths(
             paths, embedder, max_bytes=max_bytes, on_error=_report_error, topic=topic, compare=refs,
             weights=cfg.get("score.weights") or None, progress=progress,
-            stale_years=_int_setting(cfg, "score.stale_years", 3),
+            stale_years=int(_positive(cfg, "score.stale_years", 3)),
         )
     _emit(batch.reports, fmt)
     _exit(batch, threshold)
