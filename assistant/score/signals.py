@@ -517,32 +517,51 @@ _DEFINITION_LEAD_RE = re.compile(r"^[\w\s\-'’()]{2,60}\b(?:is|are|refers to|me
 _LISTICLE_RE = re.compile(rf"^\s*(?:the\s+)?(?:\d+|{_NUMBER_WORDS})\s+\w+", re.I)
 
 
+def _statistics_strength(doc: Document, stats: int, items: list[Block]) -> float:
+    numeric = sum(1 for b in items if _STAT_RE.search(b.text))
+    if stats < 5 and not (items and numeric / len(items) >= 0.5):
+        return 0.0
+    return 0.5 * bool(_STATS_TITLE_RE.search(doc.title)) + 0.5 * min(1.0, stats / 15)
+
+
+def _tool_strength(doc: Document, heads: str, items: list[Block]) -> float:
+    checkboxes = "- [ ]" in doc.source or "* [ ]" in doc.source
+    if not (_TOOL_RE.search(f"{doc.title} {heads}") or checkboxes):
+        return 0.0
+    return min(1.0, 0.6 * bool(_TOOL_RE.search(f"{doc.title} {heads}")) + 0.4 * (len(items) >= 5 or checkboxes))
+
+
+def _guide_strength(doc: Document, h2: int) -> float:
+    titled = bool(_GUIDE_RE.search(doc.title))
+    if not titled and not (doc.word_count >= 1500 and h2 >= 5):
+        return 0.0
+    return 0.4 * titled + 0.3 * min(1.0, doc.word_count / 2000) + 0.3 * min(1.0, h2 / 5)
+
+
+def _definition_strength(doc: Document) -> float:
+    if _DEFINITION_TITLE_RE.search(doc.title):
+        return 1.0
+    first = doc.sentences[0].text if doc.sentences else ""
+    return 0.6 if _DEFINITION_LEAD_RE.search(first) else 0.0
+
+
 def detect_formats(doc: Document) -> dict[str, float]:
     """Each linkable-asset format's strength in the draft, 0-1."""
     heads = " ".join(h.text for h in doc.headings)
     stats = len(stat_sentences(doc))
-    original = sum(1 for s in doc.sentences if _ORIGINAL_RE.search(s.text))
+    original = any(_ORIGINAL_RE.search(s.text) for s in doc.sentences)
     tables, charts = _figures(doc)
-    h2 = sum(1 for h in doc.headings if h.level == 2)
     items = [b for b in doc.blocks if b.kind == "list_item"]
-    numeric_items = sum(1 for b in items if _STAT_RE.search(b.text))
-    words = doc.word_count
-    first = doc.sentences[0].text if doc.sentences else ""
-    found = {
-        "original_research": min(1.0, 0.6 * bool(original) + 0.2 * bool(tables or charts) + 0.2 * (stats >= 5)),
-        "statistics": min(1.0, 0.5 * bool(_STATS_TITLE_RE.search(doc.title)) + 0.5 * min(1.0, stats / 15))
-        if stats >= 5 or (items and numeric_items / len(items) >= 0.5) else 0.0,
-        "tool_or_template": min(1.0, 0.6 * bool(_TOOL_RE.search(doc.title) or _TOOL_RE.search(heads))
-                                + 0.4 * (len(items) >= 5 or "[ ]" in doc.source))
-        if _TOOL_RE.search(f"{doc.title} {heads}") or "- [ ]" in doc.source else 0.0,
-        "guide": min(1.0, 0.4 * bool(_GUIDE_RE.search(doc.title)) + 0.3 * min(1.0, words / 2000) + 0.3 * min(1.0, h2 / 5))
-        if _GUIDE_RE.search(doc.title) or (words >= 1500 and h2 >= 5) else 0.0,
-        "definition": (1.0 if _DEFINITION_TITLE_RE.search(doc.title) else 0.6)
-        if _DEFINITION_TITLE_RE.search(doc.title) or _DEFINITION_LEAD_RE.search(first) else 0.0,
+    h2 = sum(1 for h in doc.headings if h.level == 2)
+    return {
+        "original_research": 0.6 * original + 0.2 * bool(tables or charts) + 0.2 * (stats >= 5),
+        "statistics": _statistics_strength(doc, stats, items),
+        "tool_or_template": _tool_strength(doc, heads, items),
+        "guide": _guide_strength(doc, h2),
+        "definition": _definition_strength(doc),
         "listicle": 1.0 if _LISTICLE_RE.search(doc.title) and items else 0.0,
         "article": 1.0,
     }
-    return found
 
 
 def asset_format(doc: Document) -> Signal:
