@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.documents import DEFAULT_MAX_BYTES, Document
 from assistant.errors import AssistError
 from assistant.score.model import Suggestion
-from assistant.score.signals import STALE_YEARS, Linkability, linkability
+from assistant.score.signals import STALE_YEARS, Linkability, linkability, resolve_weights
 
 if TYPE_CHECKING:
     import numpy as np
@@ -163,6 +163,7 @@ def score_documents(
     stale_years: int = STALE_YEARS,
 ) -> list[Report]:
     """Score each draft's linkability and (with an embedder) its relevance; errors become error Reports."""
+    weights = resolve_weights(weights)  # a bad [score.weights] fails before any embedding
     memo = pre_encode(docs, embedder, topic=topic, compare=compare, progress=progress) if embedder and docs else None
     if progress:
         progress.start(f"Scoring {len(docs)} draft(s)", len(docs))
