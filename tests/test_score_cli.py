@@ -369,6 +369,10 @@ def test_cli_compare_adds_coverage(shared_embedder: Any) -> None:
     result = run("--json", "--compare", str(ref), str(THIN), embedder=shared_embedder)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["relevance"]["coverage"] is not None
+    text = run("--compare", str(ref), str(THIN), embedder=shared_embedder)
+    assert "Coverage against 1 reference(s):" in text.stdout
+    md = run("--format", "markdown", "--compare", str(ref), str(THIN), embedder=shared_embedder)
+    assert "### Coverage" in md.stdout
 
 
 def test_unknown_model_is_one_line(tmp_path: Path) -> None:

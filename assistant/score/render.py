@@ -72,6 +72,21 @@ def _render_one(report: Report, console: Console) -> None:
     console.print(table)
     _render_suggestions(report, console)
     _render_drift(report, console)
+    for line in coverage_lines(report):
+        console.print(line, highlight=False, markup=False)
+
+
+def coverage_lines(report: Report) -> list[str]:
+    """What the --compare references cover that the draft misses, in a few plain lines."""
+    cov = report.relevance.coverage if report.relevance else None
+    if cov is None:
+        return []
+    out = [f"Coverage against {len(cov.references)} reference(s): {cov.score:.0f}/100"]
+    if cov.missing_subtopics:
+        out.append("  missing subtopics: " + "; ".join(s.label for s in cov.missing_subtopics[:5]))
+    if cov.missing_terms:
+        out.append("  missing terms: " + ", ".join(t.term for t in cov.missing_terms[:10]))
+    return out
 
 
 def _render_suggestions(report: Report, console: Console) -> None:
@@ -131,6 +146,9 @@ def _markdown_one(report: Report) -> list[str]:
     if drifting:
         out += ["", "### Drifting sections", ""]
         out += [f"- lines {s.line}-{s.end_line}: {_cell(s.heading)} (relevance {s.score:.0f}/100)" for s in drifting]
+    coverage = coverage_lines(report)
+    if coverage:
+        out += ["", "### Coverage", "", coverage[0], ""] + [f"- {_cell(line.strip())}" for line in coverage[1:]]
     return out + [""]
 
 
