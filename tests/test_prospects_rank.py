@@ -109,7 +109,40 @@ def test_unrelated_link_does_not_lift(conn, draft, shared_embedder) -> None:  # 
              links=["https://taxguide.example/how-to-file-a-tax-return"])
     found = rank.rank(conn, draft, shared_embedder)
     assert found[0].linked_pages and found[0].linked_pages[0].similarity < rank.SIMILAR
-    assert not any(r.startswith("linked to") and "more similar" in r for r in found[0].reasons)
+    assert found[0].intersect == 0.0 and not any("taxguide" in r for r in found[0].reasons)
+
+
+def test_loosely_related_link_is_not_called_a_page_like_this(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "kitchen-d.example", "Kitchen D", "A home cooking blog.",
+             [("blog/x", "article", "Weeknight cooking", "Quick dinners.")],
+             links=["https://cakes.example/victoria-sponge-cake-recipe"])
+    (p,) = rank.rank(conn, draft, shared_embedder)
+    assert 0 < p.linked_pages[0].similarity < rank.SIMILAR and p.intersect > 0  # a little credit
+    assert not any(r.startswith("linked to") for r in p.reasons)
+    assert p.reasons[0].startswith("links only to pages loosely like yours: closest"
+                                   " cakes.example/victoria-sponge-cake-recipe, similarity 0.")
+    assert p.pitch_url == "https://kitchen-d.example/blog/x"  # its closest page, not the weak link
+
+
+@pytest.mark.parametrize(("text", "hits"), [
+    ("Best casino bonus codes", ["bonus", "casino"]),
+    ("Payday loans, no credit check", ["loans", "no credit check", "payday"]),
+    ("Cheap pills, pharmacy bonus", ["bonus", "pharmacy", "pills"]),  # three different weak terms
+    ("Planning poker for estimates; book time slots", []),
+    ("Planning poker for remote sprint estimates", []),
+    ("Student loans and a loan calculator", []),
+    ("A signing bonus is not a raise", []),
+])
+def test_spam_signals(text: str, hits: list[str]) -> None:
+    assert rank.spam_signals(text) == hits
+
+
+def test_honest_uses_of_spam_words_are_not_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "agilebakers.example", "Agile Bakers", "Planning poker for bakery teams.", [
+        ("p", "article", "Booking oven time slots", "Bake in shared ovens: book time slots a week ahead."),
+    ])
+    (p,) = rank.rank(conn, draft, shared_embedder)
+    assert p.penalty == 0.0 and not any(r.startswith("spam signals") for r in p.reasons)
 
 
 def test_excluded_and_already_linking_sites(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -26,12 +26,15 @@ if TYPE_CHECKING:
     from assistant.documents import Document
 
 DEFAULT_WEIGHTS = {"topical": 0.45, "intersect": 0.30, "propensity": 0.10, "authority": 0.15}
+# Terms that only spam sites put in their texts and anchors: one is enough.
 SPAM_TERMS = (
-    "casino", "slots", "jackpot", "poker", "betting", "bonus", "viagra", "cialis", "pills", "pharmacy",
-    "payday", "loan", "loans", "no credit check", "escort", "replica", "buy backlinks", "dofollow",
-    "forex signals", "crypto giveaway",
+    "casino", "jackpot", "viagra", "cialis", "payday", "no credit check", "escort", "replica",
+    "buy backlinks", "dofollow", "forex signals", "crypto giveaway",
 )
-_SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS) + r")\b", re.I)
+# Terms with honest uses too ("time slots", "planning poker", "signing bonus", "student loans"):
+# they count only next to a spam term or when three of them differ.
+WEAK_SPAM_TERMS = ("slots", "poker", "betting", "bonus", "pills", "pharmacy", "loan", "loans")
+_SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS + WEAK_SPAM_TERMS) + r")\b", re.I)
 # Shops and product pages rarely give editorial links.
 _SHOP_RE = re.compile(
     r"\b(add to cart|buy now|free shipping|order online|shop now|instant download|bulk pricing|checkout)\b", re.I
@@ -102,6 +105,15 @@ def draft_chunks(doc: Document) -> list[str]:
         step = len(windows) / (MAX_DRAFT_CHUNKS - 1)
         windows = [windows[int(i * step)] for i in range(MAX_DRAFT_CHUNKS - 1)]
     return [c for c in [head, *windows] if c.strip()]
+
+
+def spam_signals(text: str) -> list[str]:
+    """The spam terms in a site's texts: any strong one, or weak ones only when three differ."""
+    hits = sorted({m.lower() for m in _SPAM_RE.findall(text.replace("-", " "))})
+    weak = {"loan" if h == "loans" else h for h in hits if h in WEAK_SPAM_TERMS}
+    if len(weak) < 3 and not any(h in SPAM_TERMS for h in hits):
+        return []
+    return hits
 
 
 def own_domain_of(doc: Document | None, configured: str | None) -> str | None:
@@ -212,10 +224,17 @@ class Ranker:
                 out[row["source_domain"]].append(row)
         return out
 
-    def _pages(self) -> dict[int, list[sqlite3.Row]]:
+    def _pages(self, site_ids: list[int]) -> dict[int, list[sqlite3.Row]]:
+        """The pages of the sites being scored (not the whole table: it grows with every import)."""
         out: dict[int, list[sqlite3.Row]] = defaultdict(list)
-        for row in self.db.execute("SELECT site_id, url, kind, status, outbound_links, title FROM pages"):
-            out[row["site_id"]].append(row)
+        for start in range(0, len(site_ids), 500):
+            chunk = site_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(
+                f"SELECT site_id, url, kind, status, outbound_links, title FROM pages WHERE site_id IN ({marks})",
+                chunk,
+            ):
+                out[row["site_id"]].append(row)
         return out
 
     # ------------------------------------------------------------ ranking
@@ -250,7 +269,7 @@ class Ranker:
                 if self._counts_for_intersect(row["target_domain"]):
                     targets[row["target_url"]].add(row["anchor"] or "")
         target_sim = self._target_similarity(draft_vecs, targets)
-        pages = self._pages()
+        pages = self._pages([s["id"] for s in sites])
         broken = self._broken_targets(targets)
         need_pr = any(s["authority"] is None for s in sites)
         pagerank = graph.domain_authority(self.db) if need_pr else {}
@@ -343,7 +362,7 @@ class Ranker:
         reasons_bad: list[str] = []
         spam_text = " ".join(filter(None, [site["name"], site["description"], site["topics"], site["domain"]]
                                     + [t for t in vecs.texts[:10]] + [r["anchor"] or "" for r in links[:50]]))
-        spam_hits = sorted({m.lower() for m in _SPAM_RE.findall(spam_text.replace("-", " "))})
+        spam_hits = spam_signals(spam_text)
         if spam_hits:
             penalty += min(0.6, 0.25 + 0.1 * len(spam_hits))
             reasons_bad.append(f"spam signals: {', '.join(spam_hits[:4])}")
@@ -370,12 +389,16 @@ class Ranker:
                  + w["authority"] * auth_norm - penalty)
 
         reasons: list[str] = []
-        if similar or linked and intersect > 0:
+        if similar:
             lp = linked[0]
             n_similar = len({x.target_url for x in similar} - {lp.target_url})
             more = f" and {n_similar} more similar page(s)" if n_similar else ""
             reasons.append(f"linked to {short_url(lp.target_url)}, similarity {lp.similarity:.2f}"
                            f" (from {short_url(lp.source_url)}){more}")
+        elif linked and intersect > 0:  # some credit, but not "a page like this draft"
+            lp = linked[0]
+            reasons.append(f"links only to pages loosely like yours: closest {short_url(lp.target_url)},"
+                           f" similarity {lp.similarity:.2f} (from {short_url(lp.source_url)})")
         if has_text:
             where = "its description" if best_label == "profile" else short_url(best_label or "")
             reasons.append(f"topic match {best:.2f} with {where} (typical {typical:.2f})")

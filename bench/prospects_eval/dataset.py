@@ -1,4 +1,4 @@
-"""The labelled prospects set: five drafts' topics, 54 sites, and which sites truly link to which draft.
+"""The labelled prospects set: five drafts' topics, 50 sites, and which sites truly link to which draft.
 
 Written by hand to look like the web: the true linkers of a draft cover its topic in their own words
 (often without its keywords) and most, not all, link out to competitors' pages on the topic; decoys
