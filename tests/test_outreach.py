@@ -83,10 +83,14 @@ def test_guest_post_and_broken_link_templates(conn, draft, catalog, shared_embed
     assert guest is not None and guest.template == "guest-post"
     email = outreach.render(draft, guest)
     assert "teamrituals.co/write-for-us" in email.body and "- Make reading cheap" in email.body
+    assert ". \n" not in email.body and "\n\nI could write an original piece" in email.body  # paragraphs
+    with pytest.raises(UsageError, match="teamrituals.co: no dead link known on this site"):
+        outreach.render(draft, guest, "broken-link")  # would claim a dead link nobody has seen
     broken = rank.prospect_for(conn, draft, shared_embedder, "oldlinks.example")
     assert broken is not None and broken.template == "broken-link"
     email = outreach.render(draft, broken)
     assert "the link to gone.example/async-guide no longer works" in email.body
+    assert "\n\nIt covers the same topic" in email.body
     forced = outreach.render(draft, broken, "resource-page")
     assert forced.template == "resource-page" and forced.subject.startswith("A resource for Old Links")
 

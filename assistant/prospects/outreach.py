@@ -107,6 +107,11 @@ def render(
 
     name = template or prospect.template
     path = find_template(name)
+    if name == "broken-link" and not prospect.broken_targets:
+        # the email would claim a dead link nobody has seen
+        raise UsageError(f"{prospect.domain}: no dead link known on this site, so a broken-link email would not be"
+                         " true; use --template resource-page or guest-post (dead links show up once assist"
+                         " has crawled the pages a site links to)")
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     env.filters["shorturl"] = lambda url: short_url(url) if url else ""
     try:
