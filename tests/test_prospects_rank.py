@@ -293,3 +293,39 @@ def test_weights_are_checked() -> None:
         rank.check_weights({"fame": 1})
     with pytest.raises(ConfigError, match="must be a number"):
         rank.check_weights({"topical": "high"})
+
+
+def test_own_domain_option_wins_over_canonical_url(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "breadfans.example", "Bread Fans", "A forum for people who bake bread at home.",
+             [("threads/starter", "article", "Help with my starter", "My starter smells of acetone.")],
+             links=["https://mybakery.example/sourdough-starter"])
+    assert rank.rank(conn, draft, shared_embedder) == []  # it links to the canonical_url's domain
+    kept = rank.rank(conn, draft, shared_embedder, own_override="https://www.staging.example/")
+    assert [p.domain for p in kept] == ["breadfans.example"] and not kept[0].links_to_you
+    with pytest.raises(store.InvalidURL):
+        rank.rank(conn, draft, shared_embedder, own_override="not a domain")
+
+
+def test_notes_for_unknown_competitor_and_off_topic_catalog(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "containershipping.news", "Container Shipping", "Freight rates and port news.", [
+        ("rates", "article", "Freight rates this week", "Container rates from Shanghai to Rotterdam rose again."),
+    ])
+    notes: list[str] = []
+    found = rank.rank(conn, draft, shared_embedder, competitors=["nobody.example"], notes=notes)
+    assert found[0].topical_best < rank.WEAK_TOPIC
+    assert notes == [
+        "no known site links to nobody.example (--competitor): import its backlink export (assist sites import)"
+        " for link-intersect reasons",
+        f"no known site is close to this draft's topic (best topic match {found[0].topical_best:.2f}):"
+        " import or crawl sites that cover it",
+    ]
+    baking_catalog(conn)
+    notes = []
+    rank.rank(conn, draft, shared_embedder, notes=notes)
+    assert notes == []  # crumbandcrust.com is on the topic
+
+
+def test_cli_own_domain_is_checked(conn, draft, cli_embedder) -> None:  # type: ignore[no-untyped-def]
+    baking_catalog(conn)
+    res = CliRunner().invoke(cli, ["prospects", draft.path, "--own-domain", "x y"])
+    assert res.exit_code == 2 and res.stderr == "Error: not a URL or domain: 'x y'\n"

@@ -57,7 +57,8 @@ def _load_draft(path: str) -> Any:
 @click.option("--include-linking", is_flag=True,
               help="Keep sites that already link to you (penalised) instead of dropping them.")
 @click.option("--own-domain", metavar="DOMAIN",
-              help="Your site (default: the draft's canonical_url, else config site.domain).")
+              help="Your site: sites linking to it are left out (default: the draft's canonical_url, else"
+                   " config site.domain).")
 def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, json_: bool,
               include_linking: bool, own_domain: str | None) -> None:
     """Rank known sites by how likely they are to link to DRAFT, with reasons and the page to pitch.
@@ -78,7 +79,7 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
     notes: list[str] = []
     with _progress("embedding") as progress:
         found = rank.rank(conn, doc, embedder, limit=limit, competitors=competitors,
-                          own_domain=own_domain or cfg.get("site.domain"), include_linking=include_linking,
+                          own_domain=cfg.get("site.domain"), own_override=own_domain, include_linking=include_linking,
                           weights=cfg.get("prospects.weights") or None, progress=progress, notes=notes)
     for note in notes:
         click.echo(f"note: {note}", err=True)

@@ -460,15 +460,40 @@ def rank(
     weights: dict[str, float] | None = None,
     progress: Any = None,
     notes: list[str] | None = None,
+    own_override: str | None = None,
 ) -> list[Prospect]:
-    """The top prospects for a draft, best first; notes (if given) receives remarks for the user."""
-    ranker = Ranker(db, embedder, own_domain=own_domain_of(doc, own_domain), competitors=competitors,
+    """The top prospects for a draft, best first; notes (if given) receives remarks for the user.
+
+    Your domain is ``own_override`` when given (raises InvalidURL if it is not a domain), else the
+    draft's canonical_url, else ``own_domain`` (config site.domain).
+    """
+    own = store.normalize_domain(own_override) if own_override else own_domain_of(doc, own_domain)
+    ranker = Ranker(db, embedder, own_domain=own, competitors=competitors,
                     weights=weights, include_linking=include_linking, progress=progress)
     found = ranker.rank(doc, limit=limit)
-    if notes is not None and ranker.dropped_linking:
-        notes.append(f"{ranker.dropped_linking} site(s) already linking to {ranker.own} left out"
-                     " (--include-linking shows them)")
+    if notes is not None:
+        notes.extend(_notes(db, ranker, found))
     return found
+
+
+WEAK_TOPIC = 0.40  # best cosine below this: no known site is really about the draft's topic
+
+
+def _notes(db: sqlite3.Connection, ranker: Ranker, found: list[Prospect]) -> list[str]:
+    """Remarks for the user: sites left out, competitors nobody links to, no site on the topic."""
+    out = []
+    if ranker.dropped_linking:
+        out.append(f"{ranker.dropped_linking} site(s) already linking to {ranker.own} left out"
+                   " (--include-linking shows them)")
+    for comp in sorted(ranker.competitors):
+        if not db.execute("SELECT 1 FROM links WHERE target_domain = ? LIMIT 1", (comp,)).fetchone():
+            out.append(f"no known site links to {comp} (--competitor): import its backlink export"
+                       " (assist sites import) for link-intersect reasons")
+    best = max((p.topical_best for p in found), default=0.0)
+    if 0 < best < WEAK_TOPIC:
+        out.append(f"no known site is close to this draft's topic (best topic match {best:.2f}):"
+                   " import or crawl sites that cover it")
+    return out
 
 
 def prospect_for(
