@@ -231,3 +231,20 @@ def test_invalid_utf8_deep_in_a_file_is_a_counted_row(conn, tmp_path: Path) -> N
     result = imports.import_file(conn, path)
     assert (result.encoding, result.rows_ok, result.rows_bad) == ("utf-8", 3001, 1)
     assert [b.line for b in result.bad] == [3002] and "encoding" in result.bad[0].reason
+
+
+def test_cli_a_bad_file_among_several_does_not_stop_the_others(tmp_path: Path) -> None:
+    bad = tmp_path / "unknown.csv"
+    bad.write_text("foo,bar\n1,2\n", encoding="utf-8")
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    res = CliRunner().invoke(cli, ["sites", "import", str(bad), str(EXPORTS / "plain-links.csv"), str(empty)])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines() == [f"Error: {bad}: unknown CSV: the header (foo, bar) is not a catalog, Ahrefs,"
+                                       " Semrush, Majestic, Search Console or source_url,target_url export",
+                                       f"Error: {empty}: empty file"]
+    assert "plain-links.csv: plain (utf-8, comma): 55 rows imported" in res.stdout
+    res = CliRunner().invoke(cli, ["sites", "import", str(bad), str(EXPORTS / "plain-links.csv"), "--json"])
+    data = json.loads(res.stdout)
+    assert res.exit_code == 2 and data[0]["error"].endswith("source_url,target_url export")
+    assert data[1]["rows_ok"] == 55 and data[1]["links_new"] == 0  # imported before: nothing duplicated

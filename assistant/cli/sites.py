@@ -50,22 +50,34 @@ def _status() -> Iterator[Callable[[str], None] | None]:
 def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: bool) -> None:
     """Import site catalogs and competitors' backlink exports (re-importing never duplicates links).
 
-    Malformed rows are skipped, counted and reported with their line numbers on stderr.
+    Malformed rows are skipped, counted and reported with their line numbers on stderr. A file that
+    cannot be imported at all is reported on one line and the other files are still imported; the
+    exit code is then 2.
     """
+    from assistant.errors import AssistError
     from assistant.prospects import imports
 
     own = own_domain or settings().get("site.domain")
     conn = open_db()
-    results = []
+    results: list[dict[str, Any]] = []
+    failed = 0
     for file in files:
-        with _status() as progress:
-            if progress:
-                progress(f"{file}: reading")
-            result = imports.import_file(
-                conn, file, fmt=fmt, own_domain=own,
-                progress=(lambda m, f=file: progress(f"{f}: {m}")) if progress else None,
-            )
-        results.append(result)
+        try:
+            with _status() as progress:
+                if progress:
+                    progress(f"{file}: reading")
+                result = imports.import_file(
+                    conn, file, fmt=fmt, own_domain=own,
+                    progress=(lambda m, f=file: progress(f"{f}: {m}")) if progress else None,
+                )
+        except AssistError as exc:
+            if len(files) == 1:
+                raise
+            failed += 1
+            click.echo(f"Error: {exc}", err=True)
+            results.append({"path": file, "error": str(exc)})
+            continue
+        results.append(result.to_dict())
         if result.rows_bad:
             shown = "; ".join(str(b) for b in result.bad)
             more = "" if result.rows_bad <= len(result.bad) else f"; and {result.rows_bad - len(result.bad)} more"
@@ -78,7 +90,9 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
                 + (f", {result.pages:,} pages" if result.pages else "")
             )
     if json_:
-        emit_json([r.to_dict() for r in results])
+        emit_json(results)
+    if failed:
+        raise click.exceptions.Exit(2)
 
 
 def _site_rows(conn: Any, limit: int, source: str | None, excluded: bool) -> list[dict[str, Any]]:
