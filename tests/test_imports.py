@@ -46,7 +46,8 @@ def test_ahrefs_utf16_tab_export(conn) -> None:  # type: ignore[no-untyped-def]
     assert link["source_title"] == first["Referring page title"]
     assert link["nofollow"] == (first["Nofollow"] == "true")
     assert link["first_seen"] == first["First seen"][:10]
-    assert link["origin"] == "ahrefs" and link["target_domain"] == "remotely.blog" or link["target_domain"]
+    assert link["origin"] == "ahrefs" and link["target_domain"] == "remotely.blog"
+    assert link["source_domain"] == first["Referring page URL"].split("/")[2].removeprefix("www.")
     # The referring site exists with the export's Domain rating as its authority.
     site = conn.execute("SELECT * FROM sites WHERE domain = ?", (link["source_domain"],)).fetchone()
     best = max(float(r["Domain rating"]) for r in expected
@@ -248,3 +249,31 @@ def test_cli_a_bad_file_among_several_does_not_stop_the_others(tmp_path: Path) -
     data = json.loads(res.stdout)
     assert res.exit_code == 2 and data[0]["error"].endswith("source_url,target_url export")
     assert data[1]["rows_ok"] == 55 and data[1]["links_new"] == 0  # imported before: nothing duplicated
+
+
+def test_catalog_pages_and_links_that_cannot_be_stored_are_counted(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "sites.jsonl"
+    entries = [
+        {"url": "https://b.example/", "name": "B", "pages": [{"url": "https://b.example/x", "title": "B's page"}]},
+        {"url": "https://a.example/", "name": "A", "pages": [
+            {"url": "https://blog.a.example/post", "title": "A's blog post"},  # a subdomain is the site
+            {"url": "https://b.example/x", "title": "Not A's page"},  # another site's page
+            {"url": "/relative", "title": "no scheme"},
+        ], "links": ["https://c.example/guide", "c.example/no-scheme", 42]},
+    ]
+    path.write_text("".join(json.dumps(e) + "\n" for e in entries), encoding="utf-8")
+    result = imports.import_file(conn, path)
+    assert (result.rows_ok, result.rows_bad, result.pages, result.links_new) == (2, 0, 2, 1)
+    assert result.items_skipped == 4
+    assert [str(b) for b in result.skipped] == [
+        "line 2: page https://b.example/x is not on a.example",
+        "line 2: page URL is not http(s): /relative",
+        "line 2: link is not http(s): https://a.example/ -> c.example/no-scheme",
+        "line 2: link is not a URL or an object",
+    ]
+    page = conn.execute("SELECT p.title, s.domain FROM pages p JOIN sites s ON s.id = p.site_id"
+                        " WHERE p.url = 'https://b.example/x'").fetchone()
+    assert tuple(page) == ("B's page", "b.example")  # neither moved to a.example nor retitled
+    res = CliRunner().invoke(cli, ["sites", "import", str(path)])
+    assert res.exit_code == 0
+    assert res.stderr.startswith(f"warning: {path}: 4 page(s) or link(s) in catalog entries skipped: line 2: page")

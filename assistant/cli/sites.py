@@ -82,6 +82,11 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
             shown = "; ".join(str(b) for b in result.bad)
             more = "" if result.rows_bad <= len(result.bad) else f"; and {result.rows_bad - len(result.bad)} more"
             warn(f"{file}: {result.rows_bad} malformed row(s) skipped: {shown}{more}")
+        if result.items_skipped:
+            shown = "; ".join(str(b) for b in result.skipped)
+            more = "" if result.items_skipped <= len(result.skipped) else \
+                f"; and {result.items_skipped - len(result.skipped)} more"
+            warn(f"{file}: {result.items_skipped} page(s) or link(s) in catalog entries skipped: {shown}{more}")
         if not json_:
             delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(result.delimiter or "", "JSON")
             click.echo(

@@ -127,10 +127,30 @@ def _validate(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]
     return fields, None
 
 
-def _store_pages(db: sqlite3.Connection, site_id: int, domain: str, pages: list[Any]) -> int:
+def _page_problem(page: Any, domain: str) -> str | None:
+    """Why a catalog entry's page cannot be stored, or None."""
+    if not isinstance(page, dict):
+        return "page is not an object"
+    url = str(page.get("url", ""))
+    if not url.lower().startswith(("http://", "https://")):
+        return f"page URL is not http(s): {url[:80] or '(none)'}"
+    try:
+        host = store.normalize_domain(url)
+    except store.InvalidURL:
+        return f"invalid page URL: {url[:80]}"
+    if host != domain and not host.endswith("." + domain):
+        # storing it would give this site another site's text (or move that site's page here)
+        return f"page {url[:80]} is not on {domain}"
+    return None
+
+
+def _store_pages(db: sqlite3.Connection, site_id: int, domain: str, pages: list[Any],
+                 line: int, result: ImportResult) -> int:
     count = 0
     for page in pages:
-        if not isinstance(page, dict) or not str(page.get("url", "")).lower().startswith(("http://", "https://")):
+        problem = _page_problem(page, domain)
+        if problem:
+            _skip(result, line, problem)
             continue
         kind = page.get("kind") if page.get("kind") in store.PAGE_KINDS else None
         store.upsert_page(
@@ -141,20 +161,31 @@ def _store_pages(db: sqlite3.Connection, site_id: int, domain: str, pages: list[
     return count
 
 
-def _link_rows(site_url: str, links: list[Any], import_id: int) -> list[dict[str, Any]]:
+def _skip(result: ImportResult, line: int, problem: str) -> None:
+    result.items_skipped += 1
+    if len(result.skipped) < MAX_BAD_SAMPLES:
+        result.skipped.append(BadRow(line, problem))
+
+
+def _link_rows(site_url: str, links: list[Any], import_id: int, line: int,
+               result: ImportResult) -> list[dict[str, Any]]:
     rows = []
     for link in links:
         if isinstance(link, str):
             link = {"target": link}
         if not isinstance(link, dict):
+            _skip(result, line, "link is not a URL or an object")
             continue
         source = link.get("source") or site_url
         target = link.get("target") or link.get("url")
-        if not target or not str(target).lower().startswith(("http://", "https://")):
+        if not target or not str(target).lower().startswith(("http://", "https://")) \
+                or not str(source).lower().startswith(("http://", "https://")):
+            _skip(result, line, f"link is not http(s): {str(source)[:60]} -> {str(target)[:60]}")
             continue
         try:
             domains = store.normalize_domain(str(source)), store.normalize_domain(str(target))
-        except store.InvalidURL:
+        except store.InvalidURL as exc:
+            _skip(result, line, f"link skipped: {exc}")
             continue
         rows.append({
             "source_url": source, "source_domain": domains[0], "target_url": target,
@@ -175,6 +206,7 @@ def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResul
             if len(result.bad) < MAX_BAD_SAMPLES:
                 result.bad.append(BadRow(line, str(problem)))
         else:
+            fields["line"] = line
             good.append(fields)
     if not good:
         if result.bad:
@@ -190,11 +222,11 @@ def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResul
         )
         result.import_id = int(cur.lastrowid or 0)
         for fields in good:
-            pages, links = fields.pop("pages"), fields.pop("links")
+            pages, links, line = fields.pop("pages"), fields.pop("links"), fields.pop("line")
             domain = fields.pop("domain")
             site_id = store.upsert_site(db, domain, source="catalog", **fields)
-            result.pages += _store_pages(db, site_id, domain, pages)
-            rows = _link_rows(fields["url"], links, result.import_id)
+            result.pages += _store_pages(db, site_id, domain, pages, line, result)
+            rows = _link_rows(fields["url"], links, result.import_id, line, result)
             if rows:
                 store.add_links(db, rows)
         result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)

@@ -104,10 +104,13 @@ class ImportResult:
     sites_new: int = 0
     pages: int = 0
     import_id: int | None = None
+    items_skipped: int = 0  # pages or links inside good catalog rows that could not be stored
+    skipped: list[BadRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if k != "bad"}
+        data = {k: v for k, v in self.__dict__.items() if k not in ("bad", "skipped")}
         data["bad"] = [{"line": b.line, "reason": b.reason} for b in self.bad]
+        data["skipped"] = [{"line": b.line, "reason": b.reason} for b in self.skipped]
         return data
 
 
