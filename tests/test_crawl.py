@@ -605,7 +605,11 @@ def test_cli_reads_a_catalog_csv(main_site: SiteServer, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("content", "message"), [
     (b"https://ok.example/\nexample.com\n", "sites.txt:2: 'example.com' is not an http(s) URL: write https://example.com"),
     (b"# nothing here\n\n", "sites.txt: no URLs to crawl"),
-    (b"\xff\xfeh\x00t\x00", "sites.txt: not UTF-8 text"),
+    (b"\xff\xfe" + "example.com\n".encode("utf-16-le"),  # UTF-16 is decoded, then checked
+     "sites.txt:1: 'example.com' is not an http(s) URL: write https://example.com"),
+    (b"https://caf\xe9.example/\n", "sites.txt: not UTF-8 text"),
+    (b"", "sites.txt: empty file"),
+    (bytes(range(256)), "sites.txt: binary data, not a text export"),
     (b"name;homepage\nA;https://a.example/\n", "sites.txt:1: 'name;homepage' is not an http(s) URL"),
     (b"ftp://files.example/\n", "sites.txt:1: 'ftp://files.example/' is not an http(s) URL"),
 ])
@@ -615,6 +619,17 @@ def test_cli_bad_files_give_one_line_errors(tmp_path: Path, content: bytes, mess
     result = invoke(str(path))
     assert result.exit_code == 2
     assert result.output.strip() == f"Error: {path.parent}/{message}"
+
+
+def test_targets_from_utf16_lists_and_catalog_columns(tmp_path: Path) -> None:
+    listing = tmp_path / "sites.txt"
+    listing.write_bytes("https://a.example/\nhttps://b.example/x\n".encode("utf-16-le"))  # no BOM
+    assert crawl.read_targets(str(listing)) == ["https://a.example/", "https://b.example/x"]
+    catalog = tmp_path / "catalog.csv"  # the column names site catalogs use
+    catalog.write_text("name,website\nA,https://a.example/\n", encoding="utf-8")
+    assert crawl.read_targets(str(catalog)) == ["https://a.example/"]
+    catalog.write_text("name,site\nA,www.a.example\n", encoding="utf-8")
+    assert crawl.read_targets(str(catalog)) == ["https://www.a.example/"]
 
 
 @pytest.mark.parametrize(("target", "message"), [

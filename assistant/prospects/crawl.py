@@ -223,13 +223,23 @@ def read_targets(target: str) -> list[str]:
 
 def _read_target_file(path: Any) -> list[str]:
     from assistant.errors import UsageError
+    from assistant.prospects.imports import detect_encoding
 
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise UsageError(f"{path}: {exc.strerror or exc}") from None
+    if not data.strip():
+        raise UsageError(f"{path}: empty file")
+    # the same detection as imports: BOMs, UTF-16 without one, binary data refused
+    encoding = detect_encoding(data[:65536], str(path))
+    if encoding == "cp1252":
+        raise UsageError(f"{path}: not UTF-8 text")
+    try:
+        text = data.decode("utf-16" if encoding.startswith("utf-16") and data[:2] in (b"\xff\xfe", b"\xfe\xff")
+                           else encoding).lstrip("\ufeff")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
     lines = text.splitlines()
     first = next((line for line in lines if line.strip() and not line.lstrip().startswith("#")), "")
     if path.suffix.lower() in (".csv", ".tsv") or re.search(r"(^|[,;\t])\s*\"?(url|domain)\"?\s*([,;\t]|$)",
@@ -258,6 +268,10 @@ def _read_target_lines(path: Any, lines: list[str]) -> list[str]:
     return urls
 
 
+URL_COLUMNS = ("url", "website", "homepage", "site url")  # as in site catalogs
+DOMAIN_COLUMNS = ("domain", "site", "host")
+
+
 def _read_target_csv(path: Any, text: str) -> list[str]:
     import csv
 
@@ -269,11 +283,12 @@ def _read_target_csv(path: Any, text: str) -> list[str]:
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(text.splitlines(), dialect=dialect)
-    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    column = columns.get("url") or columns.get("domain")
+    columns = {(name or "").strip().lower().replace("_", " "): name for name in reader.fieldnames or []}
+    url_col = next((columns[n] for n in URL_COLUMNS if n in columns), None)
+    column = url_col or next((columns[n] for n in DOMAIN_COLUMNS if n in columns), None)
     if column is None:
         raise UsageError(f"{path}: a CSV of sites needs a url or domain column")
-    is_domain = "url" not in columns
+    is_domain = url_col is None
     urls = []
     for number, row in enumerate(reader, 2):
         value = (row.get(column) or "").strip()
