@@ -74,6 +74,10 @@ def test_add_links_is_idempotent(conn) -> None:  # type: ignore[no-untyped-def]
     ]
     assert store.add_links(conn, rows) == 2
     assert store.add_links(conn, rows) == 0
+    # a mix of one known and one new link counts one; so does a link re-added after a delete
+    assert store.add_links(conn, [rows[0], {"source_url": "https://a.com/q", "target_url": "https://d.io/"}]) == 1
+    conn.execute("DELETE FROM links WHERE target_domain = 'd.io'")
+    assert store.add_links(conn, [{"source_url": "https://a.com/q", "target_url": "https://d.io/"}]) == 1
     link = conn.execute("SELECT * FROM links WHERE target_domain = 'b.org'").fetchone()
     assert (link["source_domain"], link["anchor"], link["origin"]) == ("a.com", "guide", "crawl")
     assert conn.execute("SELECT nofollow FROM links WHERE target_domain = 'c.net'").fetchone()[0] == 1

@@ -169,9 +169,11 @@ def add_links(db: sqlite3.Connection, rows: Iterable[Mapping[str, Any] | Sequenc
     if own:
         db.execute("BEGIN IMMEDIATE")
     try:
-        count_before = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        # Not count(*) before and after: that scans the whole table on every call (per crawled page,
+        # per catalog entry). An upsert that updates keeps its row id, so new rows are those above max(id).
+        max_id = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
         db.executemany(LINK_UPSERT_SQL, batch)
-        count_after = db.execute("SELECT count(*) FROM links").fetchone()[0]
+        added = db.execute("SELECT count(*) FROM links WHERE id > ?", (max_id,)).fetchone()[0]
         # titles of linking pages are part of a site's text
         invalidate_vectors(db, {row[1] for row in batch if row[5]})
     except BaseException:
@@ -180,7 +182,7 @@ def add_links(db: sqlite3.Connection, rows: Iterable[Mapping[str, Any] | Sequenc
         raise
     if own:
         db.execute("COMMIT")
-    return int(count_after - count_before)
+    return int(added)
 
 
 def site_by_domain(db: sqlite3.Connection, domain: str) -> sqlite3.Row | None:
