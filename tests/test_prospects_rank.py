@@ -329,3 +329,33 @@ def test_cli_own_domain_is_checked(conn, draft, cli_embedder) -> None:  # type: 
     baking_catalog(conn)
     res = CliRunner().invoke(cli, ["prospects", draft.path, "--own-domain", "x y"])
     assert res.exit_code == 2 and res.stderr == "Error: not a URL or domain: 'x y'\n"
+
+
+def test_competitors_links_to_you_sponsored_links_and_link_farms(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    text = "Recipes for weeknight dinners, cakes and bread, with shopping lists."
+    add_site(conn, "breadlab.net", "Bread Lab", "Sourdough experiments.",
+             [("how-to-make-a-sourdough-starter", "article", "How to make a sourdough starter", "Rye and water.")])
+    add_site(conn, "kitchen-b.example", "Kitchen B", "A home cooking blog.",
+             [("blog/weeknight", "article", "Weeknight cooking", text)],
+             links=["https://breadlab.net/how-to-make-a-sourdough-starter"])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder, competitors=["https://www.breadlab.net/"])}
+    assert "breadlab.net" not in found  # a competitor is never a prospect
+    assert found["kitchen-b.example"].intersect > 0
+    assert found["kitchen-b.example"].reasons[0].startswith("linked to breadlab.net/how-to-make-a-sourdough-starter")
+    # a link to your own page is "already links to you", never "links to a page like this draft"
+    add_site(conn, "kitchen-e.example", "Kitchen E", "A home cooking blog.",
+             [("blog/weeknight", "article", "Weeknight cooking", text)],
+             links=["https://mybakery.example/sourdough-starter"])
+    (own,) = [p for p in rank.rank(conn, draft, shared_embedder, include_linking=True)
+              if p.domain == "kitchen-e.example"]
+    assert own.intersect == 0.0 and own.links_to_you and "already links to you" in own.reasons
+    # mostly sponsored links, and hundreds of outbound links a page, are penalised
+    sid = add_site(conn, "paidposts.example", "Paid Posts", "A home cooking blog.",
+                   [("blog/weeknight", "article", "Weeknight cooking", text)])
+    store.add_links(conn, [{"source_url": "https://paidposts.example/blog/weeknight",
+                            "target_url": f"https://brand{i}.example/", "sponsored": True} for i in range(3)])
+    store.upsert_page(conn, sid, "https://paidposts.example/blog/weeknight", outbound_links=450)
+    paid = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}["paidposts.example"]
+    assert "3 of its 3 known links are sponsored" in paid.reasons
+    assert "absurd outbound link density (450 links a page)" in paid.reasons
+    assert paid.penalty == pytest.approx(0.45)
