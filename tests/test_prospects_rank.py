@@ -235,6 +235,25 @@ def test_large_catalog_goes_through_the_ann_index(conn, draft, shared_embedder, 
     assert rank.rank(conn, draft, shared_embedder, limit=3)[0].domain != "crumbandcrust.com"
     add_site(conn, "levainlab.example", "Levain Lab", "Wild yeast bread baking experiments.")
     assert rank.rank(conn, draft, shared_embedder, limit=3)[0].domain == "levainlab.example"
+    # the same rules as a small catalog: sites linking to you are counted and left out, competitors
+    # are never listed, and a far-off site linking to a competitor is still scored
+    add_site(conn, "breadfans.example", "Bread Fans", "Sourdough starter help for home bakers.",
+             links=["https://mybakery.example/sourdough-starter"])
+    add_site(conn, "breadlab.net", "Bread Lab", "How to make a sourdough starter from scratch.")
+    add_site(conn, "freightlinks.example", "Freight Links", "Shipping containers and port logistics.",
+             links=["https://breadlab.net/how-to-make-a-sourdough-starter"])
+    monkeypatch.setattr(index, "ANN_THRESHOLD", 5)
+    notes: list[str] = []
+    found = rank.rank(conn, draft, shared_embedder, limit=30, competitors=["breadlab.net"], notes=notes)
+    domains = [p.domain for p in found]
+    assert "breadfans.example" not in domains and "breadlab.net" not in domains
+    assert "crumbandcrust.com" not in domains  # still excluded
+    assert notes[0] == "1 site(s) already linking to mybakery.example left out (--include-linking shows them)"
+    freight = found[domains.index("freightlinks.example")]
+    assert freight.intersect > 0
+    monkeypatch.setattr(index, "ANN_THRESHOLD", 1000)  # the exhaustive path agrees
+    small = rank.rank(conn, draft, shared_embedder, limit=30, competitors=["breadlab.net"])
+    assert [p.domain for p in small] == domains
 
 
 # ---------------------------------------------------------------- CLI

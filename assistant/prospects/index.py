@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,9 +173,14 @@ class SiteIndex:
 
 
 def _stale_sites(db: sqlite3.Connection, model: str) -> list[sqlite3.Row]:
+    """Sites without vectors for this model (from indexes only: never reads the vector blobs)."""
+    sites = db.execute("SELECT count(*) FROM sites").fetchone()[0]
+    have = db.execute("SELECT count(*) FROM site_vectors WHERE model = ?", (model,)).fetchone()[0]
+    if have >= sites:  # every vector row belongs to a site (foreign key), so none is missing
+        return []
     return db.execute(
-        "SELECT s.* FROM sites s LEFT JOIN site_vectors v ON v.site_id = s.id AND v.model = ?"
-        " WHERE v.site_id IS NULL OR v.labels IS NULL",
+        "SELECT s.* FROM sites s WHERE NOT EXISTS"
+        " (SELECT 1 FROM site_vectors v WHERE v.site_id = s.id AND v.model = ?)",
         (model,),
     ).fetchall()
 
@@ -227,15 +233,21 @@ def _dim(db: sqlite3.Connection, model: str) -> int:
 
 
 def candidate_ids(
-    db: sqlite3.Connection, embedder: Any, allowed: set[int], draft_centroid: np.ndarray, k: int,
-    progress: Any = None,
+    db: sqlite3.Connection, embedder: Any, allowed: set[int] | Callable[[list[int]], set[int]],
+    draft_centroid: np.ndarray, k: int, progress: Any = None,
 ) -> list[int]:
-    """The k allowed sites nearest the draft by centroid, from the persistent HNSW index."""
+    """The k allowed sites nearest the draft by centroid, from the persistent HNSW index.
+
+    ``allowed`` is a set of ids, or a function returning which of the given ids are allowed (so a
+    large catalog never has to be read whole).
+    """
     idx = site_index(db, embedder, progress=progress)
     want = k
     while True:
         found, _ = idx.query(draft_centroid.astype("float32"), min(idx.size, want))
-        keep = [int(i) for i in found if int(i) in allowed]
+        ids = [int(i) for i in found]
+        ok = allowed(ids) if callable(allowed) else allowed
+        keep = [i for i in ids if i in ok]
         if len(keep) >= k or want >= idx.size:
             return keep[:k]
         want *= 4  # excluded or filtered sites took places; ask for more

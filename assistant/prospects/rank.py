@@ -169,21 +169,32 @@ class Ranker:
         self.include_linking = include_linking
         self.progress = progress
         self.dropped_linking = 0  # sites left out because they already link to you
+        self._linking: set[str] | None = None
 
     # ------------------------------------------------------------ inputs
 
     def _sites(self) -> list[sqlite3.Row]:
         if self.only:  # one named site, whatever its status (outreach to it was asked for)
             return self.db.execute("SELECT * FROM sites WHERE domain = ?", (self.only,)).fetchall()
-        rows = self.db.execute("SELECT * FROM sites WHERE excluded = 0").fetchall()
-        skip = self.competitors | ({self.own} if self.own else set())
+        rows = self.db.execute("SELECT * FROM sites WHERE excluded = 0").fetchall()  # a small catalog
+        skip = self._skip()
         return [r for r in rows if r["domain"] not in skip]
+
+    def _full_rows(self, ids: list[int]) -> list[sqlite3.Row]:
+        out: list[sqlite3.Row] = []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            out.extend(self.db.execute(f"SELECT * FROM sites WHERE id IN ({marks}) ORDER BY id", chunk))
+        return out
 
     def _linking_to_you(self) -> set[str]:
         if not self.own:
             return set()
-        return {r[0] for r in self.db.execute(
-            "SELECT DISTINCT source_domain FROM links WHERE target_domain = ?", (self.own,))}
+        if self._linking is None:
+            self._linking = {r[0] for r in self.db.execute(
+                "SELECT DISTINCT source_domain FROM links WHERE target_domain = ?", (self.own,))}
+        return self._linking
 
     def _target_similarity(self, draft_vecs: np.ndarray, targets: dict[str, set[str]]) -> dict[str, float]:
         """Similarity of each linked page to the draft: its title/text if known, else URL words + anchors."""
@@ -246,20 +257,25 @@ class Ranker:
         draft_vecs = self.embedder.encode(chunks)
         centroid = draft_vecs.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
-        sites = self._sites()
         linking = self._linking_to_you()
-        if not self.include_linking and not self.only:
-            kept = [s for s in sites if s["domain"] not in linking]
-            self.dropped_linking = len(sites) - len(kept)
-            sites = kept
+        large = not self.only and self.db.execute(
+            "SELECT count(*) FROM sites WHERE excluded = 0").fetchone()[0] > index.ANN_THRESHOLD
+        if large:
+            # Never read every site: ask the index, then check only the candidates it returns.
+            if not self.include_linking:
+                self.dropped_linking = self._count_domains(linking - self._skip())
+            keep = set(index.candidate_ids(self.db, self.embedder, self._allowed, centroid,
+                                           k=max(500, limit * 20), progress=self.progress))
+            keep |= self._allowed(self._intersect_candidates())
+            sites = self._full_rows(sorted(keep))
+        else:
+            sites = self._sites()
+            if not self.include_linking and not self.only:
+                kept = [s for s in sites if s["domain"] not in linking]
+                self.dropped_linking = len(sites) - len(kept)
+                sites = kept
         if not sites:
             return []
-        if len(sites) > index.ANN_THRESHOLD:
-            allowed = {s["id"] for s in sites}
-            keep = set(index.candidate_ids(self.db, self.embedder, allowed, centroid, k=max(500, limit * 20),
-                                           progress=self.progress))
-            keep |= self._intersect_candidates(sites)
-            sites = [s for s in sites if s["id"] in keep]
         vectors = index.load_vectors(self.db, self.embedder, sites, progress=self.progress)
         domains = {s["domain"] for s in sites}
         links = self._links(domains)
@@ -286,14 +302,39 @@ class Ranker:
             return False
         return not self.competitors or target_domain in self.competitors
 
-    def _intersect_candidates(self, sites: list[sqlite3.Row]) -> set[int]:
+    def _skip(self) -> set[str]:
+        return self.competitors | ({self.own} if self.own else set())
+
+    def _allowed(self, ids: list[int] | set[int]) -> set[int]:
+        """The ids that may be listed: not excluded, not you or a competitor, not linking to you (unless asked)."""
+        skip = self._skip() | (set() if self.include_linking else self._linking_to_you())
+        found: set[int] = set()
+        ids = list(ids)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found |= {r[0] for r in self.db.execute(
+                f"SELECT id, domain FROM sites WHERE excluded = 0 AND id IN ({marks})", chunk) if r[1] not in skip}
+        return found
+
+    def _count_domains(self, domains: set[str]) -> int:
+        """How many of these domains are known, not excluded sites."""
+        names, total = sorted(domains), 0
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            total += self.db.execute(
+                f"SELECT count(*) FROM sites WHERE excluded = 0 AND domain IN ({marks})", chunk).fetchone()[0]
+        return int(total)
+
+    def _intersect_candidates(self) -> set[int]:
         """Sites that link to a competitor (when --competitor is given): always scored in full."""
         if not self.competitors:
             return set()
         marks = ",".join("?" * len(self.competitors))
-        linking = {r[0] for r in self.db.execute(
-            f"SELECT DISTINCT source_domain FROM links WHERE target_domain IN ({marks})", tuple(self.competitors))}
-        return {s["id"] for s in sites if s["domain"] in linking}
+        return {r[0] for r in self.db.execute(
+            "SELECT DISTINCT s.id FROM links l JOIN sites s ON s.domain = l.source_domain"
+            f" WHERE l.target_domain IN ({marks})", tuple(self.competitors))}
 
     def _broken_targets(self, targets: dict[str, set[str]]) -> set[str]:
         urls = list(targets)

@@ -89,7 +89,16 @@ def _sites_002(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE site_vectors ADD COLUMN labels TEXT")
 
 
+def _sites_003(db: sqlite3.Connection) -> None:
+    # Vectors stored before labels existed are rebuilt anyway; dropping them lets "which sites lack
+    # vectors" be answered from the primary key alone. The index answers the ANN index's freshness
+    # check (count and newest built_at per model) without reading the vector blobs.
+    db.execute("DELETE FROM site_vectors WHERE labels IS NULL")
+    db.execute("CREATE INDEX site_vectors_model_built ON site_vectors(model, built_at)")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("sites_001_sites_pages_links", _sites_001),
     ("sites_002_site_vector_labels", _sites_002),
+    ("sites_003_site_vectors_freshness_index", _sites_003),
 ]
