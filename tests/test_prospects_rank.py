@@ -186,6 +186,23 @@ def test_guest_post_page_and_template(conn, draft, shared_embedder) -> None:  # 
     assert "accepts guest posts: bakerswrite.example/write-for-us" in p.reasons
 
 
+def test_pagerank_authority_is_cached_until_the_links_change(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store.add_links(conn, [{"source_url": f"https://s{i}.com/p", "target_url": "https://hub.com/"} for i in range(4)])
+    first = graph.domain_authority(conn, cache_dir=tmp_path)
+    assert first["hub.com"] == 100.0 and graph.domain_authority(conn) == first
+    (cached,) = tmp_path.glob("pagerank-*.json")
+    # a cached value is what is returned while the links are unchanged (tamper to prove it is read)
+    data = json.loads(cached.read_text())
+    data["authority"]["hub.com"] = 42.0
+    cached.write_text(json.dumps(data))
+    assert graph.domain_authority(conn, cache_dir=tmp_path)["hub.com"] == 42.0
+    store.add_links(conn, [{"source_url": "https://hub.com/", "target_url": "https://s0.com/p"}])
+    again = graph.domain_authority(conn, cache_dir=tmp_path)
+    assert again == graph.domain_authority(conn) and again["hub.com"] == 100.0 and again != first
+    cached.write_text("{not json")  # damaged: computed again
+    assert graph.domain_authority(conn, cache_dir=tmp_path) == again
+
+
 def test_pagerank_on_a_star() -> None:
     edges = [(f"s{i}.com", "hub.com", 1) for i in range(5)] + [("hub.com", "s0.com", 1)]
     ranks = graph.pagerank(edges)

@@ -15,6 +15,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
@@ -138,6 +139,12 @@ def url_words(url: str) -> str:
     path = unquote(urlsplit(url).path)
     path = re.sub(r"\.(html?|php|aspx?)$", "", path)
     return " ".join(w for w in re.split(r"[/\-_.+]+", path) if w and not w.isdigit())
+
+
+def _index_dir() -> Path:
+    from assistant import config
+
+    return config.data_dir() / "index"
 
 
 def _topical_norm(value: float) -> float:
@@ -288,7 +295,7 @@ class Ranker:
         pages = self._pages([s["id"] for s in sites])
         broken = self._broken_targets(targets)
         need_pr = any(s["authority"] is None for s in sites)
-        pagerank = graph.domain_authority(self.db) if need_pr else {}
+        pagerank = graph.domain_authority(self.db, cache_dir=_index_dir()) if need_pr else {}
         prospects = [
             self._score_site(site, vectors[site["id"]], draft_vecs, links.get(site["domain"], []), target_sim,
                              pages.get(site["id"], []), pagerank, site["domain"] in linking, broken)
