@@ -546,6 +546,22 @@ def test_check_url_requires_a_scheme() -> None:
             crawl.check_url(bad)
 
 
+def test_robots_groups_are_merged_and_a_bom_is_ignored() -> None:
+    from assistant.prospects import robots
+
+    rules = robots.parse("\ufeffUser-agent: *\nDisallow: /private\n", "assist/0.1")
+    assert not rules.allowed("https://x.test/private/a") and rules.allowed("https://x.test/a")
+    # RFC 9309: several groups for the same agent are one group
+    rules = robots.parse("User-agent: *\nDisallow: /a\n\nUser-agent: *\nDisallow: /b\n", "assist/0.1")
+    assert not rules.allowed("https://x.test/a") and not rules.allowed("https://x.test/b")
+    text = "User-agent: assist\nDisallow: /a\n\nUser-agent: *\nDisallow: /\n\nUser-agent: assist\nDisallow: /b\n"
+    rules = robots.parse(text, "assist/0.1")
+    assert [rules.allowed(f"https://x.test/{p}") for p in "abc"] == [False, False, True]
+    # our own group with no rules allows everything, whatever the * group says
+    rules = robots.parse("User-agent: assist\nDisallow:\n\nUser-agent: *\nDisallow: /\n", "assist/0.1")
+    assert rules.allowed("https://x.test/a")
+
+
 def test_robots_rules_for_status_codes() -> None:
     from assistant.prospects import robots
 

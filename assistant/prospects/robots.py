@@ -42,27 +42,27 @@ class Robots:
             return False
         if self.allow_all or self.parser is None:
             return True
-        entry = self._entry()
-        if entry is None:
-            return True
+        rules = self._rules()
         target = _request_path(url)
         if target == "/robots.txt":
             return True
         best, allow = -1, True
-        for rule in entry.rulelines:
+        for rule in rules:
             pattern = rule.path.replace("%2A", "*").replace("%24", "$")
             if len(pattern) >= best and _pattern(pattern).match(target):
                 if len(pattern) > best or rule.allowance:  # the longest rule wins; Allow wins ties
                     best, allow = len(pattern), rule.allowance
         return allow
 
-    def _entry(self) -> Any:
-        """The robotparser group for our agent, else the ``*`` group."""
+    def _rules(self) -> list[Any]:
+        """The rules of every group naming our agent (RFC 9309 merges them), else of the ``*`` groups."""
         assert self.parser is not None
-        for entry in self.parser.entries:
-            if entry.applies_to(self.user_agent):
-                return entry
-        return self.parser.default_entry
+        ours = [rule for entry in self.parser.entries if entry.applies_to(self.user_agent)
+                for rule in entry.rulelines]
+        if ours or any(entry.applies_to(self.user_agent) for entry in self.parser.entries):
+            return ours
+        default = self.parser.default_entry
+        return list(default.rulelines) if default is not None else []
 
     def min_interval(self) -> float | None:
         """Seconds to leave between two requests: Crawl-delay, else Request-rate."""
@@ -90,10 +90,20 @@ def _pattern(rule: str) -> re.Pattern[str]:
     return re.compile(body + ("$" if anchored else ""))
 
 
+class _Parser(urllib.robotparser.RobotFileParser):
+    """robotparser keeps only the first ``User-agent: *`` group; RFC 9309 merges all of them."""
+
+    def _add_entry(self, entry: Any) -> None:
+        if "*" in entry.useragents and self.default_entry is not None:
+            self.default_entry.rulelines.extend(entry.rulelines)
+        else:
+            super()._add_entry(entry)  # type: ignore[misc]
+
+
 def parse(text: str, user_agent: str) -> Robots:
     """Rules from the text of a robots.txt file."""
-    lines = text.splitlines()
-    parser = urllib.robotparser.RobotFileParser()
+    lines = text.lstrip("\ufeff").splitlines()  # a BOM would hide the first User-agent line
+    parser = _Parser()
     parser.parse(lines)
     return Robots(user_agent, parser=parser, delay=crawl_delay(lines, user_agent),
                   sitemaps=list(parser.site_maps() or []))
