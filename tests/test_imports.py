@@ -104,6 +104,15 @@ def test_gsc_reports_need_own_domain_and_parse_thousands(conn) -> None:  # type:
     assert conn.execute("SELECT count(*) FROM links WHERE last_seen LIKE '2026-%'").fetchone()[0] == result.rows_ok
 
 
+def test_gsc_top_linking_sites_counts_must_be_numbers(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "top.csv"
+    path.write_text('Site,Linking pages,Target pages\na.example,"1,234",3\nb.example,lots,1\nc.example, 12 ,1\n',
+                    encoding="utf-8")
+    result = imports.import_file(conn, path, own_domain="mysite.example")
+    assert (result.rows_ok, result.rows_bad) == (2, 1)
+    assert [str(b) for b in result.bad] == ["line 3: Linking pages is not a number: lots"]
+
+
 @pytest.mark.parametrize("name", ["catalog.csv", "catalog.jsonl"])
 def test_catalog_samples(conn, name: str) -> None:  # type: ignore[no-untyped-def]
     path = ROOT / "sample_content" / name

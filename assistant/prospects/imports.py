@@ -320,7 +320,12 @@ def _select_sql(fmt: str, cols: dict[str, int], own_domain: str | None) -> str:
         src_problem = (
             f"CASE WHEN {col('source_domain')} IS NULL THEN 'missing site'"
             f" WHEN NOT regexp_matches({col('source_domain')}, '^[A-Za-z0-9.-]+\\.[A-Za-z0-9-]+$')"
-            f" THEN 'invalid site: ' || left({col('source_domain')}, 80) END"
+            f" THEN 'invalid site: ' || left({col('source_domain')}, 80)"
+            # the counts are not stored, but a row whose count is not a number ("1,234" is) is not a report row
+            + (f" WHEN {col('linking_pages')} IS NOT NULL AND {_NUM_SQL.format(c=col('linking_pages'))} IS NULL"
+               f" THEN 'Linking pages is not a number: ' || left({col('linking_pages')}, 40)" if "linking_pages" in cols
+               else "")
+            + " END"
         )
         exprs = {
             "source_url": src, "target_url": own, "anchor": "NULL", "source_title": "NULL",
