@@ -244,7 +244,7 @@ def test_large_catalog_goes_through_the_ann_index(conn, draft, shared_embedder, 
     found = rank.rank(conn, draft, shared_embedder, limit=3)
     assert found[0].domain == "crumbandcrust.com"
     saved = sorted((assist_home / "index").glob("sites-*.hnsw"))
-    assert len(saved) == 1
+    assert len(saved) == 1 and not list((assist_home / "index").glob("*.tmp"))  # written aside, renamed
     mtime = saved[0].stat().st_mtime_ns
     assert rank.rank(conn, draft, shared_embedder, limit=3)[0].domain == "crumbandcrust.com"
     assert saved[0].stat().st_mtime_ns == mtime  # reused, not rebuilt

@@ -222,8 +222,13 @@ def site_index(db: sqlite3.Connection, embedder: Any, progress: Any = None) -> S
         centroids.append(c / (np.linalg.norm(c) or 1.0))
     idx = SiteIndex(len(centroids[0]) if centroids else 384)
     idx.build(np.array(ids, dtype=np.int64), np.stack(centroids).astype(np.float32))
-    idx.save(path)
-    meta_path.write_text(json.dumps(meta))
+    # written aside then renamed: another `assist prospects` may be loading the old file right now
+    tmp = path.with_name(path.name + ".tmp")
+    idx.save(tmp)
+    tmp.replace(path)
+    meta_tmp = meta_path.with_name(meta_path.name + ".tmp")
+    meta_tmp.write_text(json.dumps(meta))
+    meta_tmp.replace(meta_path)
     return idx
 
 
