@@ -50,7 +50,8 @@ def _load_draft(path: str) -> Any:
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True,
               help="How many prospects to show.")
 @click.option("--competitor", "competitors", multiple=True, metavar="DOMAIN",
-              help="Only links to this domain count as links to pages like your draft (repeatable).")
+              help="A competitor: only links to its pages count as links to pages like your draft, and it"
+                   " is never listed itself (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
               help="table for people, json for scripts, csv for outreach tools.")
 @click.option("--json", "json_", is_flag=True, help="Same as --format json.")
