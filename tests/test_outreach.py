@@ -110,6 +110,9 @@ def test_user_override_and_errors(conn, draft, catalog, shared_embedder, assist_
         outreach.render(draft, prospect, "mine")
     with pytest.raises(UsageError, match="unknown outreach template 'nope'; available: "):
         outreach.render(draft, prospect, "nope")
+    (folder / "latin.j2").write_bytes("Subject: Caf\u00e9\n\nHello\n".encode("cp1252"))
+    with pytest.raises(UsageError, match="latin.j2: not UTF-8 text"):
+        outreach.render(draft, prospect, "latin")
 
 
 def test_cli_outreach(conn, draft, catalog, shared_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -115,7 +115,11 @@ def render(
     env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     env.filters["shorturl"] = lambda url: short_url(url) if url else ""
     try:
-        text = env.from_string(path.read_text(encoding="utf-8")).render(**context(doc, prospect, sender))
+        source = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text; save the template as UTF-8") from None
+    try:
+        text = env.from_string(source).render(**context(doc, prospect, sender))
     except jinja2.TemplateSyntaxError as exc:
         raise UsageError(f"{path}: line {exc.lineno}: {exc.message}") from None
     except jinja2.UndefinedError as exc:
