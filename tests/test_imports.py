@@ -286,3 +286,17 @@ def test_catalog_pages_and_links_that_cannot_be_stored_are_counted(conn, tmp_pat
     res = CliRunner().invoke(cli, ["sites", "import", str(path)])
     assert res.exit_code == 0
     assert res.stderr.startswith(f"warning: {path}: 4 page(s) or link(s) in catalog entries skipped: line 2: page")
+
+
+def test_unicode_domains_get_the_same_key_as_catalogs_and_crawls(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("url,name\nhttps://bücher.example/,Bücher\n", encoding="utf-8")
+    imports.import_file(conn, catalog)
+    export = tmp_path / "links.csv"
+    export.write_text("source_url,target_url,anchor\nhttps://www.Bücher.example/x,https://b.example/y,hi\n"
+                      "https://a.example/x,https://MÜNCHEN.example/y,hi\n", encoding="utf-8")
+    result = imports.import_file(conn, export)
+    assert result.sites_new == 1  # a.example; bücher.example is the catalog's site
+    links = {tuple(r) for r in conn.execute("SELECT source_domain, target_domain FROM links")}
+    assert links == {("xn--bcher-kva.example", "b.example"), ("a.example", "xn--mnchen-3ya.example")}
+    assert sorted(r[0] for r in conn.execute("SELECT domain FROM sites")) == ["a.example", "xn--bcher-kva.example"]

@@ -412,6 +412,7 @@ def _import_links(
                 "SELECT line, error_type FROM reject_errors ORDER BY line"
             ).fetchall()
             con.execute(f"CREATE TEMP TABLE norm AS {_select_sql(variant, cols, own_domain)}")
+            _idna_domains(con)
             _collect_bad(con, result, rejects)
             total_good = con.execute("SELECT count(*) FROM norm WHERE problem IS NULL").fetchone()[0]
             if total_good == 0:
@@ -425,6 +426,29 @@ def _import_links(
         finally:
             con.close()
     return result
+
+
+def _idna_domains(con: Any) -> None:
+    """Non-ASCII domains as store.normalize_domain writes them (xn--...), so a site has one key.
+
+    SQL cannot IDNA-encode; such domains are few, so they are mapped in Python and joined back.
+    """
+    found = con.execute(
+        "SELECT DISTINCT d FROM (SELECT source_domain AS d FROM norm UNION SELECT target_domain FROM norm)"
+        " WHERE d IS NOT NULL AND NOT regexp_matches(d, '^[\\x00-\\x7F]*$')"
+    ).fetchall()
+    mapping = []
+    for (domain,) in found:
+        try:
+            mapping.append((domain, store.normalize_domain(domain)))
+        except store.InvalidURL:
+            continue  # the row's problem column already says why
+    if not mapping:
+        return
+    con.execute("CREATE TEMP TABLE idna_map (d VARCHAR, a VARCHAR)")
+    con.executemany("INSERT INTO idna_map VALUES (?, ?)", mapping)
+    for column in ("source_domain", "target_domain"):
+        con.execute(f"UPDATE norm SET {column} = m.a FROM idna_map m WHERE norm.{column} = m.d")
 
 
 def _collect_bad(con: Any, result: ImportResult, rejects: list[tuple[int, str]]) -> None:
