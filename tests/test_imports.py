@@ -104,6 +104,16 @@ def test_gsc_reports_need_own_domain_and_parse_thousands(conn) -> None:  # type:
     assert conn.execute("SELECT count(*) FROM links WHERE last_seen LIKE '2026-%'").fetchone()[0] == result.rows_ok
 
 
+def test_gsc_own_domain_may_be_a_url_and_must_be_a_domain(conn) -> None:  # type: ignore[no-untyped-def]
+    pages = EXPORTS / "gsc-linking-pages.csv"
+    result = imports.import_file(conn, pages, own_domain="https://www.MySite.example/")
+    assert result.rows_bad == 0
+    assert {tuple(r) for r in conn.execute("SELECT DISTINCT target_url, target_domain FROM links")} == {
+        ("https://mysite.example/", "mysite.example")}
+    with pytest.raises(ImportDataError, match=r"^your domain \(--own-domain or site.domain\) is not a domain: 'x y'$"):
+        imports.import_file(conn, pages, own_domain="x y")
+
+
 def test_gsc_top_linking_sites_counts_must_be_numbers(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "top.csv"
     path.write_text('Site,Linking pages,Target pages\na.example,"1,234",3\nb.example,lots,1\nc.example, 12 ,1\n',

@@ -380,6 +380,11 @@ def _import_links(
         raise ImportDataError(
             f"{file}: Search Console reports list links to your own site; pass --own-domain or set site.domain"
         )
+    if not needs_target:
+        try:  # "https://www.MySite.example/" is as good as "mysite.example"
+            own_domain = store.normalize_domain(str(own_domain))
+        except store.InvalidURL:
+            raise ImportDataError(f"your domain (--own-domain or site.domain) is not a domain: {own_domain!r}") from None
     if len([line for line in sn.text.splitlines() if line.strip()]) < 2 and file.stat().st_size < SAMPLE_BYTES:
         raise ImportDataError(f"{file}: no rows after the header")
     result = ImportResult(str(file), fmt, sn.encoding.replace("-sig", ""), sn.delimiter)
