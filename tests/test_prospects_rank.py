@@ -301,6 +301,17 @@ def test_cli_prospects_formats(conn, draft, cli_embedder) -> None:  # type: igno
     assert res.exit_code == 0 and "crumbandcrust.com" in res.stdout
 
 
+def test_cli_csv_cells_never_start_a_formula(conn, draft, cli_embedder) -> None:  # type: ignore[no-untyped-def]
+    add_site(conn, "evil.example", '=HYPERLINK("https://evil.example","click")', "Sourdough starter help.",
+             authority=0)
+    res = CliRunner().invoke(cli, ["prospects", draft.path, "--format", "csv"])
+    (row,) = list(csv.DictReader(io.StringIO(res.stdout)))
+    assert row["name"] == "'=HYPERLINK(\"https://evil.example\",\"click\")" and row["domain"] == "evil.example"
+    assert float(row["score"]) < 1 and float(row["penalty"]) == 0  # numbers are left alone
+    res = CliRunner().invoke(cli, ["sites", "list", "--format", "csv"])
+    assert list(csv.DictReader(io.StringIO(res.stdout)))[0]["name"].startswith("'=HYPERLINK")
+
+
 def test_cli_prospects_without_sites_or_draft(draft, cli_embedder) -> None:  # type: ignore[no-untyped-def]
     res = CliRunner().invoke(cli, ["prospects", draft.path])
     assert res.exit_code == 2 and res.stderr.startswith("Error: no sites to rank yet")

@@ -104,8 +104,16 @@ def _emit_csv(found: list[Any]) -> None:
         row = p.to_dict()
         row["rank"] = i
         row["reasons"] = "; ".join(p.reasons)
-        writer.writerow(row)
+        writer.writerow({k: safe_cell(v) for k, v in row.items()})
     click.echo(buf.getvalue(), nl=False)
+
+
+def safe_cell(value: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula gets a leading ' (names and titles come from
+    crawled pages and imports, which anyone can write)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def _emit_table(doc: Any, found: list[Any]) -> None:

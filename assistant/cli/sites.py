@@ -157,7 +157,9 @@ def _write_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    from assistant.cli.prospects import safe_cell
+
+    writer.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
     click.echo(buf.getvalue(), nl=False)
 
 
