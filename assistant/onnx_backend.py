@@ -92,6 +92,9 @@ def load(
                 return None  # the same libraries failed before: don't pay for the attempt again
         except (OSError, ValueError):
             pass
+    from assistant.embeddings import verify_weights
+
+    verify_weights(ref)  # damaged weights are an error here too, never a silent fall back to torch
     try:
         export(ref, target)
     except ModelError as exc:

