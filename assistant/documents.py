@@ -189,12 +189,46 @@ def _decode(path: str, data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    western = _western(data)
+    if western is not None:
+        return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None or best.chaos > 0.3:
         raise DocumentError(path, "not UTF-8, and its encoding could not be detected; save it as UTF-8")
     return str(best), best.encoding
+
+
+# Non-ASCII characters a Western European text in Windows-1252 / Latin-1 is made of: letters and
+# typographic punctuation. "¹", "³" or "¼" in the middle of words mean another code page.
+_WESTERN_PUNCT = set("\u00a0¡¢£¤¥§©«®°±·»¿×÷‘’‚“”„–—…•€™‹›†‡‰")
+
+
+def _western(data: bytes) -> tuple[str, str] | None:
+    """Windows-1252 (a superset of Latin-1's printable range) when that reads as plausible text.
+
+    Tried before charset detection, which guesses short Western texts wrongly (cp1250 turns
+    "crème brûlée" into "crčme brűlée"; a two-word note comes out as cp1006). Plausible means every
+    non-ASCII character is a letter or typographic punctuation, and non-ASCII letters are at most
+    a third of the letters (Cyrillic or Greek bytes read as cp1252 are nearly all accented letters).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d are unassigned in cp1252
+        return None
+    letters = accented = 0
+    for ch in text:
+        if ch.isascii():
+            letters += ch.isalpha()
+        elif ch.isalpha():
+            letters += 1
+            accented += 1
+        elif ch not in _WESTERN_PUNCT:
+            return None
+    if not letters or accented * 3 > letters:
+        return None
+    return text, ("cp1252" if any(0x80 <= b <= 0x9F for b in data) else "latin-1")
 
 
 def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:

@@ -167,6 +167,26 @@ def test_encodings(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "encoding", "expected"),
+    [
+        # Windows-1252: curly quotes, an em dash and the euro sign live in 0x80-0x9f.
+        ("# Café “notes”\n\nThe café opened in spring — everyone liked the crème brûlée. It cost 5€.\n",
+         "cp1252", "cp1252"),
+        ("Naïve café. Très bien.\n", "latin-1", "latin-1"),  # short: charset detection alone says cp1006
+        ("# Привет\n\nЭто текст о работе. Он простой и понятный для всех читателей.\n", "cp1251", "cp1251"),
+        ("Zażółć gęślą jaźń. To jest tekst po polsku, który ma ładne litery.\n", "cp1250", "cp1250"),
+    ],
+)
+def test_legacy_encodings_decode_to_the_original_text(tmp_path: Path, text: str, encoding: str,
+                                                      expected: str) -> None:
+    path = tmp_path / "legacy.md"
+    path.write_bytes(text.encode(encoding))
+    doc = documents.load(str(path))
+    assert doc.encoding == expected
+    assert doc.text.strip().splitlines()[-1] == text.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
     ("name", "content", "message"),
     [
         ("empty.md", b"", "empty file"),
