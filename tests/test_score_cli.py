@@ -192,6 +192,23 @@ def test_weights_from_config(monkeypatch: pytest.MonkeyPatch) -> None:
     assert weights["depth"] == 0 and weights["evidence"] == 25
 
 
+def test_weights_from_config_file(assist_home: Path) -> None:
+    """[score.weights] in config.toml: any subset, normalised; the JSON and the score follow."""
+    base = json.loads(run("--no-relevance", "--json", str(THIN)).stdout)[0]["linkability"]
+    (assist_home / "config.toml").write_text("[score.weights]\ndepth = 10\nevidence = 35\n")
+    entry = json.loads(run("--no-relevance", "--json", str(THIN)).stdout)[0]["linkability"]
+    weights = {s["name"]: s["weight"] for s in entry["signals"]}
+    assert weights == {"depth": 10, "evidence": 35, "structure": 15, "readability": 10, "title": 5,
+                       "asset_format": 15, "freshness": 10}
+    scores = {s["name"]: s["score"] for s in entry["signals"]}
+    expected = sum(scores[n] * w for n, w in weights.items()) / sum(weights.values())
+    assert entry["score"] == pytest.approx(expected, abs=0.1)
+    assert entry["score"] < base["score"] - 2  # evidence (0 on the thin draft) now weighs more
+    (assist_home / "config.toml").write_text("[score.weights]\ndepth = -1\n")
+    bad = run("--no-relevance", str(THIN))
+    assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1 and "depth" in bad.stderr
+
+
 def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("--no-relevance", "--json", "-", input=GOOD)
     assert result.exit_code == 0, result.output
