@@ -349,16 +349,33 @@ def test_a_directory_without_drafts_is_bad_input(tmp_path: Path) -> None:
     assert "Linkability 32/100" in result.stdout
 
 
-def test_pre_commit_hook_runs_the_gate() -> None:
+def _hook_selects(hook: dict[str, Any], path: Path) -> bool:
+    """Whether pre-commit would pass this file to the hook (files/exclude regexes, types, types_or)."""
     import re
 
-    import yaml
+    from identify.identify import tags_from_path
 
-    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    tags = tags_from_path(str(path))
+    return (bool(re.search(hook["files"], path.name)) and not re.search(hook["exclude"], path.name)
+            and set(hook["types"]) <= tags and (not hook["types_or"] or bool(set(hook["types_or"]) & tags))
+            and not set(hook["exclude_types"]) & tags)
+
+
+def test_pre_commit_hook_runs_the_gate(tmp_path: Path) -> None:
+    from pre_commit.clientlib import load_manifest
+
+    manifest = ROOT / ".pre-commit-hooks.yaml"
+    hooks = {h["id"]: h for h in load_manifest(str(manifest))}  # pre-commit's own schema check
+    assert set(hooks) == {"assist-score", "assist-score-fast"}
     hook = hooks["assist-score"]
     assert hook["entry"] == "assist score --min-score 50" and hook["language"] == "python"
-    pattern = re.compile(hook["files"])
-    assert all(pattern.search(n) for n in ("a.md", "b.markdown", "c.html")) and not pattern.search("d.txt")
+    assert hook["require_serial"] and hook["pass_filenames"]
+    for name in ("a.md", "b.markdown", "c.html", "d.htm", "e.txt", "f.py", "g.csv"):
+        (tmp_path / name).write_text("x\n")
+    for h in hooks.values():
+        selected = {n for n in os.listdir(tmp_path) if _hook_selects(h, tmp_path / n)}
+        assert selected == {"a.md", "b.markdown", "c.html", "d.htm"}, (h["id"], selected)
+        assert h["entry"].split()[:2] == ["assist", "score"]
     args = hooks["assist-score-fast"]["entry"].split()[2:]  # pre-commit appends the staged file names
     assert run(*args, str(THIN), str(STRONG)).exit_code == 1
     assert run(*args, str(STRONG)).exit_code == 0
