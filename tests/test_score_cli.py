@@ -150,7 +150,27 @@ def test_json_keys_without_relevance() -> None:
     for sig in entry["linkability"]["signals"]:
         assert {"name", "score", "weight", "evidence", "suggestion"} <= set(sig)
     gains = [s["gain"] for s in entry["suggestions"]]
-    assert gains == sorted(gains, reverse=True)
+    assert gains == sorted(gains, reverse=True) and len(gains) >= 3
+    assert [s["overall_gain"] for s in entry["suggestions"]] == gains  # linkability alone is the overall score
+
+
+def test_suggestions_are_ranked_by_their_effect_on_the_overall_score() -> None:
+    """+3.4 relevance (x 0.4 = 1.36 overall) ranks below +2.9 linkability (x 0.6 = 1.74 overall)."""
+    from types import SimpleNamespace
+
+    from assistant.score.model import Suggestion
+    from assistant.score.report import Report
+
+    link = [Suggestion("depth", "Expand", 2.9), Suggestion("title", "Shorten", 0.4)]
+    rel = [Suggestion("coverage", "Add a section", 3.4, target="relevance"),
+           Suggestion("relevance", "Cut the section", 6.0, 12, target="relevance")]
+    report = Report("d.md", linkability=SimpleNamespace(suggestions=link, score=50.0),  # type: ignore[arg-type]
+                    relevance=SimpleNamespace(suggestions=rel, score=50.0))  # type: ignore[arg-type]
+    assert [s.message for s in report.suggestions] == ["Cut the section", "Expand", "Add a section", "Shorten"]
+    assert [round(report.overall_gain(s), 2) for s in report.suggestions] == [2.4, 1.74, 1.36, 0.24]
+    alone = Report("d.md", linkability=SimpleNamespace(suggestions=link, score=50.0))  # type: ignore[arg-type]
+    assert [s.message for s in alone.suggestions] == ["Expand", "Shorten"]
+    assert [alone.overall_gain(s) for s in alone.suggestions] == [2.9, 0.4]
 
 
 def test_json_flag_is_the_same_as_format_json() -> None:
@@ -333,6 +353,10 @@ def test_cli_report_with_relevance(shared_embedder: Any) -> None:
     assert [s["line"] for s in drift["relevance"]["sections"] if s["drifting"]][0] == line_of(
         DRIFT, "## A change of plans: why I stopped renting")
     assert drift["suggestions"][0]["target"] == "relevance"
+    overall = [s["overall_gain"] for s in drift["suggestions"]]
+    assert overall == sorted(overall, reverse=True)
+    for s in drift["suggestions"]:
+        assert s["overall_gain"] == pytest.approx(s["gain"] * (0.4 if s["target"] == "relevance" else 0.6), abs=0.1)
     assert strong["relevance"]["score"] > drift["relevance"]["score"]
     text = run(str(DRIFT), embedder=shared_embedder)
     assert "Drifting sections" in text.stdout and "Relevance" in text.stdout

@@ -89,14 +89,30 @@ def coverage_lines(report: Report) -> list[str]:
     return out
 
 
+def top_suggestions(report: Report) -> list[Any]:
+    return [s for s in report.suggestions if report.overall_gain(s) >= 0.05][:TOP_SUGGESTIONS]
+
+
+def gain_heading(report: Report) -> str:
+    if report.relevance is None:
+        return "expected gain in linkability points"
+    return "expected gain in overall points; in parentheses, in linkability or relevance points"
+
+
+def _own_gain(report: Report, s: Any) -> str:
+    """The gain in the points of the score it belongs to, when that differs from the overall gain."""
+    return f" (+{s.gain:.1f} {s.target})" if report.relevance is not None else ""
+
+
 def _render_suggestions(report: Report, console: Console) -> None:
-    suggestions = [s for s in report.suggestions if s.gain >= 0.05][:TOP_SUGGESTIONS]
+    suggestions = top_suggestions(report)
     if not suggestions:
         return
-    console.print("[bold]Top suggestions[/] (expected gain in points)")
+    console.print(f"[bold]Top suggestions[/] ({gain_heading(report)})")
     for s in suggestions:
         where = f" {_where(s.line)}" if s.line else ""
-        console.print(f"  [green]+{s.gain:.1f}[/] [dim]{s.signal}{where}[/]  {s.message}", highlight=False)
+        console.print(f"  [green]+{report.overall_gain(s):.1f}[/] [dim]{s.signal}{where}[/]  {s.message}"
+                      f"[dim]{_own_gain(report, s)}[/]", highlight=False)
 
 
 def _render_drift(report: Report, console: Console) -> None:
@@ -137,11 +153,11 @@ def _markdown_one(report: Report) -> list[str]:
         scores += f"\n- Overall: **{_n(report.score)}/100**"
     out += [scores, "", "| Signal | Score | Weight | Found |", "|---|---:|---:|---|"]
     out += [f"| {s.name} | {s.score:.0f} | {s.weight:g} | {_cell(_first_evidence(s))} |" for s in link.signals]
-    suggestions = [s for s in report.suggestions if s.gain >= 0.05][:TOP_SUGGESTIONS]
+    suggestions = top_suggestions(report)
     if suggestions:
-        out += ["", "### Top suggestions", ""]
-        out += [f"1. **+{s.gain:.1f}** ({s.signal}{', line ' + str(s.line) if s.line else ''}) "
-                f"{_cell(s.message)}" for s in suggestions]
+        out += ["", "### Top suggestions", "", f"_{gain_heading(report).capitalize()}._", ""]
+        out += [f"1. **+{report.overall_gain(s):.1f}** ({s.signal}{', line ' + str(s.line) if s.line else ''}) "
+                f"{_cell(s.message)}{_own_gain(report, s)}" for s in suggestions]
     drifting = [s for s in rel.sections if s.drifting] if rel else []
     if drifting:
         out += ["", "### Drifting sections", ""]

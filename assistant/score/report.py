@@ -60,12 +60,23 @@ class Report:
             return self.linkability.score
         return (1 - RELEVANCE_SHARE) * self.linkability.score + RELEVANCE_SHARE * self.relevance.score
 
+    def overall_gain(self, suggestion: Suggestion) -> float:
+        """A suggestion's expected gain in points of the overall score.
+
+        ``gain`` is in points of linkability or of relevance (``target``); the overall score weighs
+        them 0.6 / 0.4, so +5 relevance is worth +2 overall and +5 linkability +3.
+        """
+        if self.relevance is None:
+            return suggestion.gain
+        share = RELEVANCE_SHARE if suggestion.target == "relevance" else 1 - RELEVANCE_SHARE
+        return suggestion.gain * share
+
     @property
     def suggestions(self) -> list[Suggestion]:
-        """Every suggestion, highest expected gain first."""
+        """Every suggestion, the one expected to raise the overall score most first."""
         found = list(self.linkability.suggestions) if self.linkability else []
         found += list(self.relevance.suggestions) if self.relevance else []
-        return sorted(found, key=lambda s: (-s.gain, s.line or 0))
+        return sorted(found, key=lambda s: (-round(self.overall_gain(s), 6), s.line or 0))
 
     def to_dict(self) -> dict[str, Any]:
         if self.error is not None:
@@ -78,7 +89,7 @@ class Report:
             "score": round(score, 1) if score is not None else None,
             "linkability": self.linkability.to_dict() if self.linkability else None,
             "relevance": self.relevance.to_dict() if self.relevance else None,
-            "suggestions": [s.to_dict() for s in self.suggestions],
+            "suggestions": [s.to_dict() | {"overall_gain": round(self.overall_gain(s), 1)} for s in self.suggestions],
         }
 
 
