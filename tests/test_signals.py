@@ -203,6 +203,15 @@ def test_asset_format_plain_article_scores_low_and_suggests_an_upgrade() -> None
     assert sig.suggestions and sig.suggestions[0].gain > 0
 
 
+def test_asset_format_evidence_names_the_scored_format_first() -> None:
+    # A definition page with a table is also a 20% match for original research (worth 20, not 65).
+    body = "# What Is Technical Debt?\n\nTechnical debt is a cost you pay later.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    sig = signals.asset_format(doc(body))
+    assert sig.details["format"] == "definition" and sig.score == 65
+    assert [e.text for e in sig.evidence] == ["definition: 100% match (worth 65)",
+                                              "original research: 20% match (worth 20)"]
+
+
 @pytest.mark.parametrize(
     ("title", "body", "expected"),
     [
@@ -227,12 +236,15 @@ def test_freshness_current_figures_score_high_stale_ones_low_with_lines() -> Non
     stale = signals.freshness(stale_doc, today=TODAY)
     assert fresh.score == 100
     assert stale.score < 30
+    assert fresh.evidence[0].text == "1 dated fact(s), newest from 2026; 0 older than 3 years"
+    assert (stale.evidence[0].text, stale.evidence[0].line) == ("1 dated fact(s), newest from 2015; 1 older than 3 years", 3)
     assert any(s.line == 3 and "2015" in s.message for s in stale.suggestions)
 
 
 def test_freshness_ignores_history_and_rewards_dating() -> None:
     history = signals.freshness(doc("The company was founded in 1998 by two friends.\n"), today=TODAY)
     assert history.details["dated_facts"] == 0 and history.score == 45
+    assert history.evidence[0].text.startswith("no dated facts")
     assert "Date your figures" in history.suggestions[0].message
     recent_fm = signals.freshness(doc(SIMPLE, updated="2026-03-01"), today=TODAY)
     assert recent_fm.score > history.score

@@ -570,8 +570,10 @@ def asset_format(doc: Document) -> Signal:
     values = {k: FORMAT_SCORES[k] * v for k, v in strengths.items()}
     best = max(values, key=lambda k: values[k])
     score = values[best]
-    found = [Evidence(f"{k.replace('_', ' ')}: {v:.0%} match") for k, v in strengths.items()
-             if v and k != "article"] or [Evidence("no linkable-asset format recognised: a plain article")]
+    # The format that sets the score first (a 20% match of original research, worth 20, must not
+    # head the list of a definition page that scores 65), then the others by what they are worth.
+    ranked = sorted((k for k, v in strengths.items() if v and k != "article"), key=lambda k: -values[k])
+    found = [Evidence(f"{k.replace('_', ' ')}: {strengths[k]:.0%} match (worth {values[k]:.0f})") for k in ranked] or [Evidence("no linkable-asset format recognised: a plain article")]
     suggestions = _format_suggestions(doc, best, score, strengths)
     return Signal("asset_format", score, evidence=found, suggestions=suggestions,
                   details={"format": best, "strengths": {k: round(v, 2) for k, v in strengths.items()}},
@@ -630,6 +632,12 @@ def freshness(doc: Document, *, today: dt.date | None = None, stale_years: int =
     fm_year = _front_matter_year(doc)
     if fm_year:
         found.insert(0, Evidence(f"dated {fm_year} in the front matter", 1))
+    if facts:  # the summary first: it is what the score is made of
+        newest = max(y for _, y in facts)
+        found.insert(0, Evidence(f"{len(facts)} dated fact(s), newest from {newest}; {len(stale)} older "
+                                 f"than {stale_years} years", facts[0][0].line))
+    else:
+        found.insert(0, Evidence("no dated facts (no figure says which year it is from)"))
     suggestions: list[Suggestion] = []
     if not facts:
         score = 45.0 + (10.0 if fm_year and today.year - fm_year <= 1 else 0.0)
