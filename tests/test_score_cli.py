@@ -464,6 +464,19 @@ def test_cli_compare_adds_coverage(shared_embedder: Any) -> None:
     assert "### Coverage" in md.stdout
 
 
+def test_compare_accepts_a_directory_of_references(shared_embedder: Any, tmp_path: Path) -> None:
+    refs = ROOT / "tests" / "relevance_refs"
+    result = run("--json", "--compare", str(refs), str(THIN), embedder=shared_embedder)
+    assert result.exit_code == 0, result.output
+    coverage = json.loads(result.stdout)[0]["relevance"]["coverage"]
+    assert coverage["references"] == [str(p) for p in sorted(refs.iterdir())]
+    (tmp_path / "notes.csv").write_text("a,b\n")
+    empty = run("--compare", str(tmp_path), str(THIN), embedder=shared_embedder)
+    assert empty.exit_code == 2
+    assert empty.stderr.strip().splitlines() == [
+        f"Error: --compare {tmp_path}: no pages (.md, .markdown, .html, .txt) in this directory"]
+
+
 def test_unknown_model_is_one_line(tmp_path: Path) -> None:
     result = run("--model", str(tmp_path / "no-such-model"), str(THIN))
     assert result.exit_code == 2, result.output

@@ -52,8 +52,8 @@ def _positive(cfg: Any, key: str, default: float) -> float:
 @click.option("--topic", metavar="TEXT",
               help="The topic the drafts should stay on (default: front matter 'topic', then keywords, then the title).")
 @click.option("--compare", "compare", multiple=True, metavar="PATH",
-              help="A reference page saved as .md/.html/.txt (e.g. a competitor's article) to compare subtopic "
-                   "and term coverage against; repeat for several.")
+              help="A reference page saved as .md/.html/.txt (e.g. a competitor's article), or a directory of "
+                   "them, to compare subtopic and term coverage against; repeat for several.")
 @click.option("--format", "format_", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Report format: a terminal report, JSON for scripts, or Markdown for PR comments.")
 @json_option
@@ -81,7 +81,7 @@ def score(
     fmt = "json" if json_ else format_
     max_bytes = int(_positive(cfg, "score.max_file_mb", 5) * 1024 * 1024)
     threshold = float(cfg.get("score.min_score", 0) if min_score is None else min_score)
-    refs, ref_errors = load_documents(compare, max_bytes=max_bytes)
+    refs, ref_errors = load_documents(_reference_paths(compare), max_bytes=max_bytes)
     if ref_errors:
         from assistant.errors import UsageError
 
@@ -96,6 +96,20 @@ def score(
         )
     _emit(batch.reports, fmt)
     _exit(batch, threshold)
+
+
+def _reference_paths(compare: tuple[str, ...]) -> list[str]:
+    """--compare paths with directories expanded into the pages inside them (like PATH)."""
+    from assistant.documents import iter_paths
+    from assistant.errors import UsageError
+
+    out: list[str] = []
+    for path in compare:
+        found = list(iter_paths([path]))
+        if not found:
+            raise UsageError(f"--compare {path}: no pages (.md, .markdown, .html, .txt) in this directory")
+        out += found
+    return list(dict.fromkeys(out))
 
 
 def _is_dir(path: str) -> bool:
