@@ -255,6 +255,36 @@ def test_dropped_connection_on_submit_is_ambiguous(fake: FakeReddit) -> None:
         channel(fake).publish(link_post(), idempotency_key="k1")
 
 
+@pytest.mark.parametrize("processed", [True, False], ids=["reddit-posted-it", "reddit-never-saw-it"])
+def test_timeout_on_submit_is_ambiguous_and_reconcile_tells_which(fake: FakeReddit, processed: bool) -> None:
+    """praw gives up waiting for /api/submit: the post may exist, so it is checked, never resent blindly."""
+    fake.hang(1.5, path="/api/submit", process=processed)
+    started = time.monotonic()
+    with pytest.raises(AmbiguousError, match="ReadTimeout.*may or may not exist"):
+        channel(fake, timeout=0.3).publish(link_post(), idempotency_key="k1")
+    assert time.monotonic() - started < 1.4  # our timeout, not prawcore's 16 s, and no retry by praw
+    assert len(submits(fake)) == 1
+    got = channel(fake).reconcile(link_post(), idempotency_key="k1")
+    if processed:
+        assert got.outcome is Recovery.PUBLISHED and got.result.remote_id == fake.published[0]["id"]
+    else:
+        assert got.outcome is Recovery.NOT_PUBLISHED and fake.published == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/access_token", "/api/v1/test/post_requirements"])
+def test_timeout_before_submitting_is_plainly_transient(fake: FakeReddit, path: str) -> None:
+    fake.hang(1.5, path=path)
+    with pytest.raises(TransientError, match="ReadTimeout") as info:
+        channel(fake, timeout=0.3).publish(link_post(), idempotency_key="k1")
+    assert not isinstance(info.value, AmbiguousError) and submits(fake) == []
+
+
+def test_timeout_while_checking_is_unknown_not_a_resend(fake: FakeReddit) -> None:
+    fake.hang(1.5, path=f"/user/{fake.username}/submitted")
+    got = channel(fake, timeout=0.3).reconcile(link_post(), idempotency_key="k1")
+    assert got.outcome is Recovery.UNKNOWN and "ReadTimeout" in got.detail
+
+
 def test_unreachable_server_is_transient_not_ambiguous(fake: FakeReddit) -> None:
     settings = fake.settings()
     fake.stop()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -17,6 +19,8 @@ class Failure:
     headers: dict[str, str] = field(default_factory=dict)
     path: str | None = None  # only requests whose path starts with this fail
     times: int = 1
+    delay: float = 0.0  # a hang: no answer for this long (see FakeServer.hang)
+    process: bool = False  # during a hang, whether the request is carried out first
 
 
 @dataclass
@@ -49,6 +53,16 @@ class FakeServer:
                   times: int = 1, path: str | None = None) -> None:
         with self.lock:
             self.failures.append(Failure(status, body, headers or {}, path, times))
+
+    def hang(self, seconds: float, *, path: str | None = None, process: bool = False, times: int = 1) -> None:
+        """The next matching request gets no answer for ``seconds`` (make it longer than the client's timeout).
+
+        ``process=False``: the request is never carried out and the connection is then closed (the
+        platform never saw it); ``process=True``: it is carried out at once and only the answer is
+        late (the platform did the work, the client gave up waiting).
+        """
+        with self.lock:
+            self.failures.append(Failure(0, path=path, times=times, delay=seconds, process=process))
 
     def _take_failure(self, path: str) -> Failure | None:
         with self.lock:
@@ -88,11 +102,16 @@ class FakeServer:
                 with fake.lock:
                     fake.requests.append(req)
                 failure = fake._take_failure(parts.path)
-                if failure is not None and failure.status == 0:
+                if failure is not None and failure.delay and failure.process:
+                    status, payload, headers = fake.handle(req)  # done; only the answer is late
+                    time.sleep(failure.delay)
+                elif failure is not None and failure.status == 0:
+                    time.sleep(failure.delay)
                     self.close_connection = True
-                    self.connection.shutdown(2)
+                    with contextlib.suppress(OSError):  # the client may have hung up already
+                        self.connection.shutdown(2)
                     return
-                if failure is not None:
+                elif failure is not None:
                     status, payload, headers = failure.status, failure.body, failure.headers
                 else:
                     status, payload, headers = fake.handle(req)
