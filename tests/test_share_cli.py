@@ -272,3 +272,36 @@ def test_channels_never_print_credential_values(assist_home: Path, monkeypatch: 
     text = listing.output + shown.output + run("channels").output
     assert "ASSIST_X_API_SECRET" in shown.output and all(v not in text for v in values.values())
     assert "unknown channel 'nope'" in one_line_error(run("channels", "show", "nope"))
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "empty file"), (b"  \n\n", "empty"),
+                                                  (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file")])
+def test_empty_or_binary_draft(home: Path, tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.md"
+    path.write_bytes(content)
+    for extra in ([], ["--dry-run"]):
+        assert message in one_line_error(share(path, "--channel", "example", "--at", "now", *extra))
+    assert queued() == []
+
+
+def test_queue_actions_on_unknown_ids_and_wrong_states(home: Path, draft: Path) -> None:
+    for args in (["show", "999"], ["cancel", "999"], ["retry", "999"], ["retry", "999", "--force"],
+                 ["reschedule", "999", "--at", "tomorrow 9am"]):
+        assert "no post 999" in one_line_error(run("queue", *args))
+    post_id = json.loads(share(draft, "--channel", "example", "--at", "now", "--json").stdout)["posts"][0]["id"]
+    assert "cannot read" in one_line_error(run("queue", "reschedule", str(post_id), "--at", "someday maybe"))
+    assert json.loads(run("queue", "run", "--json").stdout)["outcomes"] == {"sent": 1}
+    assert "is sent; nothing to cancel" in one_line_error(run("queue", "cancel", str(post_id)))
+    assert "only failed, dead, cancelled or unknown" in one_line_error(run("queue", "retry", str(post_id)))
+    assert "only scheduled or failed" in one_line_error(run("queue", "reschedule", str(post_id), "--at", "2099-01-01"))
+    assert queued()[0]["state"] == "sent"
+
+
+def test_cancel_or_retry_of_several_posts_changes_none_when_one_is_bad(home: Path, draft: Path) -> None:
+    post_id = json.loads(share(draft, "--channel", "example", "--json").stdout)["posts"][0]["id"]
+    line = one_line_error(run("queue", "cancel", str(post_id), "999"))
+    assert "no post 999" in line and "none of the 2 posts was changed" in line
+    assert queued()[0]["state"] == "scheduled"
+    assert run("queue", "cancel", str(post_id)).exit_code == 0
+    assert "none of the 2 posts" in one_line_error(run("queue", "retry", str(post_id), "999"))
+    assert queued()[0]["state"] == "cancelled"

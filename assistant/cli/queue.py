@@ -104,7 +104,7 @@ def show(post_id: int, json_: bool) -> None:
 def cancel(post_ids: tuple[int, ...], json_: bool) -> None:
     """Cancel posts so they are never sent."""
     q = _queue()
-    done = [q.cancel(pid) for pid in post_ids]
+    done = _all_or_none(q, lambda pid: q.cancel(pid), post_ids)
     _emit_changed(done, "cancelled", json_)
 
 
@@ -116,7 +116,7 @@ def cancel(post_ids: tuple[int, ...], json_: bool) -> None:
 def retry(post_ids: tuple[int, ...], force: bool, json_: bool) -> None:
     """Send failed, dead, cancelled or (with --force) unknown posts again, now."""
     q = _queue()
-    done = [q.retry(pid, force=force) for pid in post_ids]
+    done = _all_or_none(q, lambda pid: q.retry(pid, force=force), post_ids)
     _emit_changed(done, "scheduled now", json_)
 
 
@@ -133,6 +133,20 @@ def reschedule(post_id: int, at: str, json_: bool) -> None:
     when = parse_at(at, user_timezone(config.load()), time.time())
     item = _queue().reschedule(post_id, when)
     _emit_changed([item], f"due {_local(item.due_at)}", json_)
+
+
+def _all_or_none(q: Any, action: Any, post_ids: tuple[int, ...]) -> list[Any]:
+    """Apply ``action`` to every id in one transaction: one bad id (unknown, wrong state) changes none."""
+    from assistant import db
+    from assistant.share.queue import QueueError
+
+    try:
+        with db.transaction(q.db):
+            return [action(pid) for pid in post_ids]
+    except QueueError as exc:
+        if len(post_ids) > 1:
+            raise QueueError(f"{exc}; none of the {len(post_ids)} posts was changed") from None
+        raise
 
 
 def _emit_changed(items: list[Any], what: str, json_: bool) -> None:
