@@ -190,6 +190,28 @@ def test_covering_the_subtopic_raises_coverage(shared_embedder) -> None:  # type
     assert {"label", "terms", "references", "similarity", "covered", "example"} <= set(data["subtopics"][0])
 
 
+def test_subtopic_label_keeps_a_phrase_whole() -> None:
+    from assistant.score import coverage
+
+    texts = [
+        "Write decisions down so colleagues in other time zones can read them.",
+        "Overlap hours are enough for most time zones.",
+        "A decision log keeps everyone informed regardless of their time zone.",
+        "Bake the loaf in a preheated oven.", "The oven must be very hot for the loaf.",
+    ]
+    labels = coverage._label_clusters(texts, [[0, 1, 2], [3, 4]])
+    assert labels[0][0] == "time zones" and "zones" not in labels[0] and "time" not in labels[0]
+    assert labels[1][:2] == ["loaf", "oven"] or labels[1][:2] == ["oven", "loaf"]
+
+
+def test_a_shared_word_does_not_cover_a_phrase_subtopic(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The draft says 'time' (as in 'focus time') but never 'time zones': that subtopic is missing."""
+    result = rel.compute_relevance(_doc(_focused()), shared_embedder, compare=_refs())
+    assert result.coverage is not None
+    zones = next(s for s in result.coverage.subtopics if s.terms[0] == "time zones")
+    assert not zones.covered and "time" not in zones.terms
+
+
 def test_texts_for_includes_references(shared_embedder) -> None:  # type: ignore[no-untyped-def]
     doc, refs = _doc(WITH_BURNOUT), _refs()
     shared_embedder.encode(rel.texts_for(doc, compare=refs))

@@ -390,10 +390,17 @@ def _label_clusters(texts: list[str], clusters: list[list[int]]) -> list[list[st
             if row[i] == 0 or len(terms) >= 4:
                 break
             t = str(vocab[i])
-            if (len(members) > 1 and row[i] < 2 and terms) or any(t in c or c in t for c in terms):
+            if len(members) > 1 and row[i] < 2 and terms:
                 continue
             if " " in t and not _term_re(t).search(joined):
                 continue  # two words that only meet once a stop word between them is dropped
+            overlap = [c for c in terms if t in c or c in t]
+            if overlap:
+                # "time" then "time zones" (in as many sentences): the phrase names it, not "time / zones".
+                word = overlap[0]
+                if len(overlap) == 1 and " " not in word and word in t.split() and row[i] >= 2:
+                    terms[terms.index(word)] = t
+                continue
             terms.append(t)
         out.append(terms)
     return out
