@@ -282,6 +282,40 @@ def test_every_sample_scores_without_errors() -> None:
         assert 400 <= report.word_count <= 3000, report.path
 
 
+def _on_line(lines: list[str], line: int, snippet: str) -> bool:
+    """The first words of a quoted snippet are on that line of the source (markup and entities aside)."""
+    import html
+    import re
+
+    raw = html.unescape(lines[line - 1])
+    plain = re.sub(r"<[^>]+>|\[|\]\([^)]*\)|[*_`]", "", raw)
+    words = re.findall(r"[A-Za-z0-9']+", snippet)[:3]
+    pattern = r"\W+".join(map(re.escape, words))
+    return bool(re.search(pattern, plain) or re.search(pattern, raw))
+
+
+def test_every_finding_points_at_its_source_line() -> None:
+    """Evidence and quoted suggestions carry the file's own line numbers: front matter counted, HTML too."""
+    import re
+
+    checked = 0
+    for report in score_paths([str(SAMPLES)], None).reports:
+        lines = Path(report.path).read_text(encoding="utf-8").splitlines()
+        assert report.linkability is not None
+        for sig in report.linkability.signals:
+            for e in sig.evidence:
+                snippet = e.text.partition(": ")[2]
+                if e.line and len(re.findall(r"[A-Za-z0-9']+", snippet)) >= 2:
+                    assert _on_line(lines, e.line, snippet), (report.path, e)
+                    checked += 1
+        for s in report.suggestions:
+            quoted = re.search(r"line (\d+)[^']*: '([^']+)", s.message)
+            if quoted:
+                assert s.line == int(quoted.group(1)) and _on_line(lines, s.line, quoted.group(2)), s
+                checked += 1
+    assert checked >= 60
+
+
 # --------------------------------------------------------------------------- with the model
 
 
