@@ -209,3 +209,48 @@ def test_damaged_weights_are_refused_by_both_backends(tmp_path: Path) -> None:
     (ref.path / "model.safetensors").unlink()  # type: ignore[operator]
     with pytest.raises(ModelError, match="is missing"):
         TorchBackend(ref)
+
+
+NO_NETWORK = """
+import os, socket
+
+_LOG = os.environ["NETWORK_LOG"]
+open(_LOG, "a").close()  # proves this blocker was loaded
+
+
+def _refuse(*args, **kwargs):
+    with open(_LOG, "a") as f:
+        f.write(repr(args[:2]) + "\\n")
+    raise OSError("network unreachable (test)")
+
+
+socket.socket.connect = _refuse
+socket.socket.connect_ex = _refuse
+socket.create_connection = _refuse
+socket.getaddrinfo = _refuse
+"""
+
+
+@pytest.mark.parametrize("backend", ["onnx", "torch"])
+def test_score_runs_with_the_network_unreachable(
+    tmp_path: Path, model_home: Path, onnx, backend: str  # type: ignore[no-untyped-def]
+) -> None:
+    """A fresh cache, no HF_HUB_OFFLINE in the environment, sockets refusing: the model still loads."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text(NO_NETWORK)
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "models").symlink_to(model_home / "models")  # the session's ONNX export; the cache is empty
+    log = tmp_path / "network.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_", "ASSIST_"))}
+    env |= {"PYTHONPATH": str(site), "NETWORK_LOG": str(log), "ASSIST_HOME": str(home),
+            "ASSIST_MODEL__BACKEND": backend, "HF_HOME": str(tmp_path / "hf-home")}
+    draft = ROOT / "sample_content" / "productivity-tips-listicle.md"
+    proc = subprocess.run([sys.executable, "-m", "assistant", "score", "--json", str(draft)],
+                          capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    [entry] = json.loads(proc.stdout)
+    assert entry["relevance"]["score"] >= 70
+    assert log.exists() and log.read_text() == ""  # the blocker ran, and nothing even tried to connect
+    assert not (tmp_path / "hf-home").exists()  # nothing downloaded or cached from a hub
