@@ -370,7 +370,7 @@ def test_share_then_queue_run_publishes_to_mastodon(fake: FakeMastodon, assist_h
     shared = runner.invoke(cli, ["share", str(draft), "--channel", "mastodon", "--summary", "lead", "--at", "now",
                                  "--json"])
     assert shared.exit_code == 0, shared.output
-    [queued] = json.loads(shared.stdout)["posts"]
+    [queued] = json.loads(shared.stdout)
     assert queued["valid"] and queued["length"] <= 500
     ran = runner.invoke(cli, ["queue", "run", "--json"])
     assert ran.exit_code == 0, ran.output

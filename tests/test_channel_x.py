@@ -364,7 +364,7 @@ def test_share_then_queue_run_publishes_to_x(fake: FakeX, assist_home: Path, tmp
     assert row["configured"] is True
     shared = runner.invoke(cli, ["share", str(draft), "--channel", "x", "--summary", "lead", "--at", "now", "--json"])
     assert shared.exit_code == 0, shared.output
-    [queued] = json.loads(shared.stdout)["posts"]
+    [queued] = json.loads(shared.stdout)
     assert queued["valid"] and queued["length"] == XChannel({}, environ={}).length(queued["text"]) <= 280
     ran = runner.invoke(cli, ["queue", "run", "--json"])
     assert ran.exit_code == 0, ran.output

@@ -94,7 +94,7 @@ def test_share_then_queue_run_publishes_through_the_plugin(example_installed: Pa
     configure(assist_home, fake)
     preview = run("share", str(draft), "--channel", "example", "--summary", "lead", "--at", "now", "--dry-run", "--json")
     assert preview.exit_code == 0, preview.output
-    [post] = json.loads(preview.stdout)["posts"]
+    [post] = json.loads(preview.stdout)
     assert post["valid"] and post["id"] is None and post["length"] <= 500
     assert "utm_source=example&utm_medium=social" in post["url"] and "ref=feed" in post["url"]
     assert "#IndoorHerbs" in post["text"]
@@ -102,7 +102,7 @@ def test_share_then_queue_run_publishes_through_the_plugin(example_installed: Pa
 
     queued = run("share", str(draft), "--channel", "example", "--summary", "lead", "--at", "now", "--json")
     assert queued.exit_code == 0, queued.output
-    post_id = json.loads(queued.stdout)["posts"][0]["id"]
+    post_id = json.loads(queued.stdout)[0]["id"]
     result = run("queue", "run", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["outcomes"] == {"sent": 1}
@@ -169,3 +169,15 @@ def test_a_channel_that_cannot_describe_itself_does_not_hide_the_others() -> Non
     names = [r["name"] for r in json.loads(result.stdout)]
     assert "broken" not in names
     assert "channel 'broken'" in result.stderr and "no limits today" in result.stderr
+
+
+def test_plugins_lists_the_installed_plugin_as_json(example_installed: Path) -> None:
+    result = run("plugins", "--json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)  # nothing but the JSON on stdout
+    assert isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+    example = next(r for r in rows if r["name"] == "example")
+    assert example["distribution"] == "assist-example" and example["version"] == "0.0.1"
+    assert "register_channels" in example["hooks"]
+    assert {"x", "mastodon", "bluesky", "reddit"} <= {r["name"] for r in rows}  # the built-in channels too
+    assert "assist-example 0.0.1" in run("plugins").stdout

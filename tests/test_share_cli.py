@@ -125,10 +125,10 @@ def test_reddit_needs_a_subreddit(home: Path, draft: Path) -> None:
 
 
 def test_default_schedule_takes_the_next_free_slot(home: Path, draft: Path, tmp_path: Path) -> None:
-    first = json.loads(share(draft, "--channel", "example", "--json").stdout)["posts"][0]
+    first = json.loads(share(draft, "--channel", "example", "--json").stdout)[0]
     other = tmp_path / "other.md"
     other.write_text(DRAFT.replace("starter-smell", "starter-feeding"))
-    second = json.loads(share(other, "--channel", "example", "--json").stdout)["posts"][0]
+    second = json.loads(share(other, "--channel", "example", "--json").stdout)[0]
     t1, t2 = (datetime.fromisoformat(p["due_at"]) for p in (first, second))
     assert (t1.hour, t1.minute, t2.hour, t2.minute) == (10, 0, 10, 0)
     assert (t2 - t1).days == 1 and t1.tzinfo is not None
@@ -182,7 +182,7 @@ def test_edit_opens_the_editor_per_post(home: Path, draft: Path, tmp_path: Path,
     monkeypatch.setenv("VISUAL", str(editor))
     result = share(draft, "--channel", "example", "--edit", "--json")
     assert result.exit_code == 0, result.output
-    post = json.loads(result.stdout)["posts"][0]
+    post = json.loads(result.stdout)[0]
     assert post["text"] == "My own words https://bread.example/starter-smell"
     assert post["length"] == len("My own words ") + 23
     assert queued()[0]["text"] == post["text"]
@@ -208,7 +208,7 @@ def test_preview_shows_length_and_validity(home: Path, draft: Path) -> None:
 
 
 def test_queue_actions_and_their_errors(home: Path, draft: Path) -> None:
-    post_id = json.loads(share(draft, "--channel", "example", "--json").stdout)["posts"][0]["id"]
+    post_id = json.loads(share(draft, "--channel", "example", "--json").stdout)[0]["id"]
     assert "no post 999" in one_line_error(run("queue", "show", "999"))
     assert "unknown state" in one_line_error(run("queue", "list", "--state", "bogus"))
     assert "is in the past" in one_line_error(run("queue", "reschedule", str(post_id), "--at", "2001-01-01"))
@@ -232,7 +232,7 @@ def test_times_are_shown_in_the_users_zone(example_installed: Path, fake: FileFa
     write(assist_home, fake)
     text = (assist_home / "config.toml").read_text().replace('timezone = "UTC"', 'timezone = "Asia/Tokyo"')
     (assist_home / "config.toml").write_text(text)
-    post = json.loads(share(draft, "--channel", "example", "--at", "2099-01-01T09:00", "--json").stdout)["posts"][0]
+    post = json.loads(share(draft, "--channel", "example", "--at", "2099-01-01T09:00", "--json").stdout)[0]
     due = datetime.fromisoformat(post["due_at"])
     assert due == datetime(2099, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
 
@@ -251,7 +251,7 @@ def test_spread_spaces_posts_over_the_window(home: Path, fake: FileFake, draft: 
     second.write_text(DRAFT.replace("starter-smell", "starter-two"))
     result = share(draft, "--channel", "example", "--spread", "2d", "--json")
     assert result.exit_code == 0, result.output
-    [post] = json.loads(result.stdout)["posts"]
+    [post] = json.loads(result.stdout)
     due = datetime.fromisoformat(post["due_at"])
     assert 9 <= due.hour <= 18 and due.minute % 5 == 0
     assert (due - datetime.now(due.tzinfo)).total_seconds() <= 2 * 86400
@@ -288,7 +288,7 @@ def test_queue_actions_on_unknown_ids_and_wrong_states(home: Path, draft: Path) 
     for args in (["show", "999"], ["cancel", "999"], ["retry", "999"], ["retry", "999", "--force"],
                  ["reschedule", "999", "--at", "tomorrow 9am"]):
         assert "no post 999" in one_line_error(run("queue", *args))
-    post_id = json.loads(share(draft, "--channel", "example", "--at", "now", "--json").stdout)["posts"][0]["id"]
+    post_id = json.loads(share(draft, "--channel", "example", "--at", "now", "--json").stdout)[0]["id"]
     assert "cannot read" in one_line_error(run("queue", "reschedule", str(post_id), "--at", "someday maybe"))
     assert json.loads(run("queue", "run", "--json").stdout)["outcomes"] == {"sent": 1}
     assert "is sent; nothing to cancel" in one_line_error(run("queue", "cancel", str(post_id)))
@@ -298,7 +298,7 @@ def test_queue_actions_on_unknown_ids_and_wrong_states(home: Path, draft: Path) 
 
 
 def test_cancel_or_retry_of_several_posts_changes_none_when_one_is_bad(home: Path, draft: Path) -> None:
-    post_id = json.loads(share(draft, "--channel", "example", "--json").stdout)["posts"][0]["id"]
+    post_id = json.loads(share(draft, "--channel", "example", "--json").stdout)[0]["id"]
     line = one_line_error(run("queue", "cancel", str(post_id), "999"))
     assert "no post 999" in line and "none of the 2 posts was changed" in line
     assert queued()[0]["state"] == "scheduled"

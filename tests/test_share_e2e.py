@@ -52,13 +52,13 @@ def channel_args() -> list[str]:
 
 def test_share_previews_queues_and_publishes_to_four_channels(fakes, assist_home: Path) -> None:  # type: ignore[no-untyped-def]
     preview = json.loads(run("share", str(DRAFT), *channel_args(), "--dry-run", "--json").stdout)
-    posts = {p["channel"]: p for p in preview["posts"]}
+    posts = {p["channel"]: p for p in preview}
     assert set(posts) == {"x", "mastodon", "bluesky", "reddit"}
     for name, post in posts.items():
         assert post["valid"], (name, post["problems"])
         assert 0 < post["length"] <= post["limit"] or (name == "reddit" and post["length"] == 0)
         assert f"utm_source={name}&utm_medium=social" in post["url"]
-        assert post["id"] is None
+        assert post["id"] is None and post["queued"] is False
     assert posts["x"]["limit"] == 280 and posts["bluesky"]["limit"] == 300
     assert posts["reddit"]["target"] == "r/test" and posts["reddit"]["title"] == "How to Grow Vegetables on a Small Balcony"
     assert "#BalconyGarden" in posts["mastodon"]["text"]
@@ -69,7 +69,7 @@ def test_share_previews_queues_and_publishes_to_four_channels(fakes, assist_home
     assert text_preview.stdout.count("  ok  at ") == 4
 
     queued = json.loads(run("share", str(DRAFT), *channel_args(), "--at", "now", "--json").stdout)
-    assert all(p["id"] for p in queued["posts"])
+    assert all(p["id"] and p["queued"] for p in queued)
     report = json.loads(run("queue", "run", "--json").stdout)
     assert report["outcomes"] == {"sent": 4}, report
     for name, fake in fakes.items():
@@ -92,7 +92,7 @@ def test_x_rate_limit_reset_header_sets_the_retry_time(fakes) -> None:  # type: 
     fakes["x"].exhaust(reset_in=600)
     queued = json.loads(run("share", str(DRAFT), "--channel", "x", "--summary", "lead", "--at", "now",
                             "--json").stdout)
-    post_id = queued["posts"][0]["id"]
+    post_id = queued[0]["id"]
     assert json.loads(run("queue", "run", "--json").stdout)["outcomes"] == {"rate_limited": 1}
     shown = json.loads(run("queue", "show", str(post_id), "--json").stdout)
     assert shown["state"] == "failed" and shown["attempts"] == 0  # a rate limit uses up no try

@@ -54,7 +54,7 @@ def test_timeout_on_create_is_checked_and_published_exactly_once(fakes, spec: st
     fake.hang(HANG, path=CREATE[name], process=processed)
     shared = json.loads(run("share", str(DRAFT), "--channel", spec, "--summary", "lead", "--at", "now",
                             "--json").stdout)
-    post_id = shared["posts"][0]["id"]
+    post_id = shared[0]["id"]
 
     report = json.loads(run("queue", "run", "--json").stdout)
     shown = json.loads(run("queue", "show", str(post_id), "--json").stdout)

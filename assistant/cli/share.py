@@ -139,10 +139,10 @@ def _report(composed: list[Any], times: list[float], ids: list[int | None], dry_
             tz: Any) -> None:
     from datetime import datetime
 
-    if json_:
-        emit_json({"dry_run": dry_run, "posts": [
-            {**c.to_dict(), "id": i, "due_at": datetime.fromtimestamp(t, tz).isoformat(timespec="minutes")}
-            for c, t, i in zip(composed, times, ids, strict=True)]})
+    if json_:  # one object per post, like every listing; `id` is null and `queued` false on a dry run
+        emit_json([{**c.to_dict(), "id": i, "queued": i is not None,
+                    "due_at": datetime.fromtimestamp(t, tz).isoformat(timespec="minutes")}
+                   for c, t, i in zip(composed, times, ids, strict=True)])
         return
     for c, when, pid in zip(composed, times, ids, strict=True):
         where = f"{c.post.channel}:{c.post.target}" if c.post.target else c.post.channel
