@@ -59,7 +59,40 @@ def resolve_model(name: str | None = None) -> ModelRef:
         return ModelRef(str(candidate), candidate.resolve(), f"{candidate.resolve()}@{stamp}")
     if candidate.suffix or os.sep in wanted and not wanted.count("/") == 1:
         raise ModelError(f"model {wanted!r}: no such directory")
-    return ModelRef(wanted, None, wanted)
+    snapshot = _cached_snapshot(wanted)
+    if snapshot is None:
+        raise ModelError(
+            f"model {wanted!r}: not a directory, and not in the local Hugging Face cache "
+            f"({_hub_cache()}); assist downloads nothing: give the path of a model directory"
+        )
+    found = resolve_model(str(snapshot))  # a snapshot directory: its path names the revision
+    return ModelRef(wanted, found.path, found.identity)
+
+
+def _hub_cache() -> str:
+    explicit = os.environ.get("HF_HUB_CACHE")
+    if explicit:
+        return explicit
+    hf_home = os.environ.get("HF_HOME") or os.path.join(os.path.expanduser("~"), ".cache", "huggingface")
+    return os.path.join(hf_home, "hub")
+
+
+def _cached_snapshot(name: str) -> Path | None:
+    """The local snapshot of a model name in the Hugging Face cache ("all-mpnet-base-v2" is tried as
+    "sentence-transformers/all-mpnet-base-v2" too), without touching the network."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return None
+    repos = [name] if "/" in name else [name, f"sentence-transformers/{name}"]
+    for repo in repos:
+        try:
+            hit = try_to_load_from_cache(repo, "config.json", cache_dir=_hub_cache())
+        except Exception:  # noqa: BLE001 - a malformed name is simply not cached
+            continue
+        if isinstance(hit, str):
+            return Path(hit).parent
+    return None
 
 
 WEIGHTS_FILE = "model.safetensors"

@@ -254,3 +254,55 @@ def test_score_runs_with_the_network_unreachable(
     assert entry["relevance"]["score"] >= 70
     assert log.exists() and log.read_text() == ""  # the blocker ran, and nothing even tried to connect
     assert not (tmp_path / "hf-home").exists()  # nothing downloaded or cached from a hub
+
+
+def _fake_hub_cache(root: Path, repo: str, revision: str = "0123abcd") -> Path:
+    """A Hugging Face cache holding the bundled model's files under ``repo`` (as a download leaves it)."""
+    real = resolve_model().path
+    assert real is not None
+    entry = root / ("models--" + repo.replace("/", "--"))
+    snapshot = entry / "snapshots" / revision
+    snapshot.mkdir(parents=True)
+    (entry / "refs").mkdir()
+    (entry / "refs" / "main").write_text(revision)
+    for item in real.iterdir():
+        (snapshot / item.name).symlink_to(item)
+    return snapshot
+
+
+def test_model_name_from_the_local_hub_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                             torch_backend) -> None:  # type: ignore[no-untyped-def]
+    """--model NAME uses a model already in the HF cache (by its snapshot directory), offline, end to end."""
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    snapshot = _fake_hub_cache(tmp_path / "hub", "someone/tiny-model")
+    ref = resolve_model("someone/tiny-model")
+    assert ref.path == snapshot and ref.name == "someone/tiny-model"
+    assert "0123abcd" in ref.identity and ref.sha256 is None
+    _fake_hub_cache(tmp_path / "hub", "sentence-transformers/short-name")
+    assert resolve_model("short-name").path is not None  # sentence-transformers' short names work too
+    monkeypatch.setenv("ASSIST_MODEL__BACKEND", "torch")
+    draft = ROOT / "sample_content" / "productivity-tips-listicle.md"
+    result = CliRunner().invoke(cli, ["score", "--json", "--model", "someone/tiny-model", str(draft)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["relevance"]["score"] >= 70
+
+
+def test_model_name_not_in_the_cache_fails_fast_without_network(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hub"))
+    draft = ROOT / "sample_content" / "productivity-tips-listicle.md"
+    for name in ("someone/unknown-model", "unknown-model"):
+        result = CliRunner().invoke(cli, ["score", "--model", name, str(draft)])
+        assert result.exit_code == 2
+        assert result.stderr.strip().splitlines() == [
+            f"Error: model {name!r}: not a directory, and not in the local Hugging Face cache "
+            f"({tmp_path / 'hub'}); assist downloads nothing: give the path of a model directory"
+        ]
