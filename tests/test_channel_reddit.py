@@ -207,6 +207,15 @@ def test_429_is_rate_limited_and_the_next_call_waits_without_a_request(fake: Fak
     assert 30 < again.value.retry_after <= 42
 
 
+def test_429_retry_after_header_wins_over_the_window_reset(fake: FakeReddit) -> None:
+    fake.fail_next(429, body={"message": "Too Many Requests", "error": 429}, path="/api/submit",
+                   headers={"retry-after": "7", "x-ratelimit-remaining": "0", "x-ratelimit-used": "1000",
+                            "x-ratelimit-reset": "300"})
+    with pytest.raises(RateLimited) as info:
+        channel(fake, max_wait=600).publish(link_post(), idempotency_key="k1")
+    assert info.value.retry_after == 7 and fake.published == []
+
+
 def test_expired_token_is_renewed_once(fake: FakeReddit) -> None:
     ch = channel(fake)
     ch.publish(link_post(), idempotency_key="k1")
