@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import random
+import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from example_plugin.assist_example import ExampleChannel
-from example_plugin.fixtures import TOKEN, FileFake
+from example_plugin.fixtures import (  # noqa: F401 - fixtures
+    TOKEN,
+    FileFake,
+    example_installed_fixture,
+    example_site_fixture,
+)
 
 from assistant import config, db
 from assistant.channels import Channel, Post
+from assistant.cli import cli
 from assistant.share.queue import Queue, QueueError
 from assistant.share.worker import Policy, RateLimit, Worker
 
@@ -107,6 +116,37 @@ def test_policy_delay_is_capped() -> None:
     policy = Policy(backoff=60, backoff_max=600)
     rng = random.Random(1)
     assert all(300 <= policy.delay(n, rng) <= 600 for n in range(5, 30))
+
+
+def test_backoff_is_jittered_so_failed_posts_do_not_retry_in_step(queue: Queue, clock: Clock,
+                                                                   file_fake: FileFake) -> None:
+    policy = Policy(backoff=60, backoff_max=3600)
+    rng = random.Random(3)
+    third = [policy.delay(3, rng) for _ in range(200)]
+    assert all(120 <= d <= 240 for d in third) and len({round(d, 3) for d in third}) > 150
+    assert 170 < sum(third) / len(third) < 190  # half fixed, half uniform: about 3/4 of the ceiling
+    ids = [queue.enqueue(post(n, f"https://example.org/{n}"), T0) for n in range(5)]
+    file_fake.fail_next(503, times=5)
+    assert make_worker(queue, file_fake).run_once().outcomes == {"failed": 5}
+    due = [queue.get(i).due_at for i in ids]
+    assert all(T0 + 30 <= d <= T0 + 60 for d in due) and len(set(due)) == 5
+
+
+def test_every_try_is_recorded_until_dead(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(429)
+    file_fake.fail_next(503, times=3)
+    worker = make_worker(queue, file_fake)
+    for _ in range(4):
+        worker.run_once()
+        clock.t = queue.get(pid).due_at
+    dead = queue.get(pid)
+    assert dead.state == "dead" and dead.attempts == 3  # the rate limit used up no try
+    history = queue.attempts(pid)
+    assert [a["outcome"] for a in history] == ["rate_limited", "transient", "transient", "transient"]
+    assert [a["status"] for a in history] == [429, 503, 503, 503]
+    assert all(a["worker"] == "w1" and a["error"] for a in history)
+    assert [a["retry_at"] is not None for a in history] == [True, True, True, False]
 
 
 def test_rate_limited_waits_retry_after_without_using_a_try(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
@@ -249,6 +289,50 @@ def test_rate_limits_come_from_config(assist_home: Path) -> None:
     limits = rate_limits(config.load())
     assert limits["x"].posts == 50 and limits["x"].per == 900
     assert limits["mastodon"].posts == 150 and limits["mastodon"].per == 300  # the defaults
+
+
+def test_a_rate_limit_override_is_merged_key_by_key_and_posts_0_switches_it_off(assist_home: Path) -> None:
+    from assistant.share.worker import rate_limits
+
+    (assist_home / "config.toml").write_text('[channels.x.rate_limit]\nper = "1h"\n'
+                                             "[channels.mastodon.rate_limit]\nposts = 0\n"
+                                             '[channels.example.rate_limit]\nposts = 3\nper = "10m"\n')
+    limits = rate_limits(config.load())
+    assert (limits["x"].posts, limits["x"].per) == (100, 3600)  # posts from [rate_limits] x, per overridden
+    assert "mastodon" not in limits and (limits["example"].posts, limits["example"].per) == (3, 600)
+
+
+@pytest.mark.parametrize(("toml", "message"), [
+    ('[channels.x.rate_limit]\nposts = "many"', '[channels.x.rate_limit] posts: \'many\' is not a whole number'),
+    ("[channels.x]\nrate_limit = 5", "[channels.x] rate_limit: expected a table"),
+    ('[channels.x.rate_limit]\nper = "0s"', "[channels.x.rate_limit] per: must be longer than zero"),
+    ('[channels.example.rate_limit]\nper = "1h"', "[channels.example.rate_limit]: posts is missing"),
+    ('[queue]\nmax_tries = "lots"', "[queue] max_tries: 'lots' is not a whole number"),
+    ("[queue]\nmax_tries = 0", "[queue] max_tries: must be at least 1"),
+    ('[queue]\nbackoff = "soon"', "[queue] backoff: 'soon' is not a duration"),
+    ("[queue]\nlease = 0", "[queue] lease: must be longer than zero"),
+])
+def test_bad_queue_settings_are_one_line_errors(assist_home: Path, toml: str, message: str) -> None:
+    (assist_home / "config.toml").write_text(toml + "\n")
+    result = CliRunner().invoke(cli, ["queue", "run"])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith(f"Error: {message}"), result.stderr
+
+
+def test_the_configured_rate_limit_holds_posts_back_in_queue_run(example_installed: Path, assist_home: Path,
+                                                                  file_fake: FileFake) -> None:
+    settings = "\n".join(f'{k} = "{v}"' for k, v in file_fake.settings().items())
+    (assist_home / "config.toml").write_text(f"[channels.example]\n{settings}\n"
+                                             '[channels.example.rate_limit]\nposts = 2\nper = "1h"\n')
+    q = Queue(db.connect())
+    ids = [q.enqueue(post(n, f"https://example.org/{n}"), time.time() - 1) for n in range(3)]
+    report = CliRunner().invoke(cli, ["queue", "run", "--json"])
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.stdout)["outcomes"] == {"sent": 2}  # the third waits for the window
+    assert len(file_fake.published) == 2
+    [held] = [q.get(i) for i in ids if q.get(i).state == "scheduled"]
+    assert held.attempts == 0 and q.attempts(held.id) == []  # waiting is not a try
+    assert json.loads(CliRunner().invoke(cli, ["queue", "run", "--json"]).stdout)["outcomes"] == {}
 
 
 def test_a_worker_that_lost_its_lease_cannot_overwrite(queue: Queue, clock: Clock) -> None:

@@ -30,6 +30,7 @@ from assistant.channels import (
     TransientError,
     get_channel,
 )
+from assistant.errors import ConfigError
 from assistant.share.queue import Queue, QueuedPost
 from assistant.share.schedule import parse_duration
 
@@ -46,10 +47,10 @@ class Policy:
     @classmethod
     def from_settings(cls, settings: Any) -> Policy:
         q = settings.section("queue")
-        return cls(max_tries=max(1, int(q.get("max_tries", 5))),
-                   backoff=parse_duration(q.get("backoff", 60), "[queue] backoff"),
-                   backoff_max=parse_duration(q.get("backoff_max", 3600), "[queue] backoff_max"),
-                   lease=parse_duration(q.get("lease", 300), "[queue] lease"))
+        return cls(max_tries=count_setting(q.get("max_tries", 5), "[queue] max_tries", minimum=1),
+                   backoff=duration_setting(q.get("backoff", 60), "[queue] backoff"),
+                   backoff_max=duration_setting(q.get("backoff_max", 3600), "[queue] backoff_max"),
+                   lease=duration_setting(q.get("lease", 300), "[queue] lease", positive=True))
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Exponential backoff with "equal jitter": half fixed, half random, capped."""
@@ -76,14 +77,61 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def count_setting(value: Any, what: str, *, minimum: int = 0) -> int:
+    """A whole number from config, or a one-line ConfigError naming the key."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ConfigError(f"{what}: {value!r} is not a whole number")
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ConfigError(f"{what}: {value!r} is not a whole number") from None
+    if number < minimum:
+        raise ConfigError(f"{what}: must be at least {minimum}, not {number}")
+    return number
+
+
+def duration_setting(value: Any, what: str, *, positive: bool = False) -> float:
+    """Seconds from a config duration (60, "90s", "15m"), or a one-line ConfigError naming the key."""
+    from assistant.errors import UsageError
+
+    if isinstance(value, bool):
+        raise ConfigError(f"{what}: {value!r} is not a duration (use e.g. 90s, 15m, 1h, 3d)")
+    try:
+        seconds = parse_duration(value, what)
+    except UsageError as exc:
+        raise ConfigError(str(exc)) from None
+    if seconds < 0 or (positive and seconds == 0):
+        raise ConfigError(f"{what}: must be {'longer than zero' if positive else 'zero or more'}, not {value!r}")
+    return seconds
+
+
 def rate_limits(settings: Any) -> dict[str, RateLimit]:
-    """Per-channel limits: ``[channels.<name>.rate_limit]`` over the defaults in ``[rate_limits]``."""
+    """Per-channel limits: ``[channels.<name>.rate_limit]`` key by key over the defaults in ``[rate_limits]``.
+
+    ``posts = 0`` switches a channel's limit off. A malformed value is a ConfigError naming its key.
+    """
     names = set(settings.section("rate_limits")) | set(settings.section("channels"))
     out = {}
-    for name in names:
-        spec = settings.get(f"channels.{name}.rate_limit") or settings.get(f"rate_limits.{name}")
-        if isinstance(spec, dict) and spec.get("posts"):
-            out[name] = RateLimit(int(spec["posts"]), parse_duration(spec.get("per", "1h"), f"{name} rate_limit per"))
+    for name in sorted(names):
+        spec: dict[str, Any] = {}
+        where = ""
+        for table, key in ((f"[rate_limits] {name}", f"rate_limits.{name}"),
+                           (f"[channels.{name}] rate_limit", f"channels.{name}.rate_limit")):
+            part = settings.get(key)
+            if part is None:
+                continue
+            if not isinstance(part, dict):
+                raise ConfigError(f'{table}: expected a table such as {{ posts = 100, per = "15m" }}, not {part!r}')
+            spec.update(part)
+            where = f"[{key}]"
+        if not spec:
+            continue
+        if "posts" not in spec:
+            raise ConfigError(f"{where}: posts is missing (how many posts per {spec.get('per', 'window')})")
+        posts = count_setting(spec["posts"], f"{where} posts")
+        if posts == 0:
+            continue  # switched off
+        out[name] = RateLimit(posts, duration_setting(spec.get("per", "1h"), f"{where} per", positive=True))
     return out
 
 
