@@ -234,6 +234,11 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     entry = json.loads(result.stdout)[0]
     assert entry["path"] == "-" and entry["title"] == "Notes on meetings"
+    text = run("--no-relevance", "--min-score", "90", "-", input=GOOD)
+    assert text.exit_code == 1 and text.stdout.startswith("(standard input) ─")
+    assert text.stderr.startswith("(standard input): linkability ")
+    md = run("--no-relevance", "--format", "markdown", "-", input=GOOD)
+    assert "\n## (standard input)\n" in md.stdout
 
 
 def test_text_and_markdown_reports() -> None:
@@ -395,6 +400,9 @@ def test_cli_report_with_relevance(shared_embedder: Any) -> None:
     text = run(str(DRIFT), embedder=shared_embedder)
     assert "Drifting sections" in text.stdout and "Relevance" in text.stdout
     assert f"L{line_of(DRIFT, '## Choosing the right mortgage')}-" in text.stdout
+    drift_messages = [s["message"] for s in drift["suggestions"] if s["signal"] == "relevance"]
+    assert drift_messages and all(
+        "wanders off the topic 'growing vegetables in containers on a small balcony'" in m for m in drift_messages)
 
 
 def test_a_directory_without_drafts_is_bad_input(tmp_path: Path) -> None:

@@ -155,8 +155,10 @@ def _exit(batch: Any, threshold: float) -> None:
     """2 when a path was bad (it wins: the run is incomplete), else 1 when a draft is under --min-score."""
     low = batch.below(threshold) if threshold > 0 else []
     for report in low:
-        click.echo(f"{report.path}: linkability {report.linkability.score:.0f} is below --min-score {threshold:g}",
-                   err=True)
+        from assistant.score.render import shown_path
+
+        click.echo(f"{shown_path(report.path)}: linkability {report.linkability.score:.0f} is below "
+                   f"--min-score {threshold:g}", err=True)
     if batch.errors:
         click.get_current_context().exit(2)
     if low:

@@ -169,7 +169,7 @@ def compute_relevance(
     sections = _sections(doc.sections(), sent_vecs, topic_vec, doc)
     score = _score(doc, sent_vecs, topic_vec, sections)
     suggestions = [
-        _drift_suggestion(s, score, doc, sent_vecs, topic_vec, sections) for s in sections if s.drifting
+        _drift_suggestion(s, score, doc, sent_vecs, topic_vec, sections, topic_text) for s in sections if s.drifting
     ]
     result = Relevance(
         score=score, topic=topic_text, topic_source=source, similarity=similarity,
@@ -245,12 +245,13 @@ def _flag_drift(sections: list[SectionRelevance]) -> None:
 
 def _drift_suggestion(
     section: SectionRelevance, score: float, doc: Document, sent_vecs: np.ndarray,
-    topic_vec: np.ndarray, sections: list[SectionRelevance],
+    topic_vec: np.ndarray, sections: list[SectionRelevance], topic: str = "",
 ) -> Suggestion:
     """Cut or refocus a drifting section; the gain is the score without its sentences."""
     gain = max(_score(doc, sent_vecs, topic_vec, sections, skip=section) - score, 0.5)
+    named = f" '{topic if len(topic) <= 80 else topic[:79].rsplit(' ', 1)[0] + '…'}'" if topic else ""
     message = (
-        f"Section '{section.heading}' (lines {section.line}-{section.end_line}) wanders off the topic "
-        f"(relevance {section.score:.0f}/100): cut it, or tie it back to the topic"
+        f"Section '{section.heading}' (lines {section.line}-{section.end_line}) wanders off the topic{named} "
+        f"(relevance {section.score:.0f}/100): cut it, or rewrite it to show how it bears on that topic"
     )
     return Suggestion(signal="relevance", message=message, gain=gain, line=section.line, target="relevance")

@@ -22,6 +22,10 @@ def _first_evidence(signal: Any) -> str:
     return signal.evidence[0].text if signal.evidence else "(none found)"
 
 
+def shown_path(path: str) -> str:
+    return "(standard input)" if path == "-" else path
+
+
 def _where(line: int | None) -> str:
     return f"L{line}" if line else ""
 
@@ -55,7 +59,7 @@ def _render_one(report: Report, console: Console) -> None:
 
     link, rel = report.linkability, report.relevance
     assert link is not None
-    console.rule(f"[bold]{report.path}[/]", align="left")
+    console.rule(f"[bold]{shown_path(report.path)}[/]", align="left")
     console.print(f"[bold]{report.title}[/]  ({report.word_count:,} words)", highlight=False)
     line = f"Linkability [{_style(link.score)}]{_n(link.score)}/100[/]"
     if rel is not None:
@@ -146,7 +150,7 @@ def render_markdown(reports: Sequence[Report]) -> str:
 def _markdown_one(report: Report) -> list[str]:
     link, rel = report.linkability, report.relevance
     assert link is not None
-    out = [f"## {report.path}", "", f"**{_cell(report.title)}** ({report.word_count:,} words)", ""]
+    out = [f"## {shown_path(report.path)}", "", f"**{_cell(report.title)}** ({report.word_count:,} words)", ""]
     scores = f"- Linkability: **{_n(link.score)}/100**"
     if rel is not None:
         scores += f"\n- Relevance: **{_n(rel.score)}/100** (topic from {rel.topic_source}: {_cell(rel.topic)})"
