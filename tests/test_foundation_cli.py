@@ -104,3 +104,26 @@ def test_help_does_not_import_heavy_libraries() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "message", "help_of"),
+    [
+        (["nope"], "No such command 'nope'", "assist --help"),
+        (["--bogus"], "No such option '--bogus'", "assist --help"),
+        (["score"], "Missing argument 'PATH...'", "assist score --help"),
+        (["score", "--format", "xml", "x.md"], "Invalid value for '--format'", "assist score --help"),
+        (["queue", "cancel", "abc"], "'abc' is not a valid integer", "assist queue cancel --help"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(argv: list[str], message: str, help_of: str) -> None:
+    result = CliRunner().invoke(cli, argv, prog_name="assist")
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ") and message in lines[0] and f"(see '{help_of}')" in lines[0]
+
+
+def test_a_group_without_a_command_still_prints_its_help() -> None:
+    result = CliRunner().invoke(cli, ["queue"])
+    assert "Usage: " in result.output and "Commands:" in result.output

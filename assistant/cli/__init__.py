@@ -38,6 +38,21 @@ class AssistCommandError(click.ClickException):
         self.exit_code = exit_code
 
 
+class OneLineUsageError(click.ClickException):
+    """Click's usage error on one line: the problem, then where to read the usage."""
+
+    exit_code = 2
+
+    def __init__(self, exc: click.UsageError) -> None:
+        where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        super().__init__(exc.format_message().rstrip(".") + where)
+
+
+def _usage_error(exc: click.UsageError) -> click.ClickException:
+    # Bare `assist` / `assist queue` print their help through NoArgsIsHelpError: keep that.
+    return exc if isinstance(exc, click.exceptions.NoArgsIsHelpError) else OneLineUsageError(exc)
+
+
 def raise_errors() -> bool:
     return os.environ.get("ASSIST_RAISE_ERRORS", "") not in ("", "0")
 
@@ -71,9 +86,18 @@ class AssistGroup(click.Group):
         self.commands[name] = command
         return command
 
+    def make_context(self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+                     **extra: Any) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            raise _usage_error(exc) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as exc:
+            raise _usage_error(exc) from None
         except AssistError as exc:
             if raise_errors():
                 raise
