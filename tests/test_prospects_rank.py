@@ -226,7 +226,7 @@ def test_site_vectors_are_stored_and_rebuilt_on_change(conn, shared_embedder) ->
     assert len(rebuilt.labels) == 3
 
 
-def test_hnsw_index_finds_nearest() -> None:
+def test_site_index_finds_nearest_and_round_trips(tmp_path: Path) -> None:
     rng = np.random.default_rng(1)
     vecs = rng.normal(size=(500, 32)).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
@@ -234,6 +234,18 @@ def test_hnsw_index_finds_nearest() -> None:
     idx.build(np.arange(1000, 1500), vecs)
     ids, sims = idx.query(vecs[42], 5)
     assert ids[0] == 1042 and sims[0] == pytest.approx(1.0, abs=1e-4)
+    exact = np.argsort(-(vecs @ vecs[42]))[:5] + 1000  # exact search: the true 5 nearest, in order
+    assert list(ids) == list(exact) and list(sims) == sorted(sims, reverse=True)
+    idx.save(tmp_path / "sites.idx", {"count": 500, "stamp": "x"})
+    assert index.SiteIndex.read_meta(tmp_path / "sites.idx") == {"count": 500, "stamp": "x"}
+    mapped = index.SiteIndex(0)
+    mapped.load(tmp_path / "sites.idx")
+    assert mapped.size == 500 and mapped.dim == 32
+    again, _ = mapped.query(vecs[42], 5)
+    assert list(again) == list(ids)
+    assert len(mapped.query(vecs[0], 800)[0]) == 500
+    (tmp_path / "junk.idx").write_bytes(b"not an index")
+    assert index.SiteIndex.read_meta(tmp_path / "junk.idx") is None
 
 
 def test_large_catalog_goes_through_the_ann_index(conn, draft, shared_embedder, monkeypatch, assist_home) -> None:  # type: ignore[no-untyped-def]
@@ -243,7 +255,7 @@ def test_large_catalog_goes_through_the_ann_index(conn, draft, shared_embedder, 
     monkeypatch.setattr(index, "ANN_THRESHOLD", 5)
     found = rank.rank(conn, draft, shared_embedder, limit=3)
     assert found[0].domain == "crumbandcrust.com"
-    saved = sorted((assist_home / "index").glob("sites-*.hnsw"))
+    saved = sorted((assist_home / "index").glob("sites-*.idx"))
     assert len(saved) == 1 and not list((assist_home / "index").glob("*.tmp"))  # written aside, renamed
     mtime = saved[0].stat().st_mtime_ns
     assert rank.rank(conn, draft, shared_embedder, limit=3)[0].domain == "crumbandcrust.com"
@@ -406,3 +418,35 @@ def test_competitors_links_to_you_sponsored_links_and_link_farms(conn, draft, sh
     assert "3 of its 3 known links are sponsored" in paid.reasons
     assert "absurd outbound link density (450 links a page)" in paid.reasons
     assert paid.penalty == pytest.approx(0.45)
+
+
+def test_a_short_list_is_the_head_of_the_full_ranking(conn, draft, shared_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Reasons and penalties are worked out only for the sites that can still reach the top `limit`
+    # (a penalty only lowers the score): the result must be exactly the head of the full ranking,
+    # spam and shops with a high topical match included.
+    baking_catalog(conn)
+    add_site(conn, "starterjar.store", "Starter Jar", "Buy a live sourdough starter. Add to cart, free shipping.",
+             [("shop/starter", "article", "Live sourdough starter", "Add to cart. Rye starter, ships in a jar.")])
+    add_site(conn, "loafnotes.example", "Loaf Notes", "Notes from a home baker on wild yeast and rye.")
+    add_site(conn, "ryecasino.example", "Rye Casino", "sourdough starter rye flour jackpot casino",
+             authority=90)
+    add_site(conn, "gardenstarters.com", "Garden Starters", "Seed starter mix, feeding seedlings, keep warm.")
+    add_site(conn, "kitchenlinks.example", "Kitchen Links", "Links for cooks.",
+             [("links", "resource", "Useful links", "Bread, cakes, knives.")],
+             links=["https://breadlab.net/how-to-make-a-sourdough-starter"])
+    full = [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=100)]
+    assert len(full) == 8
+    finished: list[str] = []
+    real_finish = rank.Ranker._finish
+
+    def counting(self, site, *args, **kwargs):  # type: ignore[no-untyped-def]
+        finished.append(site["domain"])
+        return real_finish(self, site, *args, **kwargs)
+
+    monkeypatch.setattr(rank.Ranker, "_finish", counting)
+    for k in range(1, 9):
+        finished.clear()
+        assert [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=k)] == full[:k]
+    finished.clear()
+    rank.rank(conn, draft, shared_embedder, limit=1)
+    assert 1 <= len(finished) < 8  # the sites that could not reach the top were never finished

@@ -1,15 +1,17 @@
 """Site vectors (per-site chunk embeddings in ``site_vectors``) and an ANN index over site centroids.
 
-Small catalogs are scored exhaustively. Large ones first ask an HNSW index (hnswlib, cosine) for the
-sites nearest to the draft, then score only those candidates in full.
+Small catalogs are scored exhaustively. Large ones first ask a persistent index of site centroids
+(exact cosine search over a memory-mapped float32 matrix) for the sites nearest to the draft, then
+score only those candidates in full.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,12 +23,39 @@ PAGE_CHARS = 1500
 ANN_THRESHOLD = 2000  # sites; below this, exhaustive scoring is fast enough
 
 
-@dataclass
 class SiteVectors:
-    site_id: int
-    vectors: np.ndarray  # chunks x dim, normalised
-    labels: list[str]  # the page URL (or "profile") each chunk came from
-    texts: list[str]
+    """A site's chunk vectors (chunks x dim, normalised) and, per chunk, the page URL (or "profile")
+    it came from and its text. Stored labels and texts are parsed from JSON only when asked for: a
+    ranking reads the vectors of thousands of candidates but the labels of only the few it lists."""
+
+    __slots__ = ("site_id", "vectors", "_labels", "_texts", "_meta")
+
+    def __init__(self, site_id: int, vectors: np.ndarray, labels: list[str] | None = None,
+                 texts: list[str] | None = None, meta: str | None = None) -> None:
+        self.site_id = site_id
+        self.vectors = vectors
+        self._labels, self._texts, self._meta = labels, texts, meta
+
+    def _parse(self) -> None:
+        data = json.loads(self._meta or "{}")
+        self._labels, self._texts, self._meta = data.get("labels", []), data.get("texts", []), None
+
+    @property
+    def labels(self) -> list[str]:
+        if self._labels is None:
+            self._parse()
+        return self._labels  # type: ignore[return-value]
+
+    @property
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._parse()
+        return self._texts  # type: ignore[return-value]
+
+    @property
+    def has_text(self) -> bool:
+        """False for a site known by its domain name alone (its one vector is the domain's words)."""
+        return len(self.vectors) > 1 or self.labels != ["domain"]
 
     @property
     def centroid(self) -> np.ndarray:
@@ -89,26 +118,26 @@ def load_vectors(
     import numpy as np
 
     model = embedder.cache_identity
-    stored = {}
+    stored: dict[int, tuple[int, bytes, str]] = {}
     ids = [s["id"] for s in sites]
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        for row in db.execute(
+        cur = db.execute(
             f"SELECT site_id, chunks, vectors, labels FROM site_vectors"
-            f" WHERE model = ? AND site_id IN ({marks})",
+            f" WHERE model = ? AND labels IS NOT NULL AND site_id IN ({marks})",
             (model, *chunk),
-        ):
-            if row["labels"] is not None:
-                stored[row["site_id"]] = row
+        )
+        cur.row_factory = None  # plain tuples: thousands of rows per ranking
+        stored.update((r[0], r[1:]) for r in cur)
     out: dict[int, SiteVectors] = {}
     todo: list[tuple[sqlite3.Row, list[tuple[str, str]]]] = []
     for site in sites:
-        row = stored.get(site["id"])
-        if row is not None:
-            meta = json.loads(row["labels"])
-            vecs = np.frombuffer(row["vectors"], dtype=np.float32).reshape(row["chunks"], -1)
-            out[site["id"]] = SiteVectors(site["id"], vecs, meta["labels"], meta["texts"])
+        sid = site["id"]
+        found = stored.get(sid)
+        if found is not None:
+            chunks, blob, meta = found
+            out[sid] = SiteVectors(sid, np.frombuffer(blob, dtype=np.float32).reshape(chunks, -1), meta=meta)
         else:
             units = site_texts(db, site) or [("domain", site["domain"].replace(".", " "))]
             todo.append((site, units))
@@ -136,40 +165,106 @@ def load_vectors(
     return out
 
 
-class SiteIndex:
-    """HNSW (cosine) over one vector per site; ids are site ids."""
+@contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Matrix products on one BLAS thread. The products of a ranking are small (tens of ms); on a busy
+    2-core machine OpenBLAS's second thread spin-waits for a core and made them 2-3x slower."""
+    from threadpoolctl import threadpool_limits
 
-    def __init__(self, dim: int, *, m: int = 16, ef_construction: int = 200, ef: int = 100) -> None:
-        import hnswlib
+    with threadpool_limits(1, user_api="blas"):
+        yield
+
+
+MAGIC = b"ASSISTCX"  # centroid index file: magic, version, n, dim (int64), JSON meta; ids; matrix
+HEADER = 256
+
+
+class SiteIndex:
+    """Exact cosine search over one normalised centroid per site; ids are site ids.
+
+    Saved as one file (header, int64 ids, float32 matrix) that ``load`` memory-maps: a query is one
+    matrix-vector product over the mapped pages, so a CLI run pays no load step (an HNSW file had to
+    be read whole into memory, ~120 ms for 100,000 sites, before its first query) and the result is
+    exact, not approximate.
+    """
+
+    def __init__(self, dim: int) -> None:
+        import numpy as np
 
         self.dim = dim
-        self.index = hnswlib.Index(space="cosine", dim=dim)
-        self.m, self.ef_construction, self.ef = m, ef_construction, ef
-        self.size = 0
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.matrix = np.zeros((0, dim), dtype=np.float32)
 
-    def build(self, ids: np.ndarray, vectors: np.ndarray, threads: int = -1) -> None:
-        self.index.init_index(max_elements=max(1, len(ids)), M=self.m, ef_construction=self.ef_construction)
-        self.index.add_items(vectors, ids, num_threads=threads)
-        self.index.set_ef(self.ef)
-        self.size = len(ids)
+    @property
+    def size(self) -> int:
+        return len(self.ids)
+
+    def build(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+        import numpy as np
+
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        self.ids = np.ascontiguousarray(ids, dtype=np.int64)
+        self.matrix = vectors / norms
 
     def query(self, vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, cosine similarities) of the k nearest sites."""
+        """(ids, cosine similarities) of the k nearest sites, nearest first."""
+        import numpy as np
+
         k = min(k, self.size)
-        if k == 0:
-            import numpy as np
-
+        if k <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        labels, distances = self.index.knn_query(vector.reshape(1, -1), k=k)
-        return labels[0].astype("int64"), (1.0 - distances[0]).astype("float32")
+        q = np.asarray(vector, dtype=np.float32).reshape(-1)
+        q = q / (np.linalg.norm(q) or 1.0)
+        sims = np.empty(self.size, dtype=np.float32)
+        step = 65536  # blocks keep the temporaries small on multi-million-row files
+        with one_blas_thread():
+            for lo in range(0, self.size, step):
+                np.matmul(self.matrix[lo : lo + step], q, out=sims[lo : lo + step])
+        top = np.argpartition(-sims, k - 1)[:k] if k < self.size else np.arange(self.size)
+        top = top[np.lexsort((self.ids[top], -sims[top]))]  # nearest first, ties by id
+        return self.ids[top], sims[top]
 
-    def save(self, path: Path) -> None:
-        self.index.save_index(str(path))
+    def save(self, path: Path, meta: dict[str, Any] | None = None) -> None:
+        import numpy as np
 
-    def load(self, path: Path, size: int) -> None:
-        self.index.load_index(str(path), max_elements=size)
-        self.index.set_ef(self.ef)
-        self.size = size
+        info = json.dumps(meta or {}).encode()
+        if len(info) > HEADER - len(MAGIC) - 24:
+            raise ValueError("index meta too long")
+        with open(path, "wb") as fh:
+            fh.write(MAGIC + np.array([1, self.size, self.dim], dtype="<i8").tobytes())
+            fh.write(info.ljust(HEADER - len(MAGIC) - 24))
+            fh.write(self.ids.astype("<i8").tobytes())
+            fh.write(self.matrix.astype("<f4").tobytes())
+
+    @staticmethod
+    def read_meta(path: Path) -> dict[str, Any] | None:
+        """The meta saved with an index file (None if there is no readable index there)."""
+        try:
+            with open(path, "rb") as fh:
+                head = fh.read(HEADER)
+            if len(head) < HEADER or head[: len(MAGIC)] != MAGIC:
+                return None
+            meta = json.loads(head[len(MAGIC) + 24 :].decode().strip() or "{}")
+        except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) else None
+
+    def load(self, path: Path) -> None:
+        import numpy as np
+
+        with open(path, "rb") as fh:
+            head = fh.read(HEADER)
+        if len(head) < HEADER or head[: len(MAGIC)] != MAGIC:
+            raise ValueError(f"{path}: not a site index file")
+        _, n, dim = (int(x) for x in np.frombuffer(head[len(MAGIC) : len(MAGIC) + 24], dtype="<i8"))
+        self.dim = dim
+        if n == 0:
+            self.ids, self.matrix = np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32)
+            return
+        self.ids = np.array(np.memmap(path, dtype="<i8", mode="r", offset=HEADER, shape=(n,)))
+        self.matrix = np.memmap(path, dtype="<f4", mode="r", offset=HEADER + 8 * n, shape=(n, dim))
 
 
 def _stale_sites(db: sqlite3.Connection, model: str) -> list[sqlite3.Row]:
@@ -185,7 +280,7 @@ def _stale_sites(db: sqlite3.Connection, model: str) -> list[sqlite3.Row]:
     ).fetchall()
 
 
-def _index_paths(model: str) -> tuple[Path, Path]:
+def _index_path(model: str) -> Path:
     import hashlib
 
     from assistant import config
@@ -193,13 +288,38 @@ def _index_paths(model: str) -> tuple[Path, Path]:
     folder = config.data_dir() / "index"
     folder.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(model.encode()).hexdigest()[:12]
-    return folder / f"sites-{key}.hnsw", folder / f"sites-{key}.json"
+    for old in (folder / f"sites-{key}.hnsw", folder / f"sites-{key}.json"):  # the HNSW files of 0.1
+        old.unlink(missing_ok=True)
+    return folder / f"sites-{key}.idx"
+
+
+def _centroids(db: sqlite3.Connection, model: str, batch: int = 10_000) -> tuple[np.ndarray, np.ndarray]:
+    """(site ids, normalised centroids) of every stored site vector matrix, in batches of rows."""
+    import numpy as np
+
+    ids: list[np.ndarray] = []
+    parts: list[np.ndarray] = []
+    cur = db.execute("SELECT site_id, chunks, vectors FROM site_vectors WHERE model = ? ORDER BY site_id", (model,))
+    while rows := cur.fetchmany(batch):
+        counts = np.array([r[1] for r in rows], dtype=np.int64)
+        flat = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.float32)
+        dim = len(flat) // int(counts.sum())
+        sums = np.add.reduceat(flat.reshape(-1, dim), np.concatenate(([0], np.cumsum(counts)[:-1])), axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        parts.append((sums / norms).astype(np.float32))  # the mean's direction is the sum's
+        ids.append(np.array([r[0] for r in rows], dtype=np.int64))
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, 384), dtype=np.float32)
+    return np.concatenate(ids), np.concatenate(parts)
 
 
 def site_index(db: sqlite3.Connection, embedder: Any, progress: Any = None) -> SiteIndex:
-    """The persistent HNSW index of site centroids, brought up to date (vectors and index) if needed."""
-    import numpy as np
+    """The persistent index of site centroids, brought up to date (vectors and index) if needed.
 
+    It is rebuilt only when the stored vectors change (their count or newest ``built_at``); every
+    other run, in this process or any later one, memory-maps the saved file.
+    """
     model = embedder.cache_identity
     stale = _stale_sites(db, model)
     if stale:
@@ -208,40 +328,27 @@ def site_index(db: sqlite3.Connection, embedder: Any, progress: Any = None) -> S
     count, stamp = db.execute(
         "SELECT count(*), max(built_at) FROM site_vectors WHERE model = ?", (model,)
     ).fetchone()
-    path, meta_path = _index_paths(model)
+    path = _index_path(model)
     meta = {"count": count, "stamp": stamp}
-    if path.exists() and meta_path.exists() and json.loads(meta_path.read_text()) == meta:
-        idx = SiteIndex(_dim(db, model))
-        idx.load(path, count)
+    if SiteIndex.read_meta(path) == meta:
+        idx = SiteIndex(0)
+        idx.load(path)
         return idx
-    ids, centroids = [], []
-    for row in db.execute("SELECT site_id, chunks, vectors FROM site_vectors WHERE model = ?", (model,)):
-        vecs = np.frombuffer(row["vectors"], dtype=np.float32).reshape(row["chunks"], -1)
-        c = vecs.mean(axis=0)
-        ids.append(row["site_id"])
-        centroids.append(c / (np.linalg.norm(c) or 1.0))
-    idx = SiteIndex(len(centroids[0]) if centroids else 384)
-    idx.build(np.array(ids, dtype=np.int64), np.stack(centroids).astype(np.float32))
-    # written aside then renamed: another `assist prospects` may be loading the old file right now
-    tmp = path.with_name(path.name + ".tmp")
-    idx.save(tmp)
+    ids, centroids = _centroids(db, model)
+    idx = SiteIndex(centroids.shape[1])
+    idx.build(ids, centroids)
+    # written aside then renamed: another `assist prospects` may have the old file mapped right now
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    idx.save(tmp, meta)
     tmp.replace(path)
-    meta_tmp = meta_path.with_name(meta_path.name + ".tmp")
-    meta_tmp.write_text(json.dumps(meta))
-    meta_tmp.replace(meta_path)
     return idx
-
-
-def _dim(db: sqlite3.Connection, model: str) -> int:
-    row = db.execute("SELECT chunks, length(vectors) FROM site_vectors WHERE model = ? LIMIT 1", (model,)).fetchone()
-    return int(row[1] // 4 // row[0]) if row else 384
 
 
 def candidate_ids(
     db: sqlite3.Connection, embedder: Any, allowed: set[int] | Callable[[list[int]], set[int]],
     draft_centroid: np.ndarray, k: int, progress: Any = None,
 ) -> list[int]:
-    """The k allowed sites nearest the draft by centroid, from the persistent HNSW index.
+    """The k allowed sites nearest the draft by centroid, from the persistent site index.
 
     ``allowed`` is a set of ids, or a function returning which of the given ids are allowed (so a
     large catalog never has to be read whole).

@@ -10,6 +10,7 @@ request, kept with a penalty).
 
 from __future__ import annotations
 
+import bisect
 import re
 import sqlite3
 from collections import defaultdict
@@ -152,6 +153,42 @@ def _topical_norm(value: float) -> float:
     return min(1.0, max(0.0, (value - 0.15) / 0.5))
 
 
+@dataclass(slots=True)
+class _Parts:
+    """A site's score before penalties (``bound``) and what its reasons and pitch are made of."""
+
+    best: float
+    typical: float
+    intersect: float
+    propensity: float
+    authority: float | None
+    source: str
+    bound: float
+    density: float
+    link_pages: int
+
+
+def _topical(draft_vecs: np.ndarray, sites: list[index.SiteVectors], block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Best and typical topical match of each site, from one matrix product per block of sites.
+
+    best: the highest cosine between any draft chunk and any site chunk; typical: the mean over draft
+    chunks of their best site match. 0 and 0 for a site known by its domain name alone.
+    """
+    import numpy as np
+
+    best = np.zeros(len(sites), dtype=np.float32)
+    typical = np.zeros(len(sites), dtype=np.float32)
+    for lo in range(0, len(sites), block):
+        group = sites[lo : lo + block]
+        counts = np.array([len(v.vectors) for v in group], dtype=np.int64)
+        sims = draft_vecs @ np.concatenate([v.vectors for v in group]).T  # draft chunks x all site chunks
+        per_site = np.maximum.reduceat(sims, np.concatenate(([0], np.cumsum(counts)[:-1])), axis=1)
+        text = np.array([v.has_text for v in group])
+        best[lo : lo + len(group)] = np.where(text, per_site.max(axis=0), 0.0)
+        typical[lo : lo + len(group)] = np.where(text, per_site.mean(axis=0), 0.0)
+    return best, typical
+
+
 class Ranker:
     """Scores sites for one draft; the embedder is passed in (tests share one)."""
 
@@ -273,7 +310,7 @@ class Ranker:
                 self.dropped_linking = self._count_domains(linking - self._skip())
             keep = set(index.candidate_ids(self.db, self.embedder, self._allowed, centroid,
                                            k=max(500, limit * 20), progress=self.progress))
-            keep |= self._allowed(self._intersect_candidates())
+            keep |= self._intersect_candidates()
             sites = self._full_rows(sorted(keep))
         else:
             sites = self._sites()
@@ -296,11 +333,28 @@ class Ranker:
         broken = self._broken_targets(targets)
         need_pr = any(s["authority"] is None for s in sites)
         pagerank = graph.domain_authority(self.db, cache_dir=_index_dir()) if need_pr else {}
-        prospects = [
-            self._score_site(site, vectors[site["id"]], draft_vecs, links.get(site["domain"], []), target_sim,
-                             pages.get(site["id"], []), pagerank, site["domain"] in linking, broken)
-            for site in sites
+        with index.one_blas_thread():
+            best, typical = _topical(draft_vecs, [vectors[s["id"]] for s in sites])
+        parts = [
+            self._parts(site, float(b), float(t), links.get(site["domain"], []), target_sim,
+                        pages.get(site["id"], []), pagerank)
+            for site, b, t in zip(sites, best, typical, strict=True)
         ]
+        # Penalties only lower a score, so the score without them bounds it from above. Reasons,
+        # penalties and the pitch are worked out in the order of that bound, and only until no
+        # site left can reach the top `limit`: the same list as scoring every site in full.
+        order = sorted(range(len(sites)), key=lambda i: (-parts[i].bound, sites[i]["domain"]))
+        top: list[tuple[float, str]] = []  # (-score, domain) of the best `limit` so far, sorted
+        prospects: list[Prospect] = []
+        for i in order:
+            site = sites[i]
+            if len(top) >= limit and top[limit - 1] < (-parts[i].bound, site["domain"]):
+                break
+            p = self._finish(site, parts[i], vectors[site["id"]], draft_vecs, links.get(site["domain"], []),
+                             target_sim, pages.get(site["id"], []), site["domain"] in linking, broken)
+            prospects.append(p)
+            bisect.insort(top, (-p.score, p.domain))
+            del top[limit:]
         prospects.sort(key=lambda p: (-p.score, p.domain))
         return prospects[:limit]
 
@@ -335,13 +389,17 @@ class Ranker:
         return int(total)
 
     def _intersect_candidates(self) -> set[int]:
-        """Sites that link to a competitor (when --competitor is given): always scored in full."""
+        """Sites that link to a competitor (when --competitor is given) and may be listed: always scored
+        in full. One join on the links' target_domain index, checked as ``_allowed`` does."""
         if not self.competitors:
             return set()
+        skip = self._skip() | (set() if self.include_linking else self._linking_to_you())
         marks = ",".join("?" * len(self.competitors))
-        return {r[0] for r in self.db.execute(
-            "SELECT DISTINCT s.id FROM links l JOIN sites s ON s.domain = l.source_domain"
-            f" WHERE l.target_domain IN ({marks})", tuple(self.competitors))}
+        cur = self.db.execute(
+            "SELECT DISTINCT s.id, s.domain FROM links l JOIN sites s ON s.domain = l.source_domain"
+            f" WHERE l.target_domain IN ({marks}) AND s.excluded = 0", tuple(sorted(self.competitors)))
+        cur.row_factory = None
+        return {sid for sid, domain in cur if domain not in skip}
 
     def _broken_targets(self, targets: dict[str, set[str]]) -> set[str]:
         urls = list(targets)
@@ -353,47 +411,39 @@ class Ranker:
                 f"SELECT url FROM pages WHERE url IN ({marks}) AND status >= 400", chunk)}
         return broken
 
-    def _score_site(
+    def _parts(
         self,
         site: sqlite3.Row,
-        vecs: index.SiteVectors,
-        draft_vecs: np.ndarray,
+        best: float,
+        typical: float,
         links: list[sqlite3.Row],
         target_sim: dict[str, float],
         pages: list[sqlite3.Row],
         pagerank: dict[str, float],
-        links_to_you: bool,
-        broken: set[str],
-    ) -> Prospect:
-        import numpy as np
-
-        has_text = vecs.labels != ["domain"]
-        sims = draft_vecs @ vecs.vectors.T if has_text else np.zeros((len(draft_vecs), 1), dtype=np.float32)
-        best = float(sims.max())
-        typical = float(sims.max(axis=1).mean())
-        best_label = vecs.labels[int(np.unravel_index(int(sims.argmax()), sims.shape)[1])] if has_text else None
+    ) -> _Parts:
+        """Everything of a site's score but the penalties, in plain numbers (thousands of sites)."""
         topical = _topical_norm(0.6 * best + 0.4 * typical)
 
         # links to pages like this draft
-        linked = sorted(
-            (LinkedPage(r["target_url"], r["source_url"], target_sim[r["target_url"]], r["anchor"])
-             for r in links if r["target_url"] in target_sim),
-            key=lambda lp: -lp.similarity,
-        )
-        similar = [lp for lp in linked if lp.similarity >= SIMILAR]
         intersect = 0.0
-        if linked:
-            top = linked[0].similarity
-            distinct = len({lp.target_url for lp in similar})
-            intersect = min(1.0, max(0.0, (top - 0.2) / 0.5)) * min(1.0, 0.7 + 0.1 * distinct)
+        top: float | None = None
+        similar: set[str] = set()
+        for r in links:
+            sim = target_sim.get(r["target_url"])
+            if sim is not None:
+                if top is None or sim > top:
+                    top = sim
+                if sim >= SIMILAR:
+                    similar.add(r["target_url"])
+        if top is not None:
+            intersect = min(1.0, max(0.0, (top - 0.2) / 0.5)) * min(1.0, 0.7 + 0.1 * len(similar))
 
         # link propensity
-        resources = [p["url"] for p in pages if p["kind"] == "resource"]
-        guests = [p["url"] for p in pages if p["kind"] == "guest_post"]
+        kinds = {p["kind"] for p in pages}
         outbound = [p["outbound_links"] for p in pages if p["outbound_links"]]
-        density = float(np.mean(outbound)) if outbound else 0.0
+        density = sum(outbound) / len(outbound) if outbound else 0.0
         link_pages = len({r["source_url"] for r in links})
-        propensity = min(1.0, 0.45 * bool(resources) + 0.3 * bool(guests)
+        propensity = min(1.0, 0.45 * ("resource" in kinds) + 0.3 * ("guest_post" in kinds)
                          + 0.15 * min(1.0, link_pages / 5) + 0.1 * min(1.0, density / 40))
 
         # authority
@@ -404,6 +454,42 @@ class Ranker:
         else:
             authority, source = None, "unknown"
         auth_norm = (authority or 0.0) / 100
+
+        w = self.weights
+        bound = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
+                 + w["authority"] * auth_norm)
+        return _Parts(best, typical, intersect, propensity, authority, source, bound, density, link_pages)
+
+    def _finish(
+        self,
+        site: sqlite3.Row,
+        parts: _Parts,
+        vecs: index.SiteVectors,
+        draft_vecs: np.ndarray,
+        links: list[sqlite3.Row],
+        target_sim: dict[str, float],
+        pages: list[sqlite3.Row],
+        links_to_you: bool,
+        broken: set[str],
+    ) -> Prospect:
+        """The prospect: penalties, reasons in words and the page to pitch."""
+        import numpy as np
+
+        best, typical, density, link_pages = parts.best, parts.typical, parts.density, parts.link_pages
+        authority = parts.authority
+        linked = sorted(
+            (LinkedPage(r["target_url"], r["source_url"], target_sim[r["target_url"]], r["anchor"])
+             for r in links if r["target_url"] in target_sim),
+            key=lambda lp: -lp.similarity,
+        )
+        similar = [lp for lp in linked if lp.similarity >= SIMILAR]
+        resources = [p["url"] for p in pages if p["kind"] == "resource"]
+        guests = [p["url"] for p in pages if p["kind"] == "guest_post"]
+        has_text = vecs.has_text
+        best_label = None
+        if has_text:
+            sims = draft_vecs @ vecs.vectors.T
+            best_label = vecs.labels[int(np.unravel_index(int(sims.argmax()), sims.shape)[1])]
 
         # penalties
         penalty = 0.0
@@ -432,9 +518,7 @@ class Ranker:
             penalty += 1.0
             reasons_bad.append("you excluded this site")
 
-        w = self.weights
-        score = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
-                 + w["authority"] * auth_norm - penalty)
+        score = parts.bound - penalty
 
         reasons: list[str] = []
         if similar:
@@ -443,7 +527,7 @@ class Ranker:
             more = f" and {n_similar} more similar page(s)" if n_similar else ""
             reasons.append(f"linked to {short_url(lp.target_url)}, similarity {lp.similarity:.2f}"
                            f" (from {short_url(lp.source_url)}){more}")
-        elif linked and intersect > 0:  # some credit, but not "a page like this draft"
+        elif linked and parts.intersect > 0:  # some credit, but not "a page like this draft"
             lp = linked[0]
             reasons.append(f"links only to pages loosely like yours: closest {short_url(lp.target_url)},"
                            f" similarity {lp.similarity:.2f} (from {short_url(lp.source_url)})")
@@ -459,7 +543,7 @@ class Ranker:
         if link_pages and not resources:
             reasons.append(f"{link_pages} page(s) with outbound links in the graph")
         if authority is not None:
-            label = "imported metric" if source == "imported" else "PageRank on the link graph"
+            label = "imported metric" if parts.source == "imported" else "PageRank on the link graph"
             reasons.append(f"authority {authority:.0f} ({label})")
         reasons.extend(reasons_bad)
 
@@ -467,8 +551,8 @@ class Ranker:
                                                         site, broken)
         return Prospect(
             domain=site["domain"], name=site["name"], score=float(score), topical_best=best,
-            topical_typical=typical, intersect=intersect, propensity=propensity, authority=authority,
-            authority_source=source, penalty=penalty, reasons=reasons, pitch_url=pitch_url,
+            topical_typical=typical, intersect=parts.intersect, propensity=parts.propensity,
+            authority=authority, authority_source=parts.source, penalty=penalty, reasons=reasons, pitch_url=pitch_url,
             pitch_reason=pitch_reason, template=template, contact=site["contact"],
             matched_page=best_label if best_label not in (None, "profile") else None,
             links_to_you=links_to_you, linked_pages=linked[:5], resource_pages=resources[:3],
