@@ -143,7 +143,11 @@ def detect_encoding(head: bytes, path: str) -> str:
     sample = head[:4096]
     if sample and sample.count(b"\x00") * 4 >= len(sample):
         odd, even = sample[1::2].count(b"\x00"), sample[0::2].count(b"\x00")
-        return "utf-16-le" if odd >= even else "utf-16-be"
+        # UTF-16 text: the NULs are the high bytes of ASCII characters, all on one side. A database,
+        # an image or other binary file has them on both sides.
+        if min(odd, even) * 10 <= max(odd, even):
+            return "utf-16-le" if odd >= even else "utf-16-be"
+        raise ImportDataError(f"{path}: binary data, not a text export")
     if b"\x00" in sample:
         raise ImportDataError(f"{path}: binary data, not a text export")
     try:
