@@ -412,3 +412,22 @@ def test_a_plugin_bug_is_treated_as_ambiguous(queue: Queue, clock: Clock, file_f
     assert make_worker(queue, file_fake, Buggy).run_once().outcomes == {"failed": 1}
     item = queue.get(pid)
     assert item.needs_check and "KeyError" in item.last_error
+
+
+def test_queue_run_exits_1_when_a_post_ends_dead_and_0_when_it_will_be_retried(
+        example_installed: Path, assist_home: Path, file_fake: FileFake) -> None:
+    settings = "\n".join(f'{k} = "{v}"' for k, v in file_fake.settings().items())
+    (assist_home / "config.toml").write_text(f"[channels.example]\n{settings}\n")
+    q = Queue(db.connect())
+    retried = q.enqueue(post(1, "https://example.org/1"), time.time() - 1)
+    file_fake.fail_next(503)
+    first = CliRunner().invoke(cli, ["queue", "run"])
+    assert first.exit_code == 0, first.output  # a transient error: it will be retried
+    assert q.get(retried).state == "failed"
+    refused = q.enqueue(post(2, "https://example.org/2"), time.time() - 1)
+    file_fake.fail_next(400)
+    second = CliRunner().invoke(cli, ["queue", "run", "--json"])
+    assert second.exit_code == 1
+    assert json.loads(second.stdout)["outcomes"] == {"dead": 1}
+    assert f"1 post(s) need you: {refused}" in second.stderr
+    assert q.get(refused).state == "dead"

@@ -11,6 +11,8 @@ import click
 
 from assistant.cli.common import emit_json, json_option
 
+NEEDS_YOU = frozenset({"dead", "unknown"})  # worker outcomes the user must act on
+
 
 def _queue() -> Any:
     from assistant.cli.common import open_db
@@ -198,7 +200,11 @@ def _run_with_bar(worker: Any, limit: int | None) -> Any:
 @click.option("--limit", type=click.IntRange(min=1), help="Publish at most this many posts.")
 @json_option
 def run(limit: int | None, json_: bool) -> None:
-    """Publish every post that is due now, once, then exit (for cron or a systemd timer)."""
+    """Publish every post that is due now, once, then exit (for cron or a systemd timer).
+
+    Exit status: 0 when every due post was sent or will be retried, 1 when a post ended dead or
+    unknown (it needs you: see `assist queue show ID`).
+    """
     from assistant.share.worker import install_signal_handlers
 
     worker = _worker()
@@ -209,9 +215,14 @@ def run(limit: int | None, json_: bool) -> None:
         report = worker.run_once(limit, progress=_progress(json_))
     if json_:
         emit_json(report.to_dict())
-        return
-    counts = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing due"
-    click.echo(f"Done: {counts}.")
+    else:
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing due"
+        click.echo(f"Done: {counts}.")
+    stuck = [p["id"] for p in report.posts if p["outcome"] in NEEDS_YOU]
+    if stuck:  # cron and systemd see a failure; a post that will be retried is not one
+        click.echo(f"{len(stuck)} post(s) need you: {', '.join(map(str, stuck))} (see `assist queue show ID`)",
+                   err=True)
+        sys.exit(1)
 
 
 @queue.command()
