@@ -94,6 +94,29 @@ def test_evidence_suggestions_point_at_an_unsourced_figure_and_a_vague_claim() -
     assert sum(s.gain for s in sig.suggestions) == pytest.approx(100 - sig.score)
 
 
+def test_table_or_chart_suggestion_fits_what_the_draft_has() -> None:
+    def figures(text: str) -> signals.Suggestion:
+        sig = signals.evidence(doc(text))
+        (s,) = [s for s in sig.suggestions if "table" in s.message or "chart" in s.message]
+        return s
+
+    # no numbers at all: a table of nothing is no advice; find sourced figures or original data first
+    none = figures(PLAIN * 2)
+    assert "Put the key numbers" not in none.message
+    assert none.message.startswith("Find figures to show first: the draft has no numbers")
+    assert "sourced statistics or your own data" in none.message
+    # numbers in prose: put them in a table or chart, starting where the first one is
+    some = figures("# D\n\nIntro line here.\n\nAbout 45% of meetings have no agenda.\n")
+    assert some.message.startswith("Put the key numbers (the first is at line 5) in a table or a chart")
+    assert some.line == 5
+    # a table but no chart: chart it; a chart but no table: add the table behind it
+    table = figures("# D\n\nAbout 45% of meetings have no agenda.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n")
+    assert table.message.startswith("Chart the figures of the table at line 5") and table.line == 5
+    chart = figures("# D\n\nAbout 45% of meetings have no agenda.\n\n![Bar chart of hours](c.png)\n")
+    assert chart.message.startswith("Add a table of the numbers behind the chart at line 5")
+    assert table.gain == chart.gain == 5.0 and none.gain == some.gain == 15.0
+
+
 def test_links_to_the_drafts_own_site_are_not_sources() -> None:
     text = "See [our post](https://me.example/a) and [another](https://me.example/b). It is 40% better.\n"
     sig = signals.evidence(doc(text, canonical_url="https://me.example/post"))

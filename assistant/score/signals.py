@@ -212,7 +212,8 @@ def evidence(doc: Document) -> Signal:
     found += [Evidence(f"table ({len(t.rows) or t.text.count(chr(10)) + 1} rows)", t.line) for t in tables[:3]]
     found += [Evidence(f"chart: {_short(c.alt or c.src)}", c.line) for c in charts[:3]]
     found += [Evidence(f"quote: {_short(q)}", line) for q, line in quotes[:3]]
-    suggestions = _evidence_suggestions(doc, parts, stats, stat_target, cite_target, cite_count, ext)
+    suggestions = _evidence_suggestions(doc, parts, stats, stat_target, cite_target, cite_count, ext,
+                                        tables, charts)
     details = {"statistics": len(stats), "original_data": len(original), "outbound_domains": domains,
                "citations": len(cites), "tables": len(tables), "charts": len(charts), "quotes": len(quotes)}
     return _signal("evidence", parts, evidence=found, suggestions=suggestions, details=details)
@@ -220,7 +221,7 @@ def evidence(doc: Document) -> Signal:
 
 def _evidence_suggestions(
     doc: Document, parts: dict[str, float], stats: list[Sentence], stat_target: int,
-    cite_target: int, cite_count: int, ext: list[Any],
+    cite_target: int, cite_count: int, ext: list[Any], tables: list[Block], charts: list[Any],
 ) -> list[Suggestion]:
     out: list[Suggestion] = []
     if parts["original_data"] < 20:
@@ -249,11 +250,7 @@ def _evidence_suggestions(
             20 - parts["citations"], bare.line if bare else None,
         ))
     if parts["tables_charts"] < 15:
-        out.append(_suggest(
-            "evidence",
-            "Put the key numbers in a table or a chart (with alt text) that others can embed and cite",
-            15 - parts["tables_charts"],
-        ))
+        out.append(_figures_suggestion(parts, stats, tables, charts))
     if parts["quotes"] < 15:
         out.append(_suggest(
             "evidence",
@@ -261,6 +258,25 @@ def _evidence_suggestions(
             15 - parts["quotes"],
         ))
     return out
+
+
+def _figures_suggestion(
+    parts: dict[str, float], stats: list[Sentence], tables: list[Block], charts: list[Any],
+) -> Suggestion:
+    """A table or chart, suggested for what the draft has: no figures yet, figures, a table or a chart."""
+    gain = 15 - parts["tables_charts"]
+    if tables and not charts:
+        return _suggest("evidence", f"Chart the figures of the table at line {tables[0].line} (an image whose "
+                        "alt text says 'chart of ...') that others can embed and cite", gain, tables[0].line)
+    if charts and not tables:
+        return _suggest("evidence", f"Add a table of the numbers behind the chart at line {charts[0].line}, "
+                        "so others can quote the exact figures", gain, charts[0].line)
+    if not stats:
+        return _suggest("evidence", "Find figures to show first: the draft has no numbers; add sourced "
+                        "statistics or your own data (a survey, your analytics), then put them in a table or "
+                        "chart others can embed and cite", gain)
+    return _suggest("evidence", f"Put the key numbers (the first is at line {stats[0].line}) in a table or a "
+                    "chart (with alt text) that others can embed and cite", gain, stats[0].line)
 
 
 # --------------------------------------------------------------------------- structure
