@@ -518,6 +518,9 @@ _SKIP_TAGS = {"script", "style", "nav", "footer", "header", "aside", "noscript",
 _BLOCK_TAGS = {"p": "paragraph", "li": "list_item", "blockquote": "quote", "pre": "code",
                "figcaption": "paragraph", "dd": "paragraph", "dt": "paragraph"}
 
+_DATE_META = {"article:published_time": "date", "article:modified_time": "updated", "og:updated_time": "updated",
+              "dcterms.modified": "updated", "last-modified": "updated"}
+
 
 class _HTMLCollector(HTMLParser):
     def __init__(self) -> None:
@@ -573,6 +576,8 @@ class _HTMLCollector(HTMLParser):
             name = (a.get("name") or a.get("property") or "").lower()
             if name in ("description", "og:description", "keywords", "topic", "author", "date"):
                 self.meta.setdefault(name.removeprefix("og:"), a.get("content", ""))
+            elif name in _DATE_META:  # the page's dates, as front matter date/updated would give them
+                self.meta.setdefault(_DATE_META[name], a.get("content", ""))
         elif tag == "link" and "canonical" in a.get("rel", "").lower().split():
             self.meta["canonical_url"] = a.get("href", "")
         elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):

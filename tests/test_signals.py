@@ -273,6 +273,56 @@ def test_freshness_ignores_history_and_rewards_dating() -> None:
     assert recent_fm.score > history.score
 
 
+BYLINE_HTML = """<html><head><title>How remote teams run meetings</title></head><body><article>
+<h1>How remote teams run meetings</h1>
+<p class="byline">By Ana Ruiz · Updated February 2026</p>
+<p><time datetime="2025-03-13">Published on 13 March 2025</time></p>
+<p>Last updated: 2 January 2026 · 6 min read</p>
+<p>Remote teams can work well when people trust each other. Managers should share goals clearly.</p>
+</article></body></html>
+"""
+
+
+def test_a_byline_dates_the_page_not_a_fact() -> None:
+    d = documents.load("post.html", text=BYLINE_HTML)
+    sig = signals.freshness(d, today=TODAY)
+    assert sig.details["dated_facts"] == 0 and sig.details["byline_year"] == 2026
+    assert sig.evidence[0].text.startswith("no dated facts")
+    assert (sig.evidence[1].text, sig.evidence[1].line) == (
+        "dated 2026 by its byline (the page's date, not a dated fact)", 3)
+    assert sig.score == 55  # dated this year: like a front matter date
+    assert "Date your figures" in sig.suggestions[0].message
+    # nor is the day of the month in "Published on 13 March 2025" a statistic
+    assert signals.evidence(d).details["statistics"] == 0
+    # a figure next to the label is still a dated fact, and so is a study "published in 2024"
+    facts = signals.freshness(doc("Updated February 2026: 42% of teams now meet less.\n\n"
+                                  "The report was published in 2024.\n"), today=TODAY)
+    assert facts.details["dated_facts"] == 2 and facts.details["byline_year"] is None
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("By Ana Ruiz · Updated February 2026", True),
+    ("Published on 3 March 2025", True),
+    ("Posted March 3, 2025 by Jo Smith", True),
+    ("Written by Ana Ruiz and Tom Lee, published 03/03/2025 · 6 min read", True),
+    ("Published 2025-03-03T10:00:00Z", True),
+    ("Updated February 2026: 42% of teams now meet less.", False),
+    ("The report was published in 2024.", False),
+    ("We updated the data in 2025.", False),
+    ("As of 2026, 40% of teams work hybrid.", False),
+])
+def test_byline_detection(text: str, expected: bool) -> None:
+    assert signals.is_byline(text) is expected
+
+
+def test_html_date_meta_dates_the_page() -> None:
+    html = ('<html><head><title>T</title><meta property="article:modified_time" content="2026-02-01T09:00:00Z">'
+            "</head><body><p>Remote teams can work well when people trust each other.</p></body></html>")
+    sig = signals.freshness(documents.load("p.html", text=html), today=TODAY)
+    assert sig.details["front_matter_year"] == 2026 and sig.score == 55
+    assert sig.evidence[1].text == "dated 2026 in its <meta> tags"
+
+
 def test_freshness_stale_years_threshold() -> None:
     d = doc("In 2022, 40% of teams met daily.\n")
     assert signals.freshness(d, today=TODAY, stale_years=3).details["stale"] == 1

@@ -170,7 +170,51 @@ def _domain(url: str) -> str:
 
 
 def stat_sentences(doc: Document) -> list[Sentence]:
-    return [s for s in doc.sentences if _STAT_RE.search(s.text)]
+    """Sentences with a figure; a byline ("Published on 13 March 2025") carries a date, not a figure."""
+    return [s for s in doc.sentences if _STAT_RE.search(s.text) and not is_byline(s.text)]
+
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# A calendar date with its year: "3 March 2025", "March 3, 2025", "February 2026", "2025-03-03", "03/03/2025".
+_DATE_RE = re.compile(
+    rf"\b(?:{_DAY}\s+{_MONTH},?\s+(?:19|20)\d\d|{_MONTH}\s+{_DAY},?\s+(?:19|20)\d\d|{_MONTH},?\s+(?:19|20)\d\d"
+    r"|(?:19|20)\d\d-\d{1,2}-\d{1,2}(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|\d{1,2}[/.]\d{1,2}[/.](?:19|20)\d\d"
+    r"|(?:19|20)\d\d)\b",
+    re.I,
+)
+_BYLINE_LABEL_RE = re.compile(
+    r"\b(?:(?:first|originally|last)\s+)?(?:published|updated|modified|posted|reviewed|revised|edited)(?:\s+(?:on|in|at))?\b"
+    r"|\blast\s+updated\b|\bdate(?:d)?\b",
+    re.I,
+)
+# What else a byline carries: the author ("By Ana Ruiz and Tom Lee"), a reading time, separators.
+_BYLINE_REST_RE = re.compile(
+    r"(?i:\b(?:written\s+)?by)\s+[A-Z][\w.'’-]*(?:\s+(?:[A-Z][\w.'’-]*|and|&|de|van|von|da|del|le|la)|,\s+[A-Z][\w.'’-]*)*"
+    r"|(?i:\b\d+\s*(?:-\s*)?min(?:ute)?s?\.?(?:\s+read)?\b|\breading\s+time\b)"
+)
+
+
+def is_byline(text: str) -> bool:
+    """A byline or date line ("Updated February 2026", "By Ana Ruiz · Published on 3 March 2025 · 6 min
+    read"): a publish/update label and a date, and nothing else but an author, a reading time and
+    separators. It is the page's date, not a dated figure."""
+    if not _BYLINE_LABEL_RE.search(text) or not _DATE_RE.search(text):
+        return False
+    rest = _BYLINE_REST_RE.sub(" ", _BYLINE_LABEL_RE.sub(" ", _DATE_RE.sub(" ", text)))
+    return not re.search(r"\w", rest)
+
+
+def byline_dates(doc: Document, today: dt.date) -> list[tuple[Sentence, int]]:
+    """(sentence, year) of each byline in the draft: the page's own dates."""
+    out: list[tuple[Sentence, int]] = []
+    for s in doc.sentences:
+        if is_byline(s.text):
+            years = [int(y) for y in _YEAR_RE.findall(s.text) if int(y) <= today.year + 1]
+            if years:
+                out.append((s, max(years)))
+    return out
 
 
 def _figures(doc: Document) -> tuple[list[Block], list[Any]]:
@@ -619,9 +663,13 @@ _DATED_RE = re.compile(r"\bas of\b|\bupdated\b|\b(?:survey|report|study|data|cen
 
 
 def dated_facts(doc: Document, today: dt.date) -> list[tuple[Sentence, int]]:
-    """(sentence, year) for sentences that date a figure (a year with a statistic, 'as of', a study)."""
+    """(sentence, year) for sentences that date a figure (a year with a statistic, 'as of', a study).
+
+    A byline ("Updated February 2026", "Published on 3 March 2025") dates the page, not a figure."""
     out: list[tuple[Sentence, int]] = []
     for s in doc.sentences:
+        if is_byline(s.text):
+            continue
         years = [int(y) for y in _YEAR_RE.findall(s.text) if int(y) <= today.year + 1]
         if years and (_STAT_RE.search(_YEAR_RE.sub("", s.text)) or _DATED_RE.search(s.text)):
             out.append((s, max(years)))
@@ -646,8 +694,15 @@ def freshness(doc: Document, *, today: dt.date | None = None, stale_years: int =
     found = [Evidence(f"{y}: {_short(s.text)}", s.line) for s, y in facts[:5]]
     found += [Evidence(f"stale ({today.year - y} years old): {_short(s.text)}", s.line) for s, y in stale[:3]]
     fm_year = _front_matter_year(doc)
+    bylines = byline_dates(doc, today)
+    byline_year = max((y for _, y in bylines), default=None)
+    page_year = fm_year or byline_year
     if fm_year:
-        found.insert(0, Evidence(f"dated {fm_year} in the front matter", 1))
+        where = "its <meta> tags" if doc.format == "html" else "the front matter"
+        found.insert(0, Evidence(f"dated {fm_year} in {where}", 1))
+    elif bylines:
+        line = next(s.line for s, y in bylines if y == byline_year)
+        found.insert(0, Evidence(f"dated {byline_year} by its byline (the page's date, not a dated fact)", line))
     if facts:  # the summary first: it is what the score is made of
         newest = max(y for _, y in facts)
         found.insert(0, Evidence(f"{len(facts)} dated fact(s), newest from {newest}; {len(stale)} older "
@@ -656,7 +711,7 @@ def freshness(doc: Document, *, today: dt.date | None = None, stale_years: int =
         found.insert(0, Evidence("no dated facts (no figure says which year it is from)"))
     suggestions: list[Suggestion] = []
     if not facts:
-        score = 45.0 + (10.0 if fm_year and today.year - fm_year <= 1 else 0.0)
+        score = 45.0 + (10.0 if page_year and today.year - page_year <= 1 else 0.0)
         suggestions.append(_suggest("freshness", "Date your figures ('as of March 2026', 'in our 2026 survey') "
                                     "so readers can see they are current", 85.0 - score))
     else:
@@ -671,6 +726,7 @@ def freshness(doc: Document, *, today: dt.date | None = None, stale_years: int =
                                         f"({today.year - y} years old) or say why it still holds",
                                         30.0 / len(facts), s.line))
     details = {"dated_facts": len(facts), "stale": len(stale), "front_matter_year": fm_year,
+               "byline_year": byline_year,
                "newest_year": max((y for _, y in facts), default=None)}
     return Signal("freshness", score, evidence=found, suggestions=suggestions, details=details,
                   source=SOURCES["freshness"])
