@@ -230,6 +230,53 @@ def split_channel_spec(spec: str) -> tuple[str, str | None]:
     return name.strip().lower(), (target.strip() or None)
 
 
+# --------------------------------------------------------------------------- helpers for plugins
+# None imports a client library: requests and urllib3 only inside the functions that need them.
+
+
+def network_error(name: str, exc: BaseException, *, sending: bool, action: str = "posting",
+                  note: str = "the post may or may not exist until checked") -> ChannelError:
+    """The typed error for a request that failed in the network, for clients built on requests.
+
+    ``exc`` is the requests exception (unwrap your client's own exception first). A connect
+    timeout, or a connection that never reached the server (refused, DNS failure), is a
+    TransientError: nothing was sent. Otherwise, while sending the post (``sending=True``), it is an
+    AmbiguousError ("NAME: the connection failed while ACTION (kind); NOTE"), so the queue
+    reconciles before any retry; before sending, a TransientError.
+    """
+    import requests
+
+    kind = type(exc).__name__
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or (
+        isinstance(exc, requests.exceptions.ConnectionError) and never_connected(exc)
+    ):
+        return TransientError(f"{name}: cannot connect ({kind})")
+    if sending:
+        return AmbiguousError(f"{name}: the connection failed while {action} ({kind}); {note}")
+    return TransientError(f"{name}: network error ({kind})")
+
+
+def never_connected(error: BaseException) -> bool:
+    """True when a request never reached the server (connection refused, DNS failure).
+
+    Follows a requests or urllib3 exception through its causes (``MaxRetryError.reason``, a wrapped
+    first argument, ``__context__``) to urllib3's NewConnectionError or NameResolutionError.
+    """
+    import urllib3.exceptions
+
+    seen: BaseException | None = error
+    for _ in range(8):
+        if seen is None:
+            return False
+        if isinstance(seen, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError):
+            return True
+        if isinstance(seen, urllib3.exceptions.MaxRetryError):
+            seen = seen.reason
+            continue
+        seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__context__
+    return False
+
+
 # --------------------------------------------------------------------------- registry
 
 

@@ -34,6 +34,7 @@ from assistant.channels import (
     Reconciled,
     Recovery,
     TransientError,
+    network_error,
 )
 
 DEFAULT_MAX_CHARACTERS = 500
@@ -293,35 +294,9 @@ def _status_error(exc: Any) -> ChannelError:
 
 
 def _network_error(exc: Any, *, sending: bool) -> ChannelError:
-    import requests
-
-    cause = exc.__context__ or exc.__cause__
-    kind = type(cause).__name__ if cause is not None else type(exc).__name__
-    if isinstance(cause, requests.exceptions.ConnectTimeout) or (
-        isinstance(cause, requests.exceptions.ConnectionError) and _never_connected(cause)
-    ):
-        return TransientError(f"mastodon: cannot connect ({kind})")
-    if sending:
-        return AmbiguousError(f"mastodon: the connection failed while posting ({kind}); resending with the same "
-                              "Idempotency-Key will not post twice")
-    return TransientError(f"mastodon: network error ({kind})")
-
-
-def _never_connected(error: BaseException) -> bool:
-    """True when the request never reached the server (connection refused, DNS failure)."""
-    import urllib3.exceptions
-
-    seen: BaseException | None = error
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError):
-            return True
-        if isinstance(seen, urllib3.exceptions.MaxRetryError):
-            seen = seen.reason
-            continue
-        seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__context__
-    return False
+    cause = exc.__context__ or exc.__cause__  # the requests exception under MastodonNetworkError
+    return network_error("mastodon", cause if cause is not None else exc, sending=sending,
+                         note="resending with the same Idempotency-Key will not post twice")
 
 
 # --------------------------------------------------------------------------- length

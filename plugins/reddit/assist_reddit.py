@@ -29,6 +29,7 @@ from assistant.channels import (
     Reconciled,
     Recovery,
     TransientError,
+    network_error,
 )
 
 T = TypeVar("T")
@@ -313,8 +314,8 @@ def _translate(exc: Exception, *, sub: str, sending: bool) -> ChannelError | Non
         return AuthError("reddit: the token lacks the scope for this action (403)", status=403)
     if isinstance(exc, pe.ResponseException):
         return _status_error(exc, sub=sub, sending=sending)
-    if isinstance(exc, pe.RequestException):
-        return _network_error(exc, sending=sending)
+    if isinstance(exc, pe.RequestException):  # original_exception: what requests raised
+        return network_error("reddit", exc.original_exception, sending=sending, action="submitting")
     if isinstance(exc, ClientException):
         return PermanentError(f"reddit: {exc}")
     return None
@@ -341,37 +342,6 @@ def _status_error(exc: Any, *, sub: str, sending: bool) -> ChannelError:
         return PermanentError(f"reddit: forbidden (403): the account may not post in r/{sub} "
                               "(banned, private or restricted subreddit)", status=403)
     return PermanentError(f"reddit: request refused ({status})", status=status)
-
-
-def _network_error(exc: Any, *, sending: bool) -> ChannelError:
-    import requests
-
-    original = exc.original_exception
-    if isinstance(original, requests.exceptions.ConnectTimeout) or (
-        isinstance(original, requests.exceptions.ConnectionError) and _never_connected(original)
-    ):
-        return TransientError(f"reddit: cannot connect ({type(original).__name__})")
-    if sending:
-        return AmbiguousError(f"reddit: the connection failed while submitting ({type(original).__name__}); "
-                              "the post may or may not exist until checked")
-    return TransientError(f"reddit: network error ({type(original).__name__})")
-
-
-def _never_connected(error: BaseException) -> bool:
-    """True when the request never reached the server (connection refused, DNS failure)."""
-    import urllib3.exceptions
-
-    seen: BaseException | None = error
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError):
-            return True
-        if isinstance(seen, urllib3.exceptions.MaxRetryError):
-            seen = seen.reason
-            continue
-        seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__context__
-    return False
 
 
 def _api_error(exc: Any, sub: str) -> ChannelError:

@@ -35,6 +35,7 @@ from assistant.channels import (
     Reconciled,
     Recovery,
     TransientError,
+    network_error,
 )
 
 MAX_WEIGHTED_LENGTH = 280
@@ -175,7 +176,7 @@ def _translate(exc: Exception, *, sending: bool) -> ChannelError | None:
     if isinstance(exc, tweepy.HTTPException):
         return _status_error(exc)
     if isinstance(exc, requests.exceptions.RequestException):
-        return _network_error(exc, sending=sending)
+        return network_error("x", exc, sending=sending)
     return None
 
 
@@ -229,37 +230,6 @@ def _problem_type(response: Any) -> str:
     except ValueError:
         return ""
     return str(body.get("type") or "") if isinstance(body, dict) else ""
-
-
-def _network_error(exc: Any, *, sending: bool) -> ChannelError:
-    import requests
-
-    kind = type(exc).__name__
-    if isinstance(exc, requests.exceptions.ConnectTimeout) or (
-        isinstance(exc, requests.exceptions.ConnectionError) and _never_connected(exc)
-    ):
-        return TransientError(f"x: cannot connect ({kind})")
-    if sending:
-        return AmbiguousError(f"x: the connection failed while posting ({kind}); "
-                              "the post may or may not exist until checked")
-    return TransientError(f"x: network error ({kind})")
-
-
-def _never_connected(error: BaseException) -> bool:
-    """True when the request never reached the server (connection refused, DNS failure)."""
-    import urllib3.exceptions
-
-    seen: BaseException | None = error
-    for _ in range(8):
-        if seen is None:
-            return False
-        if isinstance(seen, urllib3.exceptions.NewConnectionError | urllib3.exceptions.NameResolutionError):
-            return True
-        if isinstance(seen, urllib3.exceptions.MaxRetryError):
-            seen = seen.reason
-            continue
-        seen = seen.args[0] if seen.args and isinstance(seen.args[0], BaseException) else seen.__context__
-    return False
 
 
 # --------------------------------------------------------------------------- transport
