@@ -21,13 +21,18 @@ class ConfigError(AssistError):
     exit_code = 2
 
 
+def shown_path(path: str) -> str:
+    """A draft's path as messages show it: "-" is "(standard input)"."""
+    return "(standard input)" if path == "-" else path
+
+
 class DocumentError(AssistError):
     """A draft could not be read: missing, empty, binary, too large, undecodable."""
 
     exit_code = 2
 
     def __init__(self, path: str, message: str) -> None:
-        super().__init__(f"{path}: {message}")
+        super().__init__(f"{shown_path(path)}: {message}")
         self.path = path
         self.reason = message
 

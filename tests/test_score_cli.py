@@ -241,6 +241,26 @@ def test_stdin(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "\n## (standard input)\n" in md.stdout
 
 
+@pytest.mark.parametrize(("stdin", "reason"), [
+    ("", "empty file"),
+    ("# Only a heading\n", "no sentences to read"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(256)), "binary file"),
+])
+def test_stdin_errors_name_standard_input(stdin: Any, reason: str) -> None:
+    res = run("--no-relevance", "-", input=stdin)
+    assert res.exit_code == 2
+    assert res.stderr.startswith(f"Error: (standard input): {reason}") and res.stderr.count("\n") == 1
+    assert "-:" not in res.stderr
+    entry = json.loads(run("--no-relevance", "--json", "-", input=stdin).stdout)[0]
+    assert entry["path"] == "-" and entry["error"].startswith(f"(standard input): {reason}")
+    md = run("--no-relevance", "--format", "markdown", "-", input=stdin).stdout
+    assert "\n## (standard input)\n" in md and f"**Error:** (standard input): {reason}" in md
+    # the other commands that read a draft say the same
+    for args in (["prospects", "-"], ["share", "-", "-c", "mastodon", "--dry-run"]):
+        other = CliRunner().invoke(cli, args, input=stdin)
+        assert other.exit_code == 2 and f"Error: (standard input): {reason}" in other.stderr, args
+
+
 def test_text_and_markdown_reports() -> None:
     text = run("--no-relevance", str(THIN))
     assert text.exit_code == 0

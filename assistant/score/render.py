@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from assistant.errors import shown_path  # re-exported: "-" is shown as "(standard input)"
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -20,10 +22,6 @@ def _n(value: float | None) -> str:
 
 def _first_evidence(signal: Any) -> str:
     return signal.evidence[0].text if signal.evidence else "(none found)"
-
-
-def shown_path(path: str) -> str:
-    return "(standard input)" if path == "-" else path
 
 
 def _where(line: int | None) -> str:
@@ -141,7 +139,7 @@ def render_markdown(reports: Sequence[Report]) -> str:
     out: list[str] = ["# assist score", ""]
     for report in reports:
         if not report.ok:
-            out += [f"## {report.path}", "", f"**Error:** {_cell(report.error or '')}", ""]
+            out += [f"## {shown_path(report.path)}", "", f"**Error:** {_cell(report.error or '')}", ""]
             continue
         out += _markdown_one(report)
     return "\n".join(out).rstrip() + "\n"

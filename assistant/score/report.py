@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.documents import DEFAULT_MAX_BYTES, Document
-from assistant.errors import AssistError
+from assistant.errors import AssistError, shown_path
 from assistant.score.model import Suggestion
 from assistant.score.signals import STALE_YEARS, Linkability, linkability, resolve_weights
 
@@ -122,7 +122,7 @@ def _failed(path: str, exc: Exception) -> Report:
     if isinstance(exc, AssistError):
         return Report(path=path, error=str(exc))
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return Report(path=path, error=f"{path}: internal error: {type(exc).__name__}: {detail}")
+    return Report(path=path, error=f"{shown_path(path)}: internal error: {type(exc).__name__}: {detail}")
 
 
 def load_documents(
