@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import enum
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from assistant.errors import AssistError
 
@@ -232,6 +232,26 @@ def split_channel_spec(spec: str) -> tuple[str, str | None]:
 
 # --------------------------------------------------------------------------- helpers for plugins
 # None imports a client library: requests and urllib3 only inside the functions that need them.
+
+T = TypeVar("T")
+
+
+def run_translated(action: Callable[[], T], translate: Callable[[Exception], ChannelError | None]) -> T:
+    """Run one client call, turning what it raises into the channel's typed errors.
+
+    A ChannelError from ``action`` passes through. Any other exception is replaced by
+    ``translate(exc)``, raised ``from None`` (the client's exception, which may hold the request,
+    is not chained to it), or re-raised untouched when ``translate`` returns None (not the client's).
+    """
+    try:
+        return action()
+    except ChannelError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - translated below, or re-raised untouched
+        error = translate(exc)
+        if error is None:
+            raise
+        raise error from None
 
 
 def network_error(name: str, exc: BaseException, *, sending: bool, action: str = "posting",

@@ -32,6 +32,7 @@ from assistant.channels import (
     Reconciled,
     Recovery,
     TransientError,
+    run_translated,
 )
 
 BASE_URL = "https://bsky.social"
@@ -281,15 +282,7 @@ class BlueskyChannel(Channel):
     # -- errors
     def _call(self, action: Callable[[], Any], *, sending: bool) -> Any:
         """Run one atproto call, translating its errors into the channel's typed errors."""
-        try:
-            return action()
-        except ChannelError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - translated below, or re-raised untouched
-            error = _translate(exc, sending=sending)
-            if error is None:
-                raise
-            raise error from None
+        return run_translated(action, lambda exc: _translate(exc, sending=sending))
 
 
 def _translate(exc: Exception, *, sending: bool) -> ChannelError | None:

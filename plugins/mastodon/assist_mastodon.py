@@ -35,6 +35,7 @@ from assistant.channels import (
     Recovery,
     TransientError,
     network_error,
+    run_translated,
 )
 
 DEFAULT_MAX_CHARACTERS = 500
@@ -243,15 +244,7 @@ class MastodonChannel(Channel):
 
     def _call(self, api: Any, action: Callable[[], Any], *, sending: bool) -> Any:
         """Run one Mastodon.py call, translating its errors into the channel's typed errors."""
-        try:
-            return action()
-        except ChannelError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - translated below, or re-raised untouched
-            error = _translate(exc, api, sending=sending)
-            if error is None:
-                raise
-            raise error from None
+        return run_translated(action, lambda exc: _translate(exc, api, sending=sending))
 
 
 # --------------------------------------------------------------------------- errors

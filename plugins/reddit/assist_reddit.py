@@ -30,6 +30,7 @@ from assistant.channels import (
     Recovery,
     TransientError,
     network_error,
+    run_translated,
 )
 
 T = TypeVar("T")
@@ -279,19 +280,13 @@ class RedditChannel(Channel):
 
         for attempt in (1, 2):
             self._guard()
-            try:
-                return action()
+            try:  # InvalidToken is left untranslated, for the retry below
+                return run_translated(action, lambda exc: None if isinstance(exc, InvalidToken)
+                                      else _translate(exc, sub=sub, sending=sending))
             except InvalidToken:
                 if attempt == 2:
                     raise AuthError("reddit: the access token was refused twice (401); check the credentials",
                                     status=401) from None
-            except ChannelError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - translated below, or re-raised untouched
-                error = _translate(exc, sub=sub, sending=sending)
-                if error is None:
-                    raise
-                raise error from None
         raise AssertionError("unreachable")
 
 

@@ -36,6 +36,7 @@ from assistant.channels import (
     Recovery,
     TransientError,
     network_error,
+    run_translated,
 )
 
 MAX_WEIGHTED_LENGTH = 280
@@ -152,15 +153,7 @@ class XChannel(Channel):
 
     def _call(self, action: Callable[[], Any], *, sending: bool) -> Any:
         """Run one tweepy call, translating its errors into the channel's typed errors."""
-        try:
-            return action()
-        except ChannelError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - translated below, or re-raised untouched
-            error = _translate(exc, sending=sending)
-            if error is None:
-                raise
-            raise error from None
+        return run_translated(action, lambda exc: _translate(exc, sending=sending))
 
 
 # --------------------------------------------------------------------------- errors
