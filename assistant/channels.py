@@ -236,6 +236,16 @@ def split_channel_spec(spec: str) -> tuple[str, str | None]:
 T = TypeVar("T")
 
 
+def option_flag(value: Any, default: bool) -> bool:
+    """A yes/no post option or setting. Options arrive as strings ("true", "no", "1"...): "1",
+    "true", "yes", "on" and "y" are true, any other string false; None or "" is ``default``."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
+    return bool(value)
+
+
 def run_translated(action: Callable[[], T], translate: Callable[[Exception], ChannelError | None]) -> T:
     """Run one client call, turning what it raises into the channel's typed errors.
 

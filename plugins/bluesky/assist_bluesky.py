@@ -32,6 +32,7 @@ from assistant.channels import (
     Reconciled,
     Recovery,
     TransientError,
+    option_flag,
     run_translated,
 )
 
@@ -95,7 +96,7 @@ class BlueskyChannel(Channel):
 
     def rich_text(self, text: str) -> tuple[str, list[dict[str, Any]]]:
         """The text as sent (long links shortened for display) and its facets with UTF-8 byte offsets."""
-        shorten = _flag(self.settings.get("shorten_links"), True)
+        shorten = option_flag(self.settings.get("shorten_links"), True)
         out: list[str] = []
         facets: list[dict[str, Any]] = []
         size = 0  # bytes written so far
@@ -167,7 +168,7 @@ class BlueskyChannel(Channel):
         )
 
     def _card(self, post: Post) -> Any:
-        if not post.url or not _flag(post.options.get("card"), True):
+        if not post.url or not option_flag(post.options.get("card"), True):
             return None
         from atproto_client import models
 
@@ -397,14 +398,6 @@ def _links(record: Any) -> set[str]:
     for facet in getattr(record, "facets", None) or []:
         links.update(f.uri for f in facet.features if getattr(f, "uri", None))
     return links
-
-
-def _flag(value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
-    return bool(value)
 
 
 @assistant.hookimpl

@@ -35,6 +35,7 @@ from assistant.channels import (
     Recovery,
     TransientError,
     network_error,
+    option_flag,
     run_translated,
 )
 
@@ -161,7 +162,7 @@ class MastodonChannel(Channel):
             visibility=visibility,
             spoiler_text=str(options["spoiler_text"]) if options.get("spoiler_text") else None,
             language=str(options["language"]) if options.get("language") else None,
-            sensitive=_flag(options.get("sensitive"), False),
+            sensitive=option_flag(options.get("sensitive"), False),
             idempotency_key=idempotency_key,
         ), sending=True)
         status_id = status.get("id") if hasattr(status, "get") else None
@@ -361,14 +362,6 @@ def _timestamp(value: Any) -> float | None:
         except ValueError:
             return None
     return None
-
-
-def _flag(value: Any, default: bool) -> bool:
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
-    return bool(value)
 
 
 @assistant.hookimpl

@@ -30,6 +30,7 @@ from assistant.channels import (
     Recovery,
     TransientError,
     network_error,
+    option_flag,
     run_translated,
 )
 
@@ -88,7 +89,7 @@ class RedditChannel(Channel):
 
     def render(self, post: Post) -> str:
         """The body sent: the text for a text post; nothing for a link post unless option body=true."""
-        if post.url and not _flag(post.options.get("body"), False):
+        if post.url and not option_flag(post.options.get("body"), False):
             return ""
         return post.text
 
@@ -194,9 +195,9 @@ class RedditChannel(Channel):
         opts = post.options
         args: dict[str, Any] = {
             "title": (post.title or "").strip(),
-            "nsfw": _flag(opts.get("nsfw"), False),
-            "spoiler": _flag(opts.get("spoiler"), False),
-            "send_replies": _flag(opts.get("send_replies"), True),
+            "nsfw": option_flag(opts.get("nsfw"), False),
+            "spoiler": option_flag(opts.get("spoiler"), False),
+            "send_replies": option_flag(opts.get("send_replies"), True),
         }
         if flair_id:
             args["flair_id"] = str(flair_id)
@@ -204,7 +205,7 @@ class RedditChannel(Channel):
                 args["flair_text"] = str(opts["flair_text"])
         if post.url:
             args["url"] = post.url.strip()
-            args["resubmit"] = _flag(opts.get("resubmit"), False)
+            args["resubmit"] = option_flag(opts.get("resubmit"), False)
             if body := self.render(post).strip():
                 args["selftext"] = body
         else:
@@ -372,15 +373,6 @@ def _reset_seconds(response: Any) -> float | None:
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def _flag(value: Any, default: bool) -> bool:
-    """Options may arrive as strings from the command line: "true", "no", "1"..."""
-    if value is None or value == "":
-        return default
-    if isinstance(value, str):
-        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
-    return bool(value)
 
 
 def _norm_url(url: str | None) -> str:
