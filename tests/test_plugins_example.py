@@ -181,3 +181,59 @@ def test_plugins_lists_the_installed_plugin_as_json(example_installed: Path) -> 
     assert "register_channels" in example["hooks"]
     assert {"x", "mastodon", "bluesky", "reddit"} <= {r["name"] for r in rows}  # the built-in channels too
     assert "assist-example 0.0.1" in run("plugins").stdout
+
+
+# --------------------------------------------------------------------------- helpers for plugin authors
+
+
+def test_option_flag_reads_yes_no_options() -> None:
+    from assistant.channels import option_flag
+
+    assert [option_flag(v, False) for v in ("true", " Yes ", "1", "on", "y", True)] == [True] * 6
+    assert [option_flag(v, True) for v in ("false", "no", "0", "off", "maybe", False)] == [False] * 6
+    assert option_flag(None, True) is True and option_flag("", False) is False
+
+
+def test_run_translated_passes_channel_errors_and_unknown_exceptions_through() -> None:
+    from assistant.channels import AuthError, PermanentError, run_translated
+
+    def fail(exc: Exception) -> None:
+        raise exc
+
+    def translate(exc: Exception) -> PermanentError | None:
+        return PermanentError(f"demo: {exc}") if isinstance(exc, ValueError) else None
+
+    assert run_translated(lambda: 7, translate) == 7
+    with pytest.raises(PermanentError, match="demo: bad") as info:
+        run_translated(lambda: fail(ValueError("bad")), translate)
+    assert info.value.__suppress_context__ and info.value.__cause__ is None
+    with pytest.raises(KeyError):
+        run_translated(lambda: fail(KeyError("k")), translate)
+    with pytest.raises(AuthError, match="refused"):
+        run_translated(lambda: fail(AuthError("refused")), lambda exc: PermanentError("never"))
+
+
+def test_network_error_tells_a_request_never_sent_from_an_ambiguous_one() -> None:
+    import socket
+
+    import requests
+
+    from assistant.channels import AmbiguousError, TransientError, network_error, never_connected
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(requests.exceptions.ConnectionError) as refused:
+        requests.get(f"http://127.0.0.1:{port}/", timeout=2)
+    assert never_connected(refused.value)
+    error = network_error("demo", refused.value, sending=True)
+    assert type(error) is TransientError and str(error) == "demo: cannot connect (ConnectionError)"
+    assert type(network_error("demo", requests.exceptions.ConnectTimeout(), sending=True)) is TransientError
+    lost = requests.exceptions.ReadTimeout()
+    assert not never_connected(lost)
+    error = network_error("demo", lost, sending=True, action="submitting", note="check before resending")
+    assert isinstance(error, AmbiguousError)
+    assert str(error) == "demo: the connection failed while submitting (ReadTimeout); check before resending"
+    assert str(network_error("demo", lost, sending=True)).endswith("the post may or may not exist until checked")
+    error = network_error("demo", lost, sending=False)
+    assert type(error) is TransientError and str(error) == "demo: network error (ReadTimeout)"
