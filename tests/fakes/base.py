@@ -39,12 +39,17 @@ class Request:
 
 
 class FakeServer:
-    """Subclasses implement ``handle(req) -> (status, body, headers)``; failures are injected first."""
+    """Subclasses implement ``handle(req) -> (status, body, headers)``; failures are injected first.
+
+    ``delay`` (seconds) holds every answer back after ``handle`` did the work: a client that times
+    out meanwhile leaves the post created.
+    """
 
     def __init__(self) -> None:
         self.requests: list[Request] = []
         self.published: list[dict[str, Any]] = []
         self.failures: list[Failure] = []
+        self.delay = 0.0
         self.lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
@@ -77,6 +82,12 @@ class FakeServer:
     def handle(self, req: Request) -> tuple[int, Any, dict[str, str]]:
         raise NotImplementedError
 
+    def _answer(self, req: Request) -> tuple[int, Any, dict[str, str]]:
+        answer = self.handle(req)
+        if self.delay:  # after the work is done: the client's timeout fires with the post created
+            time.sleep(self.delay)
+        return answer
+
     # -- lifecycle
     @property
     def url(self) -> str:
@@ -103,7 +114,7 @@ class FakeServer:
                     fake.requests.append(req)
                 failure = fake._take_failure(parts.path)
                 if failure is not None and failure.delay and failure.process:
-                    status, payload, headers = fake.handle(req)  # done; only the answer is late
+                    status, payload, headers = fake._answer(req)  # done; only the answer is late
                     time.sleep(failure.delay)
                 elif failure is not None and failure.status == 0:
                     time.sleep(failure.delay)
@@ -114,7 +125,7 @@ class FakeServer:
                 elif failure is not None:
                     status, payload, headers = failure.status, failure.body, failure.headers
                 else:
-                    status, payload, headers = fake.handle(req)
+                    status, payload, headers = fake._answer(req)
                 data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
                 self.send_response(status)
                 if self.close_connection:  # say so, or the client reuses a socket we are closing

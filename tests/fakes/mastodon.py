@@ -53,7 +53,6 @@ class FakeMastodon(FakeServer):
         self.statuses: list[dict[str, Any]] = []  # newest first
         self.idempotency: dict[tuple[str, str], dict[str, Any]] = {}
         self.instance_calls = 0
-        self.delay = 0.0  # seconds to wait before answering (after creating the status)
         self._ids = itertools.count(113500000000000000 + secrets.randbelow(10**12))
         self.account = {
             "id": "109348", "username": "assist_tester", "acct": "assist_tester", "display_name": "Assist Tester",
@@ -84,12 +83,6 @@ class FakeMastodon(FakeServer):
 
     # -- serving
     def handle(self, req: Request) -> tuple[int, Any, dict[str, str]]:
-        answer = self._route(req)
-        if self.delay:  # after the work is done: the client's timeout fires with the status created
-            time.sleep(self.delay)
-        return answer
-
-    def _route(self, req: Request) -> tuple[int, Any, dict[str, str]]:
         with self.lock:
             if time.time() >= self.reset_at:
                 self.remaining, self.reset_at = self.limit, time.time() + 300

@@ -65,7 +65,6 @@ class FakeX(FakeServer):
         self.remaining = self.limit
         self.reset_at = int(time.time()) + 900
         self.tweets: list[dict[str, Any]] = []  # newest first
-        self.delay = 0.0  # seconds to wait before answering (after creating the post)
         self._ids = itertools.count(1860000000000000000 + secrets.randbelow(10**15))
 
     # -- scripting
@@ -86,12 +85,6 @@ class FakeX(FakeServer):
 
     # -- serving
     def handle(self, req: Request) -> tuple[int, Any, dict[str, str]]:
-        answer = self._route(req)
-        if self.delay:  # after the work is done: the client's timeout fires with the post created
-            time.sleep(self.delay)
-        return answer
-
-    def _route(self, req: Request) -> tuple[int, Any, dict[str, str]]:
         if not self._signed(req):
             return 401, UNAUTHORIZED_BODY, {}
         if req.method == "POST" and req.path == "/2/tweets":
