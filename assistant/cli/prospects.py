@@ -116,24 +116,90 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def _emit_table(doc: Any, found: list[Any]) -> None:
+TABLE_MIN_WIDTH = 110  # narrower terminals get one block per prospect: a table would squeeze the URLs
+
+
+def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:
+    """The prospects for people: a table on a wide terminal, one block per prospect below
+    TABLE_MIN_WIDTH columns. URLs and domains are never cut short: the writer copies them to pitch."""
     from rich.console import Console
-    from rich.table import Table
+    from rich.text import Text
 
     if not found:
         click.echo("No prospects: every known site is excluded or already links to you.", err=True)
         return
+    from rich.table import Table
+
+    console = console or Console()
+
     table = Table(title=f"Prospects for {doc.title}", show_lines=True)
     table.add_column("#", justify="right")
-    table.add_column("site")
-    table.add_column("score", justify="right")
-    table.add_column("why")
-    table.add_column("pitch")
+    table.add_column("site", overflow="fold")
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("why", overflow="fold", ratio=3)
+    table.add_column("pitch", overflow="fold", ratio=2)
     for i, p in enumerate(found, 1):
-        pitch = f"{p.pitch_url or ''}\n[dim]{p.pitch_reason}; template {p.template}[/dim]"
-        table.add_row(str(i), p.domain + (f"\n[dim]{p.name}[/dim]" if p.name else ""), f"{p.score:.2f}",
-                      "\n".join(p.reasons), pitch)
-    Console().print(table)
+        pitch = Text(p.pitch_url or "")
+        pitch.append(f"\n{p.pitch_reason}; template {p.template}", style="dim")
+        site = Text(p.domain)
+        if p.name:
+            site.append(f"\n{p.name}", style="dim")
+        table.add_row(str(i), site, f"{p.score:.2f}", Text("\n".join(p.reasons)), pitch)
+    # The table only when every word (URL, domain) fits its cell whole; else one block per prospect.
+    needed = table.__rich_measure__(console, console.options).minimum
+    if console.width < max(TABLE_MIN_WIDTH, needed):
+        _emit_blocks(doc, found, console)
+        return
+    console.print(table)
+
+
+def _emit_blocks(doc: Any, found: list[Any], console: Any) -> None:
+    """One block per prospect: rank, site, score and name, then its reasons indented and the pitch.
+
+    Reasons wrap between words under their indent; the pitch URL is printed whole on its own line
+    (soft-wrapped by the terminal, never broken or cut by assist), so it can be copied as it is."""
+    from rich.text import Text
+
+    _print_indented(console, Text(f"Prospects for {doc.title}", style="bold"), 0)
+    width = len(str(len(found)))
+    for i, p in enumerate(found, 1):
+        console.print()
+        head = Text(f"{i:>{width}}  ")
+        head.append(p.domain, style="bold")
+        head.append(f"  {p.score:.2f}")
+        indent = width + 2
+        name_apart = bool(p.name) and head.cell_len + 2 + len(p.name) > console.width
+        if p.name and not name_apart:
+            head.append(f"  {p.name}", style="dim")
+        console.print(head, soft_wrap=True)  # the domain whole, however long
+        if name_apart:
+            _print_indented(console, Text(p.name, style="dim"), indent)
+        for reason in p.reasons:
+            _print_indented(console, Text(reason), indent)
+        _print_indented(console, Text(f"pitch ({p.pitch_reason}; template {p.template}):", style="dim"), indent)
+        if p.pitch_url:
+            console.print(" " * indent + p.pitch_url, soft_wrap=True, markup=False, highlight=False)
+
+
+def _print_indented(console: Any, text: Any, indent: int) -> None:
+    """Text wrapped between words under a hanging indent. A word wider than the line (a long URL) gets
+    a line of its own and is never broken: the terminal wraps it, and it copies whole."""
+    import re
+
+    from rich.cells import cell_len
+
+    width = max(20, console.width - indent)
+    words = [m.span() for m in re.finditer(r"\S+", text.plain)]
+    line_start = line_end = None
+    for begin, end in words:
+        if line_start is not None and cell_len(text.plain[line_start:end]) > width:
+            console.print(" " * indent, text[line_start:line_end], sep="", soft_wrap=True)
+            line_start = None
+        if line_start is None:
+            line_start = begin
+        line_end = end
+    if line_start is not None:
+        console.print(" " * indent, text[line_start:line_end], sep="", soft_wrap=True)
 
 
 @click.command()

@@ -139,15 +139,32 @@ def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool)
     if not rows:
         click.echo("No sites yet: import a catalog or backlink export with `assist sites import FILE`.", err=True)
         return
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    table = Table("domain", "name", "authority", "pages", "links out", "sources", "excluded")
+    # Domains are what `sites show`, `sites exclude` and `outreach --site` take: never cut short.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("domain", no_wrap=True)
+    table.add_column("name", overflow="fold")
+    for col in ("auth", "pages", "links"):  # authority; pages known; links out
+        table.add_column(col, justify="right", overflow="fold")
+    table.add_column("sources", overflow="fold")
+    table.add_column("excl.", overflow="fold")
     for r in rows:
         auth = "" if r["authority"] is None else f"{r['authority']:.0f}"
-        table.add_row(r["domain"], r["name"] or "", auth, str(r["pages"]), str(r["links_out"]), r["sources"],
+        sources = ", ".join((r["sources"] or "").split(","))  # wraps between sources, not inside one
+        table.add_row(r["domain"], r["name"] or "", auth, str(r["pages"]), str(r["links_out"]), sources,
                       "yes" if r["excluded"] else "")
-    Console().print(table)
+    console = Console()
+    if table.__rich_measure__(console, console.options).minimum <= console.width:
+        console.print(table)
+        return
+    for r in rows:  # a domain too long for a table this narrow: one site a line, the domain first and whole
+        facts = [r["name"] or "", "" if r["authority"] is None else f"authority {r['authority']:.0f}",
+                 f"{r['pages']} page(s)", f"{r['links_out']} link(s) out", ", ".join((r["sources"] or "").split(",")),
+                 "excluded" if r["excluded"] else ""]
+        click.echo(r["domain"] + "  " + "; ".join(f for f in facts if f))
 
 
 def _write_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:

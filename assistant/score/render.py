@@ -53,11 +53,18 @@ def render_text(reports: Sequence[Report], console: Console) -> None:
 
 
 def _render_one(report: Report, console: Console) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
+    from rich.text import Text
 
     link, rel = report.linkability, report.relevance
     assert link is not None
-    console.rule(f"[bold]{shown_path(report.path)}[/]", align="left")
+    path = shown_path(report.path)
+    if cell_len(path) + 6 <= console.width:
+        console.rule(Text(path, style="bold"), align="left")
+    else:  # a rule would cut the path short: print it whole (the terminal wraps it), then the rule
+        console.print(Text(path, style="bold"), soft_wrap=True)
+        console.rule()
     console.print(f"[bold]{report.title}[/]  ({report.word_count:,} words)", highlight=False)
     line = f"Linkability [{_style(link.score)}]{_n(link.score)}/100[/]"
     if rel is not None:
