@@ -8,10 +8,10 @@ import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.base import fake_fixture
 from fakes.bluesky import FakeBluesky, check_post
 
 from assistant.channels import (
@@ -36,10 +36,7 @@ FAMILY = "\U0001F468\u200D\U0001F469\u200D\U0001F467\u200D\U0001F466"  # one gra
 THUMB = "\U0001F44D\U0001F3FD"  # thumbs up with a skin tone: one grapheme, 8 bytes
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeBluesky]:
-    with FakeBluesky() as server:
-        yield server
+fake = fake_fixture(FakeBluesky)
 
 
 def channel(fake: FakeBluesky, **settings: object) -> BlueskyChannel:
@@ -427,11 +424,7 @@ def test_importing_the_plugin_does_not_import_atproto() -> None:
 
 
 class TestBlueskyContract(ChannelContract):
-    @pytest.fixture
-    def fake(self) -> Iterator[FakeBluesky]:
-        with FakeBluesky() as server:
-            yield server
-
+    # fake: the module's fixture
     @pytest.fixture
     def channel(self, fake: FakeBluesky) -> BlueskyChannel:
         return BlueskyChannel(fake.settings(), environ={})

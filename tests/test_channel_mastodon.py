@@ -7,10 +7,10 @@ import logging
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.base import fake_fixture
 from fakes.mastodon import INVALID_TOKEN, FakeMastodon, iso
 
 from assistant.channels import (
@@ -34,10 +34,7 @@ FAMILY = "\N{MAN}\u200d\N{WOMAN}\u200d\N{GIRL}\u200d\N{BOY}"
 FLAG_FR = "\N{REGIONAL INDICATOR SYMBOL LETTER F}\N{REGIONAL INDICATOR SYMBOL LETTER R}"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeMastodon]:
-    with FakeMastodon() as server:
-        yield server
+fake = fake_fixture(FakeMastodon)
 
 
 def channel(fake: FakeMastodon, **settings: object) -> MastodonChannel:
@@ -405,11 +402,7 @@ class TestMastodonContract(ChannelContract):
         (422, {}, {"error": "Validation failed: Text character limit of 500 exceeded"}, PermanentError),
     ]
 
-    @pytest.fixture
-    def fake(self) -> Iterator[FakeMastodon]:
-        with FakeMastodon() as server:
-            yield server
-
+    # fake: the module's fixture
     @pytest.fixture
     def channel(self, fake: FakeMastodon) -> MastodonChannel:
         return MastodonChannel(fake.settings(), environ={})

@@ -6,10 +6,10 @@ import logging
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.base import fake_fixture
 from fakes.reddit import UNAUTHORIZED_HEADERS, FakeReddit
 
 from assistant.channels import (
@@ -33,10 +33,7 @@ RedditChannel = assist_reddit.RedditChannel
 LINK = "https://example.com/posts/link-earning?utm_source=reddit&utm_medium=social"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeReddit]:
-    with FakeReddit() as server:
-        yield server
+fake = fake_fixture(FakeReddit)
 
 
 def channel(fake: FakeReddit, **settings: object) -> RedditChannel:
@@ -431,11 +428,7 @@ def test_importing_the_plugin_does_not_import_praw() -> None:
 class TestRedditContract(ChannelContract):
     target = "r/test"
 
-    @pytest.fixture
-    def fake(self) -> Iterator[FakeReddit]:
-        with FakeReddit() as server:
-            yield server
-
+    # fake: the module's fixture
     @pytest.fixture
     def channel(self, fake: FakeReddit) -> RedditChannel:
         return RedditChannel(fake.settings(), environ={})

@@ -9,10 +9,10 @@ import sys
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fakes.base import fake_fixture
 from fakes.x import (
     DUPLICATE_DETAIL,
     FORBIDDEN_BODY,
@@ -46,10 +46,7 @@ KEYCAP_ONE = "1\ufe0f\u20e3"
 WOMAN_TECHNOLOGIST_DARK = "\N{WOMAN}\N{EMOJI MODIFIER FITZPATRICK TYPE-6}\u200d\N{PERSONAL COMPUTER}"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeX]:
-    with FakeX() as server:
-        yield server
+fake = fake_fixture(FakeX)
 
 
 def channel(fake: FakeX, **settings: object) -> XChannel:
@@ -401,11 +398,7 @@ class TestXContract(ChannelContract):
         (403, {}, FORBIDDEN_BODY, PermanentError),
     ]
 
-    @pytest.fixture
-    def fake(self) -> Iterator[FakeX]:
-        with FakeX() as server:
-            yield server
-
+    # fake: the module's fixture
     @pytest.fixture
     def channel(self, fake: FakeX) -> XChannel:
         return XChannel(fake.settings(), environ={})

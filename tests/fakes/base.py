@@ -6,10 +6,13 @@ import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 
 @dataclass
@@ -157,3 +160,17 @@ class FakeServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+F = TypeVar("F", bound=FakeServer)
+
+
+def fake_fixture(make: Callable[[], F]) -> Any:
+    """A pytest fixture named ``fake``: a running ``make()`` for one test (``fake = fake_fixture(FakeX)``)."""
+
+    @pytest.fixture(name="fake")
+    def fixture() -> Iterator[F]:
+        with make() as server:
+            yield server
+
+    return fixture
