@@ -7,7 +7,6 @@ import logging
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from fakes.base import fake_fixture
@@ -339,44 +338,14 @@ def test_secrets_never_reach_exception_text_or_logs(fake: FakeMastodon, caplog: 
 
 # --------------------------------------------------------------------------- through assist share and the queue
 
-DRAFT = """---
-title: Why sourdough starters smell of nail varnish
-keywords: [sourdough, fermentation]
-canonical_url: https://bread.example/starter-smell
----
-# Why sourdough starters smell of nail varnish
 
-A hungry starter makes ethyl acetate, which smells like nail varnish remover, when its yeast runs out of food.
-Feeding it twice a day at room temperature usually clears the smell within three days.
-"""
-
-
-def test_share_then_queue_run_publishes_to_mastodon(fake: FakeMastodon, assist_home: Path, tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from assistant import config
-    from assistant.cli import cli
-
-    table = "\n".join(f"{k} = {json.dumps(v)}" for k, v in fake.settings().items())
-    (assist_home / "config.toml").write_text(f'timezone = "UTC"\n[channels.mastodon]\n{table}\n')
-    draft = tmp_path / "starter.md"
-    draft.write_text(DRAFT)
-    runner = CliRunner()
-    row = next(r for r in json.loads(runner.invoke(cli, ["channels", "--json"]).stdout) if r["name"] == "mastodon")
-    assert row["configured"] is True
-    shared = runner.invoke(cli, ["share", str(draft), "--channel", "mastodon", "--summary", "lead", "--at", "now",
-                                 "--json"])
-    assert shared.exit_code == 0, shared.output
-    [queued] = json.loads(shared.stdout)
+def test_share_then_queue_run_publishes_to_mastodon(fake: FakeMastodon, share_to) -> None:  # type: ignore[no-untyped-def]
+    queued = share_to.share("mastodon", fake.settings())
     assert queued["valid"] and queued["length"] <= 500
-    ran = runner.invoke(cli, ["queue", "run", "--json"])
-    assert ran.exit_code == 0, ran.output
-    assert json.loads(ran.stdout)["outcomes"] == {"sent": 1}
+    shown, stored = share_to.run(queued)
     [published] = fake.published
     assert "utm_source=mastodon&utm_medium=social" in published["text"] and published["key"]
-    shown = json.loads(runner.invoke(cli, ["queue", "show", str(queued["id"]), "--json"]).stdout)
     assert shown["state"] == "sent" and published["id"] in json.dumps(shown)
-    stored = b"".join(f.read_bytes() for f in config.db_path().parent.glob("assist.db*"))  # with the WAL
     assert fake.access_token.encode() not in stored and fake.access_token not in json.dumps(shown)
 
 

@@ -9,7 +9,6 @@ import sys
 import time
 import unicodedata
 import uuid
-from pathlib import Path
 
 import pytest
 from fakes.base import fake_fixture
@@ -333,44 +332,14 @@ def test_secrets_never_reach_exception_text_or_logs(fake: FakeX, caplog: pytest.
 
 # --------------------------------------------------------------------------- through assist share and the queue
 
-DRAFT = """---
-title: Why sourdough starters smell of nail varnish
-keywords: [sourdough, fermentation]
-canonical_url: https://bread.example/starter-smell
----
-# Why sourdough starters smell of nail varnish
 
-A hungry starter makes ethyl acetate, which smells like nail varnish remover, when its yeast runs out of food.
-Feeding it twice a day at room temperature usually clears the smell within three days.
-"""
-
-
-def test_share_then_queue_run_publishes_to_x(fake: FakeX, assist_home: Path, tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from assistant import config
-    from assistant.cli import cli
-
-    table = "\n".join(f"{k} = {json.dumps(v)}" for k, v in fake.settings().items())
-    (assist_home / "config.toml").write_text(f'timezone = "UTC"\n[channels.x]\n{table}\n')
-    draft = tmp_path / "starter.md"
-    draft.write_text(DRAFT)
-    runner = CliRunner()
-    listed = json.loads(runner.invoke(cli, ["channels", "--json"]).stdout)
-    row = next(r for r in listed if r["name"] == "x")
-    assert row["configured"] is True
-    shared = runner.invoke(cli, ["share", str(draft), "--channel", "x", "--summary", "lead", "--at", "now", "--json"])
-    assert shared.exit_code == 0, shared.output
-    [queued] = json.loads(shared.stdout)
+def test_share_then_queue_run_publishes_to_x(fake: FakeX, share_to) -> None:  # type: ignore[no-untyped-def]
+    queued = share_to.share("x", fake.settings())
     assert queued["valid"] and queued["length"] == XChannel({}, environ={}).length(queued["text"]) <= 280
-    ran = runner.invoke(cli, ["queue", "run", "--json"])
-    assert ran.exit_code == 0, ran.output
-    assert json.loads(ran.stdout)["outcomes"] == {"sent": 1}
+    shown, stored = share_to.run(queued)
     [published] = fake.published
     assert "utm_source=x&utm_medium=social" in published["text"]
-    shown = json.loads(runner.invoke(cli, ["queue", "show", str(queued["id"]), "--json"]).stdout)
     assert shown["state"] == "sent" and published["id"] in json.dumps(shown)
-    stored = b"".join(f.read_bytes() for f in config.db_path().parent.glob("assist.db*"))  # with the WAL
     for secret in (fake.api_key, fake.api_secret, fake.access_token, fake.access_secret):
         assert secret.encode() not in stored and secret not in json.dumps(shown)
 
