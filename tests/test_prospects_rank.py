@@ -72,12 +72,13 @@ def baking_catalog(conn) -> None:  # type: ignore[no-untyped-def]
 
 def test_topical_match_beats_keyword_stuffed_spam(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
     baking_catalog(conn)
-    found = rank.rank(conn, draft, shared_embedder, limit=10)
+    found = rank.rank(conn, draft, shared_embedder, limit=10, include_spam=True)
     order = [p.domain for p in found]
     assert order[0] == "crumbandcrust.com"
     assert order.index("sourdough-casino.xyz") > order.index("crumbandcrust.com")
     spam = found[order.index("sourdough-casino.xyz")]
     assert spam.penalty > 0 and any("spam signals: " in r and "casino" in r for r in spam.reasons)
+    assert "casino" in spam.spam_signals and found[0].spam_signals == []
     top = found[0]
     assert any(r.startswith("topic match ") for r in top.reasons)
     assert "has a resources page: crumbandcrust.com/resources" in top.reasons
@@ -137,6 +138,40 @@ def test_spam_signals(text: str, hits: list[str]) -> None:
     assert rank.spam_signals(text) == hits
 
 
+def test_sites_with_spam_signals_are_left_out_unless_asked(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    baking_catalog(conn)
+    add_site(conn, "ryecasino.example", "Rye Casino", "sourdough starter rye flour jackpot casino", authority=90)
+    notes: list[str] = []
+    found = rank.rank(conn, draft, shared_embedder, notes=notes)
+    assert [p.domain for p in found] == ["crumbandcrust.com", "containershipping.news"]
+    assert all(not p.spam_signals for p in found)
+    assert notes == ["2 site(s) with spam signals left out (--include-spam shows them)"]
+    every = rank.rank(conn, draft, shared_embedder, include_spam=True)
+    assert {p.domain for p in every} == {"crumbandcrust.com", "containershipping.news", "sourdough-casino.xyz",
+                                         "ryecasino.example"}
+    # the note counts the spam sites that would have made the list, not every spam site known
+    notes = []
+    (top,) = rank.rank(conn, draft, shared_embedder, limit=1, notes=notes)
+    shown = [p.domain for p in rank.rank(conn, draft, shared_embedder, limit=1, include_spam=True)]
+    assert top.domain == "crumbandcrust.com"
+    assert notes == ([] if shown == ["crumbandcrust.com"] else
+                     ["1 site(s) with spam signals left out (--include-spam shows them)"])
+    # outreach to a spam site asked for by name still scores it
+    casino = rank.prospect_for(conn, draft, shared_embedder, "ryecasino.example")
+    assert casino is not None and casino.spam_signals == ["casino", "jackpot"]
+    # the CLI: left out, a note on stderr, and --include-spam lists them
+    from assistant.cli import prospects as cli_prospects
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cli_prospects, "_embedder", lambda conn, cfg: shared_embedder)
+        res = CliRunner().invoke(cli, ["prospects", draft.path, "--json"])
+        assert res.exit_code == 0 and "ryecasino.example" not in res.stdout
+        assert "note: 2 site(s) with spam signals left out (--include-spam shows them)\n" in res.stderr
+        res = CliRunner().invoke(cli, ["prospects", draft.path, "--json", "--include-spam"])
+        listed = {d["domain"]: d for d in json.loads(res.stdout)}
+        assert listed["ryecasino.example"]["spam_signals"] == ["casino", "jackpot"] and "spam" not in res.stderr
+
+
 def test_honest_uses_of_spam_words_are_not_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
     add_site(conn, "agilebakers.example", "Agile Bakers", "Planning poker for bakery teams.", [
         ("p", "article", "Booking oven time slots", "Bake in shared ovens: book time slots a week ahead."),
@@ -156,7 +191,10 @@ def test_excluded_and_already_linking_sites(conn, draft, shared_embedder) -> Non
     assert "breadfans.example" not in domains  # already links to mybakery.example (the canonical_url)
     notes: list[str] = []
     rank.rank(conn, draft, shared_embedder, notes=notes)
-    assert notes == ["1 site(s) already linking to mybakery.example left out (--include-linking shows them)"]
+    assert notes[:2] == ["1 site(s) already linking to mybakery.example left out (--include-linking shows them)",
+                         "1 site(s) with spam signals left out (--include-spam shows them)"]
+    # what is left (freight news) is off the topic: the keyword-stuffed casino does not count as on it
+    assert notes[2].startswith("no known site is close to this draft's topic") and len(notes) == 3
     kept = {p.domain: p for p in rank.rank(conn, draft, shared_embedder, include_linking=True)}
     assert kept["breadfans.example"].links_to_you and "already links to you" in kept["breadfans.example"].reasons
     assert kept["breadfans.example"].penalty >= 0.5
@@ -308,7 +346,7 @@ def test_cli_prospects_formats(conn, draft, cli_embedder) -> None:  # type: igno
     res = runner.invoke(cli, ["prospects", draft.path, "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert res.exit_code == 0 and rows[0]["domain"] == "crumbandcrust.com" and "topic match" in rows[0]["reasons"]
-    assert len(rows) == 3
+    assert len(rows) == 2  # the casino has spam signals: left out
     res = runner.invoke(cli, ["prospects", draft.path])
     assert res.exit_code == 0 and "crumbandcrust.com" in res.stdout
 
@@ -381,7 +419,8 @@ def test_notes_for_unknown_competitor_and_off_topic_catalog(conn, draft, shared_
     baking_catalog(conn)
     notes = []
     rank.rank(conn, draft, shared_embedder, notes=notes)
-    assert notes == []  # crumbandcrust.com is on the topic
+    # crumbandcrust.com is on the topic
+    assert notes == ["1 site(s) with spam signals left out (--include-spam shows them)"]
 
 
 def test_cli_own_domain_is_checked(conn, draft, cli_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -434,8 +473,11 @@ def test_a_short_list_is_the_head_of_the_full_ranking(conn, draft, shared_embedd
     add_site(conn, "kitchenlinks.example", "Kitchen Links", "Links for cooks.",
              [("links", "resource", "Useful links", "Bread, cakes, knives.")],
              links=["https://breadlab.net/how-to-make-a-sourdough-starter"])
-    full = [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=100)]
+    full = [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=100, include_spam=True)]
     assert len(full) == 8
+    clean = [p for p in full if not p["spam_signals"]]  # spam sites left out, the rest in the same order
+    assert len(clean) == 6
+    assert [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=100)] == clean
     finished: list[str] = []
     real_finish = rank.Ranker._finish
 
@@ -446,7 +488,12 @@ def test_a_short_list_is_the_head_of_the_full_ranking(conn, draft, shared_embedd
     monkeypatch.setattr(rank.Ranker, "_finish", counting)
     for k in range(1, 9):
         finished.clear()
-        assert [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=k)] == full[:k]
+        assert [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=k, include_spam=True)] == full[:k]
+        notes: list[str] = []
+        assert [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=k, notes=notes)] == clean[:k]
+        left_out = sum(1 for p in full[:k] if p["spam_signals"])  # the ones --include-spam would show
+        assert [n for n in notes if "spam" in n] == (
+            [f"{left_out} site(s) with spam signals left out (--include-spam shows them)"] if left_out else [])
     finished.clear()
-    rank.rank(conn, draft, shared_embedder, limit=1)
+    rank.rank(conn, draft, shared_embedder, limit=1, include_spam=True)
     assert 1 <= len(finished) < 8  # the sites that could not reach the top were never finished

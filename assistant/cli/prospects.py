@@ -57,15 +57,19 @@ def _load_draft(path: str) -> Any:
 @click.option("--json", "json_", is_flag=True, help="Same as --format json.")
 @click.option("--include-linking", is_flag=True,
               help="Keep sites that already link to you (penalised) instead of dropping them.")
+@click.option("--include-spam", is_flag=True,
+              help="Keep sites with spam signals (penalised, usually with a negative score) instead of leaving"
+                   " them out.")
 @click.option("--own-domain", metavar="DOMAIN",
               help="Your site: sites linking to it are left out (default: the draft's canonical_url, else"
                    " config site.domain).")
 def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, json_: bool,
-              include_linking: bool, own_domain: str | None) -> None:
+              include_linking: bool, include_spam: bool, own_domain: str | None) -> None:
     """Rank known sites by how likely they are to link to DRAFT, with reasons and the page to pitch.
 
     Sites come from `assist sites import` and `assist sites crawl`. Excluded sites are never listed;
-    sites already linking to you are dropped unless --include-linking.
+    sites already linking to you are dropped unless --include-linking, and sites with spam signals
+    unless --include-spam.
     """
     from assistant.errors import UsageError
     from assistant.prospects import rank
@@ -81,6 +85,7 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
     with _progress("embedding") as progress:
         found = rank.rank(conn, doc, embedder, limit=limit, competitors=competitors,
                           own_domain=cfg.get("site.domain"), own_override=own_domain, include_linking=include_linking,
+                          include_spam=include_spam,
                           weights=cfg.get("prospects.weights") or None, progress=progress, notes=notes)
     for note in notes:
         click.echo(f"note: {note}", err=True)
@@ -126,7 +131,8 @@ def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:
     from rich.text import Text
 
     if not found:
-        click.echo("No prospects: every known site is excluded or already links to you.", err=True)
+        click.echo("No prospects: every known site is excluded, already links to you or has spam signals.",
+                   err=True)
         return
     from rich.table import Table
 

@@ -76,6 +76,7 @@ class Prospect:
     resource_pages: list[str] = field(default_factory=list)
     guest_pages: list[str] = field(default_factory=list)
     broken_targets: list[str] = field(default_factory=list)
+    spam_signals: list[str] = field(default_factory=list)  # listed only with include_spam
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -201,6 +202,7 @@ class Ranker:
         competitors: Sequence[str] = (),
         weights: dict[str, float] | None = None,
         include_linking: bool = False,
+        include_spam: bool = False,
         progress: Any = None,
         only: str | None = None,
     ) -> None:
@@ -211,8 +213,10 @@ class Ranker:
         self.competitors = {store.normalize_domain(c) for c in competitors}
         self.weights = check_weights(weights)
         self.include_linking = include_linking
+        self.include_spam = include_spam or bool(self.only)  # a site asked for by name is scored whatever it is
         self.progress = progress
         self.dropped_linking = 0  # sites left out because they already link to you
+        self.dropped_spam = 0  # sites with spam signals that would have made the list
         self._linking: set[str] | None = None
 
     # ------------------------------------------------------------ inputs
@@ -343,8 +347,12 @@ class Ranker:
         # Penalties only lower a score, so the score without them bounds it from above. Reasons,
         # penalties and the pitch are worked out in the order of that bound, and only until no
         # site left can reach the top `limit`: the same list as scoring every site in full.
+        # Sites with spam signals are left out (unless include_spam); `with_spam` is the list they
+        # would have made, to count the ones left out. It holds more sites than `top`, so it is
+        # complete by the time `top` is.
         order = sorted(range(len(sites)), key=lambda i: (-parts[i].bound, sites[i]["domain"]))
         top: list[tuple[float, str]] = []  # (-score, domain) of the best `limit` so far, sorted
+        with_spam: list[tuple[float, str, bool]] = []  # the same with spam sites: (-score, domain, spam)
         prospects: list[Prospect] = []
         for i in order:
             site = sites[i]
@@ -352,9 +360,15 @@ class Ranker:
                 break
             p = self._finish(site, parts[i], vectors[site["id"]], draft_vecs, links.get(site["domain"], []),
                              target_sim, pages.get(site["id"], []), site["domain"] in linking, broken)
+            left_out = bool(p.spam_signals) and not self.include_spam
+            bisect.insort(with_spam, (-p.score, p.domain, left_out))
+            del with_spam[limit:]
+            if left_out:
+                continue
             prospects.append(p)
             bisect.insort(top, (-p.score, p.domain))
             del top[limit:]
+        self.dropped_spam = sum(spam for _, _, spam in with_spam)
         prospects.sort(key=lambda p: (-p.score, p.domain))
         return prospects[:limit]
 
@@ -557,6 +571,7 @@ class Ranker:
             matched_page=best_label if best_label not in (None, "profile") else None,
             links_to_you=links_to_you, linked_pages=linked[:5], resource_pages=resources[:3],
             guest_pages=guests[:3], broken_targets=sorted({lp.target_url for lp in linked} & broken)[:3],
+            spam_signals=spam_hits,
         )
 
     @staticmethod
@@ -589,6 +604,7 @@ def rank(
     competitors: Sequence[str] = (),
     own_domain: str | None = None,
     include_linking: bool = False,
+    include_spam: bool = False,
     weights: dict[str, float] | None = None,
     progress: Any = None,
     notes: list[str] | None = None,
@@ -597,11 +613,12 @@ def rank(
     """The top prospects for a draft, best first; notes (if given) receives remarks for the user.
 
     Your domain is ``own_override`` when given (raises InvalidURL if it is not a domain), else the
-    draft's canonical_url, else ``own_domain`` (config site.domain).
+    draft's canonical_url, else ``own_domain`` (config site.domain). Sites with spam signals are left
+    out unless ``include_spam`` (then listed, penalised).
     """
     own = store.normalize_domain(own_override) if own_override else own_domain_of(doc, own_domain)
-    ranker = Ranker(db, embedder, own_domain=own, competitors=competitors,
-                    weights=weights, include_linking=include_linking, progress=progress)
+    ranker = Ranker(db, embedder, own_domain=own, competitors=competitors, weights=weights,
+                    include_linking=include_linking, include_spam=include_spam, progress=progress)
     found = ranker.rank(doc, limit=limit)
     if notes is not None:
         notes.extend(_notes(db, ranker, found))
@@ -617,6 +634,8 @@ def _notes(db: sqlite3.Connection, ranker: Ranker, found: list[Prospect]) -> lis
     if ranker.dropped_linking:
         out.append(f"{ranker.dropped_linking} site(s) already linking to {ranker.own} left out"
                    " (--include-linking shows them)")
+    if ranker.dropped_spam:
+        out.append(f"{ranker.dropped_spam} site(s) with spam signals left out (--include-spam shows them)")
     for comp in sorted(ranker.competitors):
         if not db.execute("SELECT 1 FROM links WHERE target_domain = ? LIMIT 1", (comp,)).fetchone():
             out.append(f"no known site links to {comp} (--competitor): import its backlink export"
