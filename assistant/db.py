@@ -30,6 +30,21 @@ def _embedding_cache(db: sqlite3.Connection) -> None:
     )
 
 
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run several ``;``-separated statements inside the current transaction.
+
+    ``executescript`` would COMMIT the migration's transaction first, so a crash or a second process
+    could see (or redo) half a migration.
+    """
+    start = 0
+    for end, char in enumerate(script, start=1):
+        if char == ";" and sqlite3.complete_statement(script[start:end]):
+            db.execute(script[start:end])
+            start = end
+    if script[start:].strip():
+        db.execute(script[start:])
+
+
 def _all_migrations() -> list[tuple[str, Migration]]:
     # Imported here so that opening a database never imports more than it needs at start-up.
     from assistant.prospects import schema as sites_schema
@@ -59,6 +74,8 @@ def migrate(db: sqlite3.Connection, migrations: list[tuple[str, Migration]] | No
             if db.execute("SELECT 1 FROM _migrations WHERE name = ?", (name,)).fetchone():
                 continue  # another process applied it while we waited for the lock
             step(db)
+            if not db.in_transaction:  # the step committed: it was not all or nothing (see run_script)
+                raise AssistError(f"migration {name} ended its own transaction; it must not commit")
             db.execute("INSERT INTO _migrations (name) VALUES (?)", (name,))
         applied.append(name)
     count = db.execute("SELECT count(*) FROM _migrations").fetchone()[0]

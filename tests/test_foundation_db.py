@@ -5,7 +5,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from assistant import db
+from assistant.errors import AssistError
 
 
 def test_connect_creates_a_real_wal_file_with_all_migrations(assist_home: Path) -> None:
@@ -66,3 +69,36 @@ def test_transaction_rolls_back_on_error(tmp_path: Path) -> None:
     except ValueError:
         pass
     assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 0
+
+
+def test_every_real_migration_is_all_or_nothing(tmp_path: Path) -> None:
+    """A migration that fails half way (or a process killed in it) leaves the schema as it was, so the
+    next start applies it again instead of failing on a table it half made."""
+    steps = db._all_migrations()
+    for n, (name, step) in enumerate(steps):
+        conn = db.connect(tmp_path / f"m{n}.db", migrate_schema=False)
+        db.migrate(conn, steps[:n])
+        before = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+        def broken(c: sqlite3.Connection, step=step) -> None:  # type: ignore[no-untyped-def]
+            step(c)
+            raise RuntimeError("killed mid-migration")
+
+        try:
+            db.migrate(conn, [(name, broken)])
+        except RuntimeError:
+            pass
+        after = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        assert [tuple(r) for r in after] == [tuple(r) for r in before], name
+        assert db.migrate(conn, steps) == [n for n, _ in steps[n:]]
+        conn.close()
+
+
+def test_a_migration_that_commits_its_own_transaction_is_refused(tmp_path: Path) -> None:
+    def commits(conn: sqlite3.Connection) -> None:
+        conn.executescript("CREATE TABLE t (x);")  # executescript COMMITs first
+
+    conn = db.connect(tmp_path / "e.db", migrate_schema=False)
+    with pytest.raises(AssistError, match="m1 ended its own transaction"):
+        db.migrate(conn, [("m1", commits)])
+    assert conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 0

@@ -12,9 +12,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+from assistant.db import run_script
+
 
 def _sites_001(db: sqlite3.Connection) -> None:
-    db.executescript(
+    run_script(
+        db,
         """
         CREATE TABLE sites (
             id INTEGER PRIMARY KEY,
