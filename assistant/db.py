@@ -8,6 +8,7 @@ mirrors the number applied, for tools that look there.
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -92,13 +93,27 @@ def connect(path: Path | str | None = None, *, migrate_schema: bool = True) -> s
     except (OSError, sqlite3.Error) as exc:
         raise AssistError(f"cannot open database {target}: {exc}") from None
     db.row_factory = sqlite3.Row
-    db.execute("PRAGMA journal_mode = WAL")
+    _set_wal(db, target)
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA busy_timeout = 30000")
     if migrate_schema:
         migrate(db)
     return db
+
+
+def _set_wal(db: sqlite3.Connection, target: Path, timeout: float = 30.0) -> None:
+    """Switch to WAL. SQLite answers "database is locked" at once, without waiting, while another
+    process opening a new database at the same moment holds the lock this needs: so wait here."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+                raise AssistError(f"cannot open database {target}: {exc}") from None
+            time.sleep(0.02)
 
 
 @contextmanager

@@ -94,6 +94,22 @@ def test_every_real_migration_is_all_or_nothing(tmp_path: Path) -> None:
         conn.close()
 
 
+def test_processes_starting_at_once_on_a_new_database_all_open_it(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    target = tmp_path / "race.db"
+    code = f"from assistant import db; db.connect({str(target)!r}); print('ok')"
+    for _ in range(10):
+        for suffix in ("", "-wal", "-shm"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        procs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) for _ in range(4)]
+        results = [p.communicate(timeout=120) for p in procs]
+        assert [(p.returncode, out.strip()) for p, (out, _) in zip(procs, results, strict=True)] == [(0, "ok")] * 4, \
+            [err.strip().splitlines()[-1:] for _, err in results]
+
+
 def test_a_migration_that_commits_its_own_transaction_is_refused(tmp_path: Path) -> None:
     def commits(conn: sqlite3.Connection) -> None:
         conn.executescript("CREATE TABLE t (x);")  # executescript COMMITs first
@@ -102,3 +118,22 @@ def test_a_migration_that_commits_its_own_transaction_is_refused(tmp_path: Path)
     with pytest.raises(AssistError, match="m1 ended its own transaction"):
         db.migrate(conn, [("m1", commits)])
     assert conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] == 0
+
+
+def test_opening_waits_while_another_process_writes_to_a_new_database(tmp_path: Path) -> None:
+    """SQLite refuses the switch to WAL at once (no busy wait) while another connection holds a write
+    lock, as a second `assist` does on a database both are creating: connect waits instead."""
+    import threading
+
+    target = tmp_path / "busy.db"
+    other = sqlite3.connect(target, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        conn = db.connect(target)
+    finally:
+        release.join()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
