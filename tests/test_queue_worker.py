@@ -431,3 +431,32 @@ def test_queue_run_exits_1_when_a_post_ends_dead_and_0_when_it_will_be_retried(
     assert json.loads(second.stdout)["outcomes"] == {"dead": 1}
     assert f"1 post(s) need you: {refused}" in second.stderr
     assert q.get(refused).state == "dead"
+
+
+def test_a_post_left_sending_stays_checked_when_its_channel_cannot_load(queue: Queue, clock: Clock,
+                                                                       file_fake: FileFake) -> None:
+    """A crash after publishing, then a worker that cannot load the channel (a broken config, a plugin
+    being upgraded): the post must still be checked with the platform before it is sent again."""
+    from assistant.errors import ConfigError
+
+    pid = queue.enqueue(post(), T0)
+    claimed = queue.claim("crashed-worker", 300)
+    assert claimed is not None
+    ExampleChannel(file_fake.settings()).publish(claimed.post, idempotency_key=claimed.idempotency_key)
+    clock.t += 301
+    loads = []
+
+    def flaky(name: str) -> Channel:
+        loads.append(name)
+        if len(loads) == 1:
+            raise ConfigError("[channels.example] is broken")
+        return ExampleChannel(file_fake.settings(), environ={})
+
+    worker = Worker(queue, settings=config.load(), limits={}, rng=random.Random(1), name="w",
+                    policy=Policy(max_tries=3), channel_factory=flaky)
+    assert worker.run_once().outcomes == {"failed": 1}
+    assert queue.get(pid).needs_check
+    clock.t = queue.get(pid).due_at
+    assert worker.run_once().outcomes == {"reconciled_published": 1}
+    assert len(file_fake.published) == 1
+

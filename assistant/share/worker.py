@@ -189,8 +189,9 @@ class Worker:
         try:
             channel = self._channel(item.post.channel)
         except Exception as exc:  # noqa: BLE001 - an uninstalled plugin or bad config: retry later
+            # nothing was asked of the platform: a post that may be published still needs its check
             return self._failed(item, started, f"channel unavailable: {exc}", None, transient=True,
-                                outcome="no_channel")
+                                outcome="no_channel", needs_check=item.needs_check)
         if item.needs_check:
             verdict = self._reconcile(channel, item, started)
             if verdict is not None:
