@@ -460,3 +460,19 @@ def test_a_post_left_sending_stays_checked_when_its_channel_cannot_load(queue: Q
     assert worker.run_once().outcomes == {"reconciled_published": 1}
     assert len(file_fake.published) == 1
 
+
+def test_retrying_a_post_that_may_be_published_still_checks_first(queue: Queue, clock: Clock,
+                                                                  file_fake: FileFake) -> None:
+    """`assist queue retry` of a failed post flagged after an ambiguous error sends it now, but asks the
+    platform first (with --force too: only an unknown post, which the user was told to check, is not)."""
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(500)
+    worker = make_worker(queue, file_fake)
+    worker.run_once()
+    item = queue.get(pid)
+    assert item.state == "failed" and item.needs_check
+    # the platform had in fact stored it before the 500
+    ExampleChannel({**file_fake.settings(), "faults": None}).publish(item.post, idempotency_key=item.idempotency_key)
+    assert queue.retry(pid, force=True).needs_check
+    assert worker.run_once().outcomes == {"reconciled_published": 1}
+    assert len(file_fake.published) == 1

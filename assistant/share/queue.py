@@ -156,8 +156,11 @@ class Queue:
         if post.state not in ("failed", "dead", "cancelled", "unknown"):
             raise QueueError(f"post {post_id} is {post.state}; only failed, dead, cancelled or unknown posts are retried")
         when = self.clock() if at is None else at
+        # A post that may be published (after an ambiguous failure or a crash) is still checked with
+        # the platform first; only an unknown one, which the user was told to check, is sent as it is.
         self.db.execute(
-            """UPDATE share_posts SET state = 'scheduled', due_at = ?, attempts = 0, needs_check = 0,
+            """UPDATE share_posts SET state = 'scheduled', due_at = ?, attempts = 0,
+                   needs_check = CASE WHEN state = 'unknown' THEN 0 ELSE needs_check END,
                    lease_owner = NULL, lease_until = NULL, note = ?, updated_at = ? WHERE id = ?""",
             (when, "retried by the user" + (" (forced)" if force else ""), self.clock(), post_id))
         return self.get(post_id)
