@@ -107,3 +107,26 @@ def test_link_key_ignores_tracking_and_case() -> None:
     assert a == b == "https://example.org/post?a=1&b=2"
     assert schedule.link_key("https://example.org/other") != a
     assert schedule.link_key(None) is None
+
+
+def test_the_system_zone_keeps_its_summer_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a configured timezone the system's zone is used with its rules, not today's UTC offset:
+    a 09:00 slot in July is 09:00 summer time even when it is booked in winter."""
+    import time as clock
+
+    import tzlocal
+
+    monkeypatch.setenv("TZ", "Europe/Paris")
+    clock.tzset()
+    tzlocal.reload_localzone()
+    try:
+        tz = schedule.user_timezone(Settings({}))
+        winter = datetime(2026, 1, 15, 12, 0, tzinfo=PARIS).timestamp()
+        july = schedule.parse_at("2026-07-01T09:00", tz, winter)
+        assert local(july).strftime("%H:%M") == "09:00"
+        slot = schedule.next_free_slot([time(9)], tz, datetime(2026, 3, 28, 12, 0, tzinfo=PARIS).timestamp(), [], 0)
+        assert local(slot).strftime("%Y-%m-%d %H:%M") == "2026-03-29 09:00"  # the day summer time starts
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+        tzlocal.reload_localzone()

@@ -41,9 +41,19 @@ def user_timezone(settings: Any) -> tzinfo:
             return ZoneInfo(name)
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"timezone: unknown time zone {name!r} (use an IANA name such as Europe/Paris)") from None
-    tz = datetime.now().astimezone().tzinfo
-    assert tz is not None
-    return tz
+    return _system_timezone()
+
+
+def _system_timezone() -> tzinfo:
+    """The system's zone with its rules (summer time), not the UTC offset it has today."""
+    try:
+        import tzlocal
+
+        return tzlocal.get_localzone()
+    except Exception:  # noqa: BLE001 - e.g. TZ="CET-1CEST", not an IANA name: today's offset will do
+        tz = datetime.now().astimezone().tzinfo
+        assert tz is not None
+        return tz
 
 
 def parse_at(text: str, tz: tzinfo, now: float) -> float:
