@@ -553,13 +553,13 @@ class _HTMLCollector(HTMLParser):
         self.current = None
         text = "".join(cur["parts"])
         text = re.sub(r"[ \t\r\f\v]+", " ", text)
-        text = re.sub(r" ?\n ?", "\n", text).strip()
-        if cur["kind"] != "code":
-            text = re.sub(r"\n+", "\n", text)
+        text = re.sub(r" ?\n ?", "\n", text)
+        # Every newline is kept, blank lines too: a sentence's line is the block's plus those before it.
+        line = cur["line"] + text[: len(text) - len(text.lstrip())].count("\n")
+        text = text.strip()
         if text:
             self.blocks.append(
-                Block(cur["kind"], text, cur["line"], max(cur["line"], self._line()),
-                      level=cur["level"], ordered=cur["ordered"])
+                Block(cur["kind"], text, line, max(line, self._line()), level=cur["level"], ordered=cur["ordered"])
             )
 
     # -- parser callbacks

@@ -226,3 +226,23 @@ def test_iter_paths_expands_directories(tmp_path: Path) -> None:
     found = [Path(p).relative_to(tmp_path).as_posix() for p in documents.iter_paths([str(tmp_path)])]
     assert found == ["a.html", "b.md", "sub/c.txt", "sub/d.markdown"]
     assert list(documents.iter_paths(["-", "x.md"])) == ["-", "x.md"]
+
+
+def test_html_sentences_carry_the_line_their_text_is_on() -> None:
+    """Text on the line after its tag, and blank lines inside a block or in loose text, keep the
+    source's line numbers."""
+    page = ("<html><body>\n"            # 1
+            "<p>\n"                      # 2
+            "  Alpha starts here.\n"     # 3
+            "\n"                         # 4
+            "  Beta follows it.</p>\n"   # 5
+            "<div>\n"                    # 6
+            "Gamma is loose text.\n"     # 7
+            "\n"                         # 8
+            "\n"                         # 9
+            "Delta is loose too.\n"      # 10
+            "</div></body></html>\n")
+    doc = documents.load("p.html", text=page)
+    assert [(s.text, s.line) for s in doc.sentences] == [
+        ("Alpha starts here.", 3), ("Beta follows it.", 5), ("Gamma is loose text.", 7), ("Delta is loose too.", 10),
+    ]
