@@ -571,3 +571,25 @@ def test_progress_bar_on_a_terminal_only(tmp_path: Path) -> None:
 
     assert re.search(rb"Scoring \d+ draft\(s\)", b"".join(chunks))
     assert b"Scoring" not in out and b"Linkability" in out
+
+
+def test_a_draft_that_fails_while_scored_is_named_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A draft that breaks a signal (a bug) is one line on stderr, like a bad file, and the others are
+    still scored: exit 2 with the reason shown, not a silent exit 2."""
+    from assistant.score import signals
+
+    (tmp_path / "a-good.md").write_text(GOOD)
+    (tmp_path / "b-breaks.md").write_text("# Breaks\n\nThis draft trips the depth signal. It has two sentences.\n")
+    depth = signals.SIGNALS["depth"]
+
+    def breaking(doc: documents.Document) -> Any:
+        if "trips" in doc.text:
+            raise ValueError("boom\nsecond line")
+        return depth(doc)
+
+    monkeypatch.setitem(signals.SIGNALS, "depth", breaking)
+    result = run("--no-relevance", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {tmp_path / 'b-breaks.md'}: internal error: ValueError: boom"]
+    assert "Notes on meetings" in result.stdout

@@ -246,6 +246,9 @@ def score_paths(
                                   max_bytes=max_bytes, on_error=on_error)
     errors += empty
     scored = {r.path: r for r in score_documents(docs, embedder, **kw)}
+    for report in scored.values():
+        if not report.ok and on_error:  # a draft that broke while scored is named like a bad file
+            on_error(report)
     failed = {r.path: r for r in errors}
     reports = [scored.get(p) or failed[p] for p in ordered if p in scored or p in failed]
     return Batch(reports)
