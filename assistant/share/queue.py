@@ -25,8 +25,6 @@ from assistant.channels import Post, PublishResult
 from assistant.errors import AssistError, UsageError
 from assistant.share.schedule import link_key
 
-DUE_STATES = ("scheduled", "failed")
-OPEN_STATES = ("scheduled", "failed", "unknown", "sending")
 STATES = ("scheduled", "sending", "sent", "failed", "dead", "cancelled", "unknown")
 Clock = Callable[[], float]
 
@@ -244,14 +242,6 @@ class Queue:
                            error, status, retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     (item.id, item.post.channel, worker, started, now, outcome, error, status, retry_at))
         return True
-
-    def recent_attempts(self, db: sqlite3.Connection, channel: str, since: float) -> tuple[int, float | None]:
-        """Attempts that reached the channel since ``since``: how many, and the oldest one's time."""
-        row = db.execute(
-            "SELECT count(*), min(started_at) FROM share_attempts WHERE channel = ? AND started_at >= ?"
-            " AND outcome NOT IN ('reconciled_unknown', 'no_channel')",
-            (channel, since)).fetchone()
-        return int(row[0]), row[1]
 
 
 def ensure_state(name: str) -> str:
