@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 class AssistError(Exception):
     """Base class for every error assist reports to the user."""
@@ -19,6 +21,17 @@ class ConfigError(AssistError):
     """The configuration file or an ASSIST_* variable is invalid."""
 
     exit_code = 2
+
+
+def raise_errors() -> bool:
+    """ASSIST_RAISE_ERRORS=1: let the original exception through (with its traceback), for debugging."""
+    return os.environ.get("ASSIST_RAISE_ERRORS", "") not in ("", "0")
+
+
+def first_line(exc: BaseException) -> str:
+    """The first line of an unexpected exception's message, for a one-line error."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
 
 
 def shown_path(path: str) -> str:

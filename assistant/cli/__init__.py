@@ -7,14 +7,13 @@ commands through the ``register_commands`` hook.
 from __future__ import annotations
 
 import importlib
-import os
 import sys
 from typing import Any
 
 import click
 
 from assistant import __version__
-from assistant.errors import AssistError
+from assistant.errors import AssistError, first_line, raise_errors
 
 # name -> "module:attribute"; modules must stay cheap to import (heavy imports go in functions).
 COMMANDS: dict[str, str] = {
@@ -51,10 +50,6 @@ class OneLineUsageError(click.ClickException):
 def _usage_error(exc: click.UsageError) -> click.ClickException:
     # Bare `assist` / `assist queue` print their help through NoArgsIsHelpError: keep that.
     return exc if isinstance(exc, click.exceptions.NoArgsIsHelpError) else OneLineUsageError(exc)
-
-
-def raise_errors() -> bool:
-    return os.environ.get("ASSIST_RAISE_ERRORS", "") not in ("", "0")
 
 
 class AssistGroup(click.Group):
@@ -109,9 +104,8 @@ class AssistGroup(click.Group):
         except Exception as exc:  # noqa: BLE001 - never a traceback for the user
             if raise_errors():
                 raise
-            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             raise AssistCommandError(
-                f"internal error: {type(exc).__name__}: {detail} (set ASSIST_RAISE_ERRORS=1 for details)", 1
+                f"internal error: {type(exc).__name__}: {first_line(exc)} (set ASSIST_RAISE_ERRORS=1 for details)", 1
             ) from None
 
 

@@ -9,13 +9,12 @@ those vectors from memory.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.documents import DEFAULT_MAX_BYTES, Document
-from assistant.errors import AssistError, shown_path
+from assistant.errors import AssistError, first_line, raise_errors, shown_path
 from assistant.score.model import Suggestion
 from assistant.score.signals import STALE_YEARS, Linkability, linkability, resolve_weights
 
@@ -114,15 +113,10 @@ class _Memo:
         return self.vectors[[self.rows[t] for t in texts]]
 
 
-def _raise_errors() -> bool:
-    return os.environ.get("ASSIST_RAISE_ERRORS", "") not in ("", "0")
-
-
 def _failed(path: str, exc: Exception) -> Report:
     if isinstance(exc, AssistError):
         return Report(path=path, error=str(exc))
-    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-    return Report(path=path, error=f"{shown_path(path)}: internal error: {type(exc).__name__}: {detail}")
+    return Report(path=path, error=f"{shown_path(path)}: internal error: {type(exc).__name__}: {first_line(exc)}")
 
 
 def load_documents(
@@ -205,7 +199,7 @@ def _score_one(
     except ConfigError:
         raise  # a bad [score.weights] is the run's problem, not this draft's
     except Exception as exc:  # noqa: BLE001 - one draft must not stop a directory run
-        if _raise_errors():
+        if raise_errors():
             raise
         return _failed(doc.path, exc)
     return Report(path=doc.path, title=doc.title, word_count=doc.word_count, linkability=link, relevance=relevance)
