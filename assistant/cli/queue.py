@@ -21,15 +21,20 @@ def _queue() -> Any:
     return Queue(open_db())
 
 
-def _local(stamp: float | None) -> str:
+def _zone() -> Any:
+    """The user's time zone, for showing times (read once a command, not once a post)."""
+    from assistant import config
+    from assistant.share.schedule import user_timezone
+
+    return user_timezone(config.load())
+
+
+def _local(stamp: float | None, tz: Any) -> str:
     if stamp is None:
         return "-"
     from datetime import datetime
 
-    from assistant import config
-    from assistant.share.schedule import user_timezone
-
-    return datetime.fromtimestamp(stamp, user_timezone(config.load())).strftime("%Y-%m-%d %H:%M %Z")
+    return datetime.fromtimestamp(stamp, tz).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _one_line(text: str, width: int = 60) -> str:
@@ -59,9 +64,10 @@ def list_(states: tuple[str, ...], channel: str | None, limit: int | None, json_
     if not items:
         click.echo("The queue is empty." if not states and not channel else "No posts match.")
         return
+    tz = _zone()
     for item in items:
         where = f"{item.post.channel}:{item.post.target}" if item.post.target else item.post.channel
-        click.echo(f"{item.id:>5}  {item.state:<9}  {_local(item.due_at):<22}  {where:<18}  "
+        click.echo(f"{item.id:>5}  {item.state:<9}  {_local(item.due_at, tz):<22}  {where:<18}  "
                    f"{_one_line(item.post.title or item.post.text)}")
 
 
@@ -78,9 +84,10 @@ def show(post_id: int, json_: bool) -> None:
         return
     where = f"{item.post.channel}:{item.post.target}" if item.post.target else item.post.channel
     click.echo(f"Post {item.id} to {where}: {item.state} (tries: {item.attempts})")
-    click.echo(f"Due:     {_local(item.due_at)}")
+    tz = _zone()
+    click.echo(f"Due:     {_local(item.due_at, tz)}")
     if item.sent_at:
-        click.echo(f"Sent:    {_local(item.sent_at)}  {item.remote_url or item.remote_id or ''}")
+        click.echo(f"Sent:    {_local(item.sent_at, tz)}  {item.remote_url or item.remote_id or ''}")
     if item.post.title:
         click.echo(f"Title:   {item.post.title}")
     if item.post.url:
@@ -129,12 +136,12 @@ def retry(post_ids: tuple[int, ...], force: bool, json_: bool) -> None:
 @json_option
 def reschedule(post_id: int, at: str, json_: bool) -> None:
     """Move a scheduled or failed post to another time."""
-    from assistant import config
-    from assistant.share.schedule import parse_at, user_timezone
+    from assistant.share.schedule import parse_at
 
-    when = parse_at(at, user_timezone(config.load()), time.time())
+    tz = _zone()
+    when = parse_at(at, tz, time.time())
     item = _queue().reschedule(post_id, when)
-    _emit_changed([item], f"due {_local(item.due_at)}", json_)
+    _emit_changed([item], f"due {_local(item.due_at, tz)}", json_)
 
 
 def _all_or_none(q: Any, action: Any, post_ids: tuple[int, ...]) -> list[Any]:
