@@ -332,7 +332,7 @@ def available_channels() -> dict[str, type[Channel]]:
             return
         found[name] = cls
 
-    plugins.get_manager().hook.register_channels(register=register)
+    plugins.call_hook("register_channels", register=register)
     return dict(sorted(found.items()))
 
 

@@ -99,6 +99,18 @@ def get_manager() -> pluggy.PluginManager:
     return _state.pm
 
 
+def call_hook(name: str, **kwargs: Any) -> None:
+    """Call every plugin's implementation of the hook ``name``, in pluggy's order, each in a guard:
+    one that raises is a warning naming its plugin, and the others still run."""
+    from assistant.errors import first_line
+
+    for impl in reversed(getattr(get_manager().hook, name).get_hookimpls()):
+        try:
+            impl.function(*(kwargs[arg] for arg in impl.argnames))
+        except Exception as exc:  # noqa: BLE001 - any failure in third-party code is a warning
+            warn_once(f"plugin {impl.plugin_name!r} failed in {name}: {type(exc).__name__}: {first_line(exc)}")
+
+
 def plugin_infos() -> list[PluginInfo]:
     pm = get_manager()
     for info in _state.infos:

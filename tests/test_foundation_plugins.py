@@ -96,3 +96,44 @@ def test_plugin_command_appears_in_the_cli(site_dir: Path) -> None:
     finally:
         cli.commands.pop("hello-fp", None)
         AssistGroup._plugins_loaded = False
+
+
+RAISES_IN_HOOKS = '''
+import assistant
+
+@assistant.hookimpl
+def register_commands(cli):
+    raise RuntimeError("commands broke\\nsecond line")
+
+@assistant.hookimpl
+def register_channels(register):
+    raise RuntimeError("channels broke")
+'''
+
+
+def test_a_plugin_whose_hooks_raise_is_a_warning_not_a_dead_cli(site_dir: Path) -> None:
+    """`assist --help` and the other plugins' commands and channels survive a plugin whose hook raises."""
+    from click.testing import CliRunner
+
+    from assistant.channels import Channel, available_channels
+    from assistant.cli import AssistGroup, cli
+
+    class Fine(Channel):
+        name = "fine"
+
+    _make_dist(site_dir, "fp-good", "good", "fp_good", GOOD + (
+        "\n@assistant.hookimpl\ndef register_channels(register):\n    register(FINE)\n"))
+    _make_dist(site_dir, "fp-raises", "raises", "fp_raises", RAISES_IN_HOOKS)
+    importlib.import_module("fp_good").FINE = Fine  # type: ignore[attr-defined]
+    AssistGroup._plugins_loaded = False
+    try:
+        result = CliRunner().invoke(cli, ["--help"])
+        assert result.exit_code == 0, result.exception
+        assert "hello-fp" in result.stdout
+        assert result.stderr.strip().splitlines() == [
+            "warning: plugin 'raises' failed in register_commands: RuntimeError: commands broke"]
+        assert "fine" in available_channels() and "mastodon" in available_channels()
+        assert plugins.load_warnings()[-1] == "plugin 'raises' failed in register_channels: RuntimeError: channels broke"
+    finally:
+        cli.commands.pop("hello-fp", None)
+        AssistGroup._plugins_loaded = False

@@ -63,7 +63,7 @@ class AssistGroup(click.Group):
         AssistGroup._plugins_loaded = True
         from assistant import plugins
 
-        plugins.get_manager().hook.register_commands(cli=self)
+        plugins.call_hook("register_commands", cli=self)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()
