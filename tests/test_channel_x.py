@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import json
 import logging
 import subprocess
@@ -13,10 +14,13 @@ import uuid
 import pytest
 from fakes.base import fake_fixture
 from fakes.x import (
+    CLIENT_FORBIDDEN_BODY,
     DUPLICATE_DETAIL,
     FORBIDDEN_BODY,
     OAUTH1_PERMISSIONS_BODY,
     RATE_LIMITED_BODY,
+    SERVICE_UNAVAILABLE_BODY,
+    TIMELINE,
     FakeX,
 )
 
@@ -271,6 +275,117 @@ def test_timeout_after_posting_is_ambiguous_and_the_resend_is_already_published(
     assert len(fake.published) == 1
 
 
+# --------------------------------------------------------------------------- which post a duplicate 403 means
+
+
+def creates(fake: FakeX) -> int:
+    return sum(1 for r in fake.requests if r.method == "POST" and r.path == "/2/tweets")
+
+
+def test_duplicate_is_identified_among_the_accounts_recent_posts(fake: FakeX) -> None:
+    ch = channel(fake)
+    text = "Fish & chips <3 " + LINK + " &amp; more"
+    first = ch.publish(post(text), idempotency_key="k1")
+    stored = fake.tweets[0]["text"]
+    assert "https://t.co/" in stored and "&amp;amp;" in stored and LINK not in stored  # as X keeps it
+    with pytest.raises(AlreadyPublished) as info:
+        ch.publish(post(text), idempotency_key="k1")
+    assert info.value.remote_id == first.remote_id
+    assert info.value.url == f"https://x.com/fakewriter/status/{first.remote_id}"
+    assert DUPLICATE_DETAIL in str(info.value)
+    me, timeline = [r for r in fake.requests if r.method == "GET"]
+    assert me.path == "/2/users/me" and timeline.path == f"/2/users/{fake.user['id']}/tweets"
+    query = {k: v[0] for k, v in timeline.query.items()}
+    assert query["max_results"] == "100" and query["exclude"] == "retweets,replies"
+    assert set(query["tweet.fields"].split(",")) == {"created_at", "entities"}
+    since = calendar.timegm(time.strptime(query["start_time"], "%Y-%m-%dT%H:%M:%SZ"))
+    assert abs(time.time() - 3 * 86400 - since) < 5  # reconcile_days (3) back
+    assert len(fake.published) == 1 and creates(fake) == 2
+
+
+def test_the_lookup_matches_links_by_their_expanded_url(fake: FakeX) -> None:
+    ch = channel(fake)
+    ours = ch.publish(post("Read this", url=LINK), idempotency_key="k1")
+    fake.add_tweet("Read this\n\nhttps://example.com/another-post")  # newer, same words, another link
+    fake.add_tweet("Read that\n\n" + LINK)  # newer, same link, other words
+    with pytest.raises(AlreadyPublished) as info:
+        ch.publish(post("Read this", url=LINK), idempotency_key="k1")
+    assert info.value.remote_id == ours.remote_id
+
+
+def test_the_account_is_read_once_per_channel(fake: FakeX) -> None:
+    ch = channel(fake)
+    for text in ("one", "two"):
+        ch.publish(post(text), idempotency_key=text)
+        with pytest.raises(AlreadyPublished) as info:
+            ch.publish(post(text), idempotency_key=text)
+        assert info.value.remote_id
+    assert [r.path for r in fake.requests if r.method == "GET"].count("/2/users/me") == 1
+
+
+@pytest.mark.parametrize("failure", ["rate-limited", "server-error", "timeout", "no-timeline-access"])
+def test_a_failed_lookup_leaves_the_post_already_published_without_its_id(fake: FakeX, failure: str) -> None:
+    ch = channel(fake, timeout=0.3)
+    ch.publish(post("Stuck post"), idempotency_key="k1")
+    if failure == "rate-limited":
+        fake.exhaust(reset_in=600, endpoint=TIMELINE)
+    elif failure == "server-error":
+        fake.fail_next(503, body=SERVICE_UNAVAILABLE_BODY, path="/2/users/")
+    elif failure == "timeout":
+        fake.hang(1.0, path="/2/users/me")
+    else:
+        fake.fail_next(403, body=CLIENT_FORBIDDEN_BODY, path="/2/users/")
+    with pytest.raises(AlreadyPublished) as info:
+        ch.publish(post("Stuck post"), idempotency_key="k1")
+    assert info.value.remote_id is None and info.value.url is None
+    message = str(info.value)
+    assert DUPLICATE_DETAIL in message and "its id is unknown: looking it up failed" in message
+    expected = {"rate-limited": "too many requests (429); it resets in", "server-error": "server error (503)",
+                "timeout": "network error (ReadTimeout)", "no-timeline-access": "Twitter developer App that is attached to a Project"}
+    assert expected[failure].lower() in message.lower(), message
+    assert len(fake.published) == 1 and creates(fake) == 2  # refused, never sent a third time
+
+
+def test_a_post_not_among_the_recent_ones_is_already_published_without_its_id(fake: FakeX) -> None:
+    fake.add_tweet("Evergreen words", age=10 * 86400)  # X still refuses the text; the lookup looks 3 days back
+    with pytest.raises(AlreadyPublished) as info:
+        channel(fake).publish(post("Evergreen words"), idempotency_key="k1")
+    assert info.value.remote_id is None
+    assert "its id is unknown: no post with this text among @fakewriter's 0 newest posts since" in str(info.value)
+    with pytest.raises(AlreadyPublished) as info:
+        channel(fake, reconcile_days=30).publish(post("Evergreen words"), idempotency_key="k1")
+    assert info.value.remote_id == fake.tweets[0]["id"]
+    assert fake.published == []
+
+
+def test_a_bad_reconcile_days_is_named_in_the_note(fake: FakeX) -> None:
+    channel(fake).publish(post("Words"), idempotency_key="k1")
+    with pytest.raises(AlreadyPublished, match="reconcile_days must be a number of days, not 'soon'") as info:
+        channel(fake, reconcile_days="soon").publish(post("Words"), idempotency_key="k1")
+    assert info.value.remote_id is None
+
+
+@pytest.mark.parametrize(("stored", "entities", "sent", "same"), [
+    ("Hi &amp; bye https://t.co/abcdefghij", [("https://t.co/abcdefghij", "https://Example.com/")],
+     "Hi & bye https://example.com", True),
+    ("Hi https://t.co/abcdefghij", [("https://t.co/abcdefghij", "http://example.com/x")], "Hi example.com/x", True),
+    ("Hi  there\n\nhttps://t.co/abcdefghij", None, "Hi there https://example.com/x", True),  # no entities: count
+    ("Hi https://t.co/abcdefghij", [("https://t.co/abcdefghij", "https://example.com/y")],
+     "Hi https://example.com/x", False),
+    ("Hi there", None, "Hi there https://example.com/x", False),
+    ("Hi there", None, "Hi here", False),
+    ("caf\u00e9", None, "cafe\u0301", True),
+    ("Hi https://t.co/abcdefghij", [("https://t.co/abcdefghij", "https://bread.example/x")],  # no real TLD
+     "Hi https://bread.example/x", True),
+])
+def test_same_post_compares_words_and_links(stored: str, entities: object, sent: str, same: bool) -> None:
+    tweet: dict[str, object] = {"id": "1", "text": stored}
+    if entities:
+        tweet["entities"] = {"urls": [{"start": stored.index(u), "end": stored.index(u) + len(u), "url": u,
+                                       "expanded_url": e, "display_url": e} for u, e in entities]}
+    assert assist_x.same_post(tweet, sent) is same
+
+
 def test_unreachable_server_is_transient_not_ambiguous(fake: FakeX) -> None:
     settings = fake.settings()
     fake.stop()
@@ -342,6 +457,61 @@ def test_share_then_queue_run_publishes_to_x(fake: FakeX, share_to) -> None:  # 
     assert shown["state"] == "sent" and published["id"] in json.dumps(shown)
     for secret in (fake.api_key, fake.api_secret, fake.access_token, fake.access_secret):
         assert secret.encode() not in stored and secret not in json.dumps(shown)
+
+
+def crash_after_publishing(queued: dict) -> None:
+    """A worker claimed the post, X made it, and the worker died before recording anything."""
+    from assistant import db
+    from assistant.channels import get_channel
+    from assistant.share.queue import Queue
+
+    claimed = Queue(db.connect()).claim("crashed-worker", -60)  # a lease that has already run out
+    assert claimed is not None and claimed.id == queued["id"]
+    get_channel("x").publish(claimed.post, idempotency_key=claimed.idempotency_key)
+
+
+def run_queue(share_to, queued: dict) -> tuple[dict, dict]:  # type: ignore[no-untyped-def]
+    from assistant.cli import cli
+
+    ran = share_to.runner.invoke(cli, ["queue", "run", "--json"])
+    assert ran.exit_code == 0, ran.output
+    shown = json.loads(share_to.runner.invoke(cli, ["queue", "show", str(queued["id"]), "--json"]).stdout)
+    return json.loads(ran.stdout), shown
+
+
+def test_crash_after_publishing_then_queue_run_records_the_real_id(fake: FakeX, share_to) -> None:  # type: ignore[no-untyped-def]
+    queued = share_to.share("x", fake.settings())
+    crash_after_publishing(queued)
+    report, shown = run_queue(share_to, queued)
+    [tweet] = fake.published
+    assert report["outcomes"] == {"already_published": 1}
+    assert shown["state"] == "sent" and shown["remote_id"] == tweet["id"], (shown["note"], fake.tweets)
+    assert shown["remote_url"] == f"https://x.com/fakewriter/status/{tweet['id']}"
+    assert "duplicate" in shown["note"] and len(fake.tweets) == 1
+
+
+def test_crash_after_publishing_with_the_lookup_rate_limited_is_sent_without_id(fake: FakeX, share_to) -> None:  # type: ignore[no-untyped-def]
+    queued = share_to.share("x", fake.settings())
+    crash_after_publishing(queued)
+    fake.exhaust(reset_in=600, endpoint=TIMELINE)
+    report, shown = run_queue(share_to, queued)
+    assert report["outcomes"] == {"already_published": 1}
+    assert shown["state"] == "sent" and shown["remote_id"] in (None, "") and not shown["remote_url"]
+    assert "looking it up failed" in shown["note"] and "429" in shown["note"]
+    assert len(fake.published) == 1 and len(fake.tweets) == 1 and creates(fake) == 2
+    report, _ = run_queue(share_to, queued)
+    assert report["outcomes"] == {} and creates(fake) == 2  # never sent again
+
+
+def test_a_twin_older_than_reconcile_days_is_sent_without_id(fake: FakeX, share_to) -> None:  # type: ignore[no-untyped-def]
+    queued = share_to.share("x", fake.settings())
+    text = XChannel({}, environ={}).render(Post(channel="x", text=queued["text"], url=queued["url"]))
+    fake.add_tweet(text, age=8 * 86400)  # the same post, made a week ago by other means
+    report, shown = run_queue(share_to, queued)
+    assert report["outcomes"] == {"already_published": 1}
+    assert shown["state"] == "sent" and not shown["remote_id"]
+    assert "no post with this text among @fakewriter's 0 newest posts" in shown["note"]
+    assert fake.published == [] and len(fake.tweets) == 1
 
 
 # --------------------------------------------------------------------------- the plugin itself

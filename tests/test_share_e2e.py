@@ -133,7 +133,7 @@ def test_crash_between_claim_and_record_publishes_exactly_once(fakes, name: str,
     worker = Worker(Queue(db.connect(), clock=lambda: later), settings=config.load(), limits={}, name="next")
     outcome = worker.run_once().outcomes
     assert len(fake.published) == 1, outcome  # published once: not lost, not posted twice
-    assert queue.get(claimed.id).state == "sent"
+    assert queue.get(claimed.id).state == "sent" and queue.get(claimed.id).remote_id  # X's too: looked up
     if published:
         assert set(outcome) <= {"reconciled_published", "already_published"}, outcome
     else:

@@ -6,16 +6,23 @@ access token and secret). tweepy's host is fixed, so a transport adapter mounted
 timeout, switches urllib3's retries off and, when ``api_base_url`` is set (proxies, tests), sends
 the request there instead. Length follows twitter-text v3: NFC text, weights 1 or 2 per character,
 every link 23, an emoji sequence 2.
+
+X refuses the same text twice (403 "duplicate content") without saying which post it is, so the
+channel then looks for that post among the account's recent ones (``GET /2/users/me``, then
+``GET /2/users/:id/tweets``) to record its id and URL; a lookup that fails leaves the post sent
+without them (it exists: sending it again would only be refused again).
 """
 
 from __future__ import annotations
 
 import functools
+import html
 import logging
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -49,6 +56,9 @@ DEFAULT_TIMEOUT = 20.0
 DUPLICATE_MARK = "duplicate content"
 RATE_LIMIT_HEADERS = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
 OAUTH_PERMISSIONS = "oauth1-permissions"
+RECONCILE_DAYS = 3.0  # how far back the lookup after a duplicate 403 looks (setting reconcile_days)
+LOOKUP_MAX_RESULTS = 100  # one page of GET /2/users/:id/tweets (X allows 5-100)
+_SCHEME_LINK_RE = re.compile(r"https?://[^\s<>\"]+?(?=[.,;:!?)'\"]*(?:\s|$))", re.IGNORECASE)
 REDACTED_LOGGERS = ("requests_oauthlib.oauth1_auth", "oauthlib.oauth1.rfc5849",
                     "oauthlib.oauth1.rfc5849.signature")
 
@@ -66,12 +76,14 @@ class XChannel(Channel):
         Credential("access_secret", "ASSIST_X_ACCESS_SECRET", help="that access token's secret"),
     )
     # Sending the same post again is harmless: X refuses the same text with 403 "duplicate content",
-    # which becomes AlreadyPublished. So a post left in ``sending`` by a crash is simply resent.
+    # which becomes AlreadyPublished (with the post's id when the lookup finds it). So a post left in
+    # ``sending`` by a crash is simply resent.
     idempotent = True
 
     def __init__(self, settings: Any = None, environ: Any = None) -> None:
         super().__init__(settings, environ)
         self._tweepy: Any = None
+        self._me: tuple[str, str] | None = None  # the account's (id, username), read once
 
     # -- measuring and checking
     def limits(self) -> Limits:
@@ -106,7 +118,10 @@ class XChannel(Channel):
         if problems:
             raise PermanentError("; ".join(problems))
         client = self._client()
-        body = self._call(lambda: client.create_tweet(text=self.render(post), user_auth=True), sending=True)
+        try:
+            body = self._call(lambda: client.create_tweet(text=self.render(post), user_auth=True), sending=True)
+        except AlreadyPublished as exc:
+            raise self._identify(post, exc) from None
         data = body.get("data") if isinstance(body, dict) else None
         if not isinstance(data, dict) or not data.get("id"):
             raise AmbiguousError("x: the answer to POST /2/tweets holds no post id; "
@@ -115,10 +130,67 @@ class XChannel(Channel):
         return PublishResult(remote_id=tweet_id, url=self._post_url(tweet_id))
 
     def reconcile(self, post: Post, *, idempotency_key: str) -> Reconciled:
-        """Resending is safe: X refuses the same text again with a 403 "duplicate content"."""
+        """Resending is safe: X refuses the same text again with a 403 "duplicate content".
+
+        The resend is the check: it costs one posting request, while looking first would cost a
+        timeline read on every recovery (reads are the scarcest part of X's access levels) and
+        could still miss a post too new to be listed. The lookup runs only once X says "duplicate".
+        """
         return Reconciled(Recovery.NOT_PUBLISHED,
                           detail="resending is safe: X refuses a duplicate with 403 \"duplicate content\", "
-                          "which marks the post as already published")
+                          "which marks the post as already published (its id looked up among the account's "
+                          "recent posts)")
+
+    # -- finding a post X refused as a duplicate
+    def _identify(self, post: Post, refused: AlreadyPublished) -> AlreadyPublished:
+        """The duplicate 403 with the existing post's id and URL when the account's recent posts hold it.
+
+        Whatever happens here, the post exists: a failed lookup (rate limit, 5xx, timeout, an access
+        level without the timeline endpoint) only leaves the id unknown; it never sends again.
+        """
+        try:
+            found, searched = self._find(post)
+        except ChannelError as exc:
+            return AlreadyPublished(f"{refused}; its id is unknown: looking it up failed ({exc})")
+        except Exception as exc:  # noqa: BLE001 - the post exists all the same; its text may hold a request
+            return AlreadyPublished(f"{refused}; its id is unknown: looking it up failed ({type(exc).__name__})")
+        if found is None:
+            return AlreadyPublished(f"{refused}; its id is unknown: {searched}")
+        return AlreadyPublished(f"{refused}; found it among the account's recent posts ({found.remote_id})",
+                                remote_id=found.remote_id, url=found.url)
+
+    def _find(self, post: Post) -> tuple[PublishResult | None, str]:
+        """The newest of the account's posts since ``reconcile_days`` ago that is this post, or None and why."""
+        days = self.settings.get("reconcile_days", RECONCILE_DAYS)
+        try:
+            since = datetime.now(UTC) - timedelta(days=float(days))
+        except (TypeError, ValueError, OverflowError):
+            raise PermanentError(f"x: reconcile_days must be a number of days, not {days!r}") from None
+        client = self._client()
+        user_id, username = self._account()
+        body = self._call(lambda: client.get_users_tweets(
+            user_id, user_auth=True, max_results=LOOKUP_MAX_RESULTS, start_time=since,
+            exclude=["retweets", "replies"], tweet_fields=["created_at", "entities"]), sending=False)
+        tweets = body.get("data") if isinstance(body, dict) else None
+        tweets = [t for t in tweets if isinstance(t, dict)] if isinstance(tweets, list) else []
+        sent = self.render(post)
+        for tweet in tweets:  # newest first
+            if tweet.get("id") and same_post(tweet, sent):
+                tweet_id = str(tweet["id"])
+                return PublishResult(remote_id=tweet_id, url=f"https://x.com/{username}/status/{tweet_id}"), ""
+        return None, (f"no post with this text among @{username}'s {len(tweets)} newest posts since "
+                      f"{since:%Y-%m-%d %H:%M} UTC")
+
+    def _account(self) -> tuple[str, str]:
+        """The authenticated account's id and username (``GET /2/users/me``), asked once per channel."""
+        if self._me is None:
+            client = self._client()
+            body = self._call(lambda: client.get_me(user_auth=True), sending=False)
+            data = body.get("data") if isinstance(body, dict) else None
+            if not isinstance(data, dict) or not data.get("id") or not data.get("username"):
+                raise TransientError("x: the answer to GET /2/users/me holds no user")
+            self._me = (str(data["id"]), str(data["username"]))
+        return self._me
 
     # -- helpers
     def _post_url(self, tweet_id: str) -> str:
@@ -154,6 +226,62 @@ class XChannel(Channel):
     def _call(self, action: Callable[[], Any], *, sending: bool) -> Any:
         """Run one tweepy call, translating its errors into the channel's typed errors."""
         return run_translated(action, lambda exc: _translate(exc, sending=sending))
+
+
+# --------------------------------------------------------------------------- matching a stored post
+
+
+def same_post(tweet: Mapping[str, Any], sent: str) -> bool:
+    """Whether a post as X returns it (``text`` with t.co links and ``&amp;``) is the text we sent.
+
+    The words must be the same once links are taken out and spaces evened; the links must be the
+    same, in order, by ``entities.urls[].expanded_url`` (by their number when X lists no entities).
+    """
+    stored = tweet.get("text")
+    if not isinstance(stored, str):
+        return False
+    stored = unicodedata.normalize("NFC", html.unescape(stored))
+    sent = unicodedata.normalize("NFC", sent)
+    if _words(stored) != _words(sent):
+        return False
+    ours = [_link_key(sent[start:end]) for start, end in _link_spans(sent)]
+    entities = tweet.get("entities")
+    urls = entities.get("urls") if isinstance(entities, Mapping) else None
+    if isinstance(urls, list) and urls:
+        links = sorted((u for u in urls if isinstance(u, Mapping) and not u.get("media_key")),
+                       key=lambda u: u.get("start") or 0)
+        return [_link_key(str(u.get("expanded_url") or u.get("url") or "")) for u in links] == ours
+    return len(_link_spans(stored)) == len(ours)
+
+
+def _link_spans(text: str) -> list[tuple[int, int]]:
+    """Links as the length rule finds them, plus any ``http(s)://`` link it does not (X may still wrap those)."""
+    spans = find_urls(text)
+    for match in _SCHEME_LINK_RE.finditer(text):
+        if not any(start < match.end() and match.start() < end for start, end in spans):
+            spans.append(match.span())
+    return sorted(spans)
+
+
+def _words(text: str) -> str:
+    kept, position = [], 0
+    for start, end in _link_spans(text):
+        kept.append(text[position:start])
+        position = end
+    kept.append(text[position:])
+    return " ".join(" ".join(kept).split())
+
+
+def _link_key(url: str) -> str:
+    """A link compared the way X may write it back: scheme added, scheme and host lowercased, bare ``/`` dropped."""
+    url = url.strip()
+    if not re.match(r"(?i)https?://", url):
+        url = "http://" + url
+    parts = urlsplit(url)
+    path = "" if parts.path == "/" else parts.path
+    query = f"?{parts.query}" if parts.query else ""
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}{path}{query}{fragment}"
 
 
 # --------------------------------------------------------------------------- errors
