@@ -135,7 +135,7 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
 class Settings:
     """The merged settings, with helpers to read nested keys."""
 
-    data: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # holds credentials: never in a repr
     path: Path | None = None
 
     def get(self, dotted: str, default: Any = None) -> Any:

@@ -60,3 +60,12 @@ def test_section_returns_a_mapping_or_empty(assist_home: Path) -> None:
     settings = config.load(environ={})
     assert settings.section("channels.x") == {"api_key": "k"}
     assert settings.section("channels.nothing") == {}
+
+
+def test_the_repr_of_settings_holds_no_secret(assist_home: Path) -> None:
+    """A Settings object printed by a log line, a debugger or a failing assertion shows no credential."""
+    (assist_home / "config.toml").write_text('[channels.mastodon]\naccess_token = "tok-file-s3cr3t"\n')
+    settings = config.load(environ={"ASSIST_CHANNELS__BLUESKY__APP_PASSWORD": "pw-env-s3cr3t"})
+    assert settings.get("channels.bluesky.app_password") == "pw-env-s3cr3t"
+    assert "s3cr3t" not in repr(settings) and "s3cr3t" not in str(settings)
+    assert str(config.config_path()) in repr(settings)
