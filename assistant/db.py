@@ -110,8 +110,8 @@ def _set_wal(db: sqlite3.Connection, target: Path, timeout: float = 30.0) -> Non
         try:
             db.execute("PRAGMA journal_mode = WAL")
             return
-        except sqlite3.OperationalError as exc:
-            if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
+        except sqlite3.Error as exc:  # also a file that is not a database: the first statement says so
+            if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise AssistError(f"cannot open database {target}: {exc}") from None
             time.sleep(0.02)
 

@@ -137,3 +137,10 @@ def test_opening_waits_while_another_process_writes_to_a_new_database(tmp_path: 
     finally:
         release.join()
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_file_that_is_not_a_database_is_a_one_line_error_naming_it(tmp_path: Path) -> None:
+    target = tmp_path / "assist.db"
+    target.write_bytes(b"this is not SQLite " * 300)
+    with pytest.raises(AssistError, match=f"cannot open database {target}: file is not a database"):
+        db.connect(target)
