@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from assistant.channels import Channel, Post
 
-PROSE = ("paragraph", "list_item", "quote")
 DEFAULT_HASHTAGS = {"x": 2, "bluesky": 2, "mastodon": 3, "reddit": 0}
 GENERIC_HEADINGS = {"introduction", "conclusion", "summary", "references", "faq", "sources", "further reading",
                     "table of contents", "contents", "about the author", "notes", "final thoughts"}
@@ -98,19 +97,11 @@ def material(doc: Any, embedder: Any = None, *, url: str | None = None, title: s
 
 
 def summary_candidates(doc: Any) -> list[str]:
-    """Prose sentences long enough to stand alone in a post (no headings, code or tables)."""
-    out: list[str] = []
-    for sentence in doc.sentences:
-        block = doc.blocks[sentence.block] if 0 <= sentence.block < len(doc.blocks) else None
-        text = " ".join(sentence.text.split())
-        if block is not None and block.kind not in PROSE:
-            continue
-        words = len(text.split())
-        if 6 <= words <= 60 and not text.endswith(("?", ":")) and text not in out:
-            out.append(text)
-    if not out:  # very short drafts: take whatever sentences there are
-        out = [" ".join(s.text.split()) for s in doc.sentences if s.text.strip()]
-    return out
+    """Sentences long enough to stand alone in a post (a Document's sentences are prose already, with
+    their whitespace collapsed: no headings, code or tables)."""
+    texts = [s.text for s in doc.sentences]
+    out = [t for t in texts if 6 <= len(t.split()) <= 60 and not t.endswith(("?", ":"))]
+    return list(dict.fromkeys(out or texts))  # very short drafts: whatever sentences there are
 
 
 def rank_by_centrality(sentences: Sequence[str], embedder: Any = None) -> list[str]:
