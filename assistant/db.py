@@ -118,7 +118,13 @@ def _set_wal(db: sqlite3.Connection, target: Path, timeout: float = 30.0) -> Non
 
 @contextmanager
 def transaction(db: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
-    """An explicit transaction (autocommit connections): commit on success, roll back on error."""
+    """An explicit transaction (autocommit connections): commit on success, roll back on error.
+
+    Inside a transaction already open it joins it: the outer one commits or rolls back the lot.
+    """
+    if db.in_transaction:
+        yield db
+        return
     db.execute(f"BEGIN {mode}")
     try:
         yield db

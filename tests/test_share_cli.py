@@ -305,3 +305,33 @@ def test_cancel_or_retry_of_several_posts_changes_none_when_one_is_bad(home: Pat
     assert run("queue", "cancel", str(post_id)).exit_code == 0
     assert "none of the 2 posts" in one_line_error(run("queue", "retry", str(post_id), "999"))
     assert queued()[0]["state"] == "cancelled"
+
+
+def test_two_shares_at_once_cannot_both_pass_the_guards(home: Path, draft: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guards are checked and the posts queued under one write lock: another `assist share` of the
+    same URL, started meanwhile, waits and then meets the duplicate guard instead of queueing it too."""
+    import sqlite3
+
+    from assistant.share import plan
+
+    checked = plan.plan_times
+    other_could_write = []
+
+    def racing(conn, *args, **kwargs):  # type: ignore[no-untyped-def]
+        found = checked(conn, *args, **kwargs)
+        other = sqlite3.connect(home / "assist.db", timeout=0.1, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            other_could_write.append(True)
+        except sqlite3.OperationalError:
+            other_could_write.append(False)
+        finally:
+            other.close()
+        return found
+
+    monkeypatch.setattr(plan, "plan_times", racing)
+    assert share(draft, "--channel", "example").exit_code == 0
+    assert other_could_write == [False]
+    assert len(queued()) == 1

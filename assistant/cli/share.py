@@ -38,7 +38,7 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
     URL with UTM tags) with the templates in prompts/share/, fitted to the channel's own length rule.
     Without --at or --spread each post takes its channel's next free time slot ([schedule] slots).
     """
-    from assistant import config, documents
+    from assistant import config, db, documents
     from assistant.errors import UsageError
     from assistant.share import plan, schedule
     from assistant.share.queue import Queue
@@ -67,18 +67,20 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
     composed = _compose(doc, dests, conn, settings, url=url, title=title, summary=summary)
     if edit:
         composed = [_edit(c, dest) for c, dest in zip(composed, dests, strict=True)]
-    times, conflicts = plan.plan_times(conn, settings, composed, timing, now)
-    invalid = [c for c in composed if not c.valid]
-    ids: list[int | None] = [None] * len(composed)
-    for conflict in conflicts if dry_run else ():
-        warn(f"{conflict.message} (it would not be queued)")
-    if not dry_run:
-        if conflicts:
-            raise UsageError(f"{conflicts[0].message}; nothing was queued")
-        if invalid:
-            raise UsageError("; ".join(invalid[0].problems) + " (nothing was queued; try --edit or another template)")
-        ids = list(Queue(conn).enqueue_many(((c.post, t) for c, t in zip(composed, times, strict=True)),
-                                            source=str(draft)))
+    # One write transaction from the guards to the queue: another share of the same URL waits for it.
+    with db.transaction(conn):
+        times, conflicts = plan.plan_times(conn, settings, composed, timing, now)
+        invalid = [c for c in composed if not c.valid]
+        ids: list[int | None] = [None] * len(composed)
+        for conflict in conflicts if dry_run else ():
+            warn(f"{conflict.message} (it would not be queued)")
+        if not dry_run:
+            if conflicts:
+                raise UsageError(f"{conflicts[0].message}; nothing was queued")
+            if invalid:
+                raise UsageError("; ".join(invalid[0].problems) + " (nothing was queued; try --edit or another template)")
+            ids = list(Queue(conn).enqueue_many(((c.post, t) for c, t in zip(composed, times, strict=True)),
+                                                source=str(draft)))
     _report(composed, times, ids, dry_run, json_, schedule.user_timezone(settings))
 
 
