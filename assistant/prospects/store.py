@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from assistant.db import transaction
 from assistant.errors import ImportDataError
 
 SITE_FIELDS = ("url", "name", "description", "topics", "authority", "contact", "excluded")
@@ -165,10 +166,7 @@ def add_links(db: sqlite3.Connection, rows: Iterable[Mapping[str, Any] | Sequenc
     batch = [_link_tuple(r) for r in rows]
     if not batch:
         return 0
-    own = not db.in_transaction
-    if own:
-        db.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db):  # joins the caller's transaction when there is one
         # Not count(*) before and after: that scans the whole table on every call (per crawled page,
         # per catalog entry). An upsert that updates keeps its row id, so new rows are those above max(id).
         max_id = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
@@ -176,12 +174,6 @@ def add_links(db: sqlite3.Connection, rows: Iterable[Mapping[str, Any] | Sequenc
         added = db.execute("SELECT count(*) FROM links WHERE id > ?", (max_id,)).fetchone()[0]
         # titles of linking pages are part of a site's text
         invalidate_vectors(db, {row[1] for row in batch if row[5]})
-    except BaseException:
-        if own:
-            db.execute("ROLLBACK")
-        raise
-    if own:
-        db.execute("COMMIT")
     return int(added)
 
 
