@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.documents import count_words
 from assistant.score.model import Suggestion
+from assistant.score.signals import ramp
 
 if TYPE_CHECKING:
     import numpy as np
@@ -124,13 +125,7 @@ def texts_for(doc: Document, topic: str | None = None, compare: Sequence[Documen
 
 def to_score(similarity: float) -> float:
     """Map a blended cosine to 0-100 along CALIBRATION."""
-    points = CALIBRATION
-    if similarity <= points[0][0]:
-        return points[0][1]
-    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
-        if similarity <= x1:
-            return y0 + (y1 - y0) * (similarity - x0) / (x1 - x0)
-    return points[-1][1]
+    return ramp(similarity, CALIBRATION)
 
 
 def _centroid(vectors: np.ndarray) -> np.ndarray:
