@@ -213,7 +213,7 @@ class Queue:
     def finish(self, item: QueuedPost, worker: str, *, state: str, outcome: str, started: float,
                result: PublishResult | None = None, error: str | None = None, status: int | None = None,
                retry_at: float | None = None, needs_check: bool = False, note: str | None = None,
-               count_attempt: bool = True, uses_try: bool = True) -> bool:
+               uses_try: bool = True) -> bool:
         """Record an attempt and move the post on, if this worker still holds its lease.
 
         ``uses_try=False`` records the attempt without counting it towards ``max_tries`` (rate limits).
@@ -231,16 +231,15 @@ class Queue:
                    WHERE id = :id AND state = 'sending' AND lease_owner = :worker""",
                 {"state": state, "retry_at": retry_at, "check": int(needs_check),
                  "rid": result.remote_id if result else None, "rurl": result.url if result else None,
-                 "error": error, "note": note, "now": now, "uncount": 0 if (count_attempt and uses_try) else 1,
+                 "error": error, "note": note, "now": now, "uncount": 0 if uses_try else 1,
                  "id": item.id, "worker": worker},
             )
             if cur.rowcount == 0:
                 return False  # the lease expired and another worker took the post over
-            if count_attempt:
-                self.db.execute(
-                    """INSERT INTO share_attempts (post_id, channel, worker, started_at, finished_at, outcome,
-                           error, status, retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    (item.id, item.post.channel, worker, started, now, outcome, error, status, retry_at))
+            self.db.execute(
+                """INSERT INTO share_attempts (post_id, channel, worker, started_at, finished_at, outcome,
+                       error, status, retry_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (item.id, item.post.channel, worker, started, now, outcome, error, status, retry_at))
         return True
 
 
