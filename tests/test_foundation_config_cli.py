@@ -33,3 +33,15 @@ def test_config_show_hides_secrets_of_any_type(assist_home: Path, monkeypatch: p
     shown = json.loads(result.output)
     assert shown["channels"]["x"]["slots"] == ["09:00"]
     assert shown["channels"]["x"]["api_key"] == "********"
+
+
+def test_config_show_hides_secrets_inside_arrays(assist_home: Path) -> None:
+    (assist_home / "config.toml").write_text(
+        '[[channels.mastodon.accounts]]\nname = "work"\naccess_token = "tok-in-array"\n'
+        '[channels.bluesky]\napp_passwords = ["pw-one", "pw-two"]\n')
+    result = CliRunner().invoke(cli, ["config", "show"])
+    assert result.exit_code == 0
+    for secret in ("tok-in-array", "pw-one", "pw-two"):
+        assert secret not in result.output
+    shown = json.loads(result.output)
+    assert shown["channels"]["mastodon"]["accounts"] == [{"name": "work", "access_token": "********"}]

@@ -12,6 +12,8 @@ SECRET_WORDS = ("token", "secret", "password", "key", "app_password")
 def _redact(value: object, key: str = "") -> object:
     if isinstance(value, dict):
         return {k: _redact(v, k) for k, v in value.items()}
+    if isinstance(value, list):  # an array of tables ([[channels.x.accounts]]) or of secrets
+        return [_redact(v, key) for v in value]
     if value not in (None, "") and any(w in key.lower() for w in SECRET_WORDS):
         return "********"  # whatever its type: ASSIST_X_PASSWORD=1234 parses as a number
     return value
