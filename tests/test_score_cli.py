@@ -593,3 +593,13 @@ def test_a_draft_that_fails_while_scored_is_named_on_stderr(tmp_path: Path, monk
     assert result.stderr.strip().splitlines() == [
         f"Error: {tmp_path / 'b-breaks.md'}: internal error: ValueError: boom"]
     assert "Notes on meetings" in result.stdout
+
+
+def test_a_file_named_twice_or_also_inside_a_named_directory_is_scored_once(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.md").write_text(GOOD)
+    (tmp_path / "b.md").write_text(GOOD.replace("Notes on meetings", "Notes on standups"))
+    monkeypatch.chdir(tmp_path)
+    result = run("--no-relevance", "--format", "json", "a.md", "./a.md", ".", "b.md")
+    assert result.exit_code == 0, result.output
+    assert [r["path"] for r in json.loads(result.stdout)] == ["a.md", "b.md"]
