@@ -105,6 +105,14 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+SECRET_WORDS = ("token", "secret", "password", "key")
+
+
+def is_secret(key: str) -> bool:
+    """A setting that holds a credential (api_key, access_token, app_password...), by its name."""
+    return any(word in key.lower() for word in SECRET_WORDS)
+
+
 def _parse_env_value(raw: str) -> Any:
     """Read an env value as a TOML value when it is one (numbers, booleans, lists), else a string."""
     try:
@@ -127,7 +135,8 @@ def _env_overrides(environ: dict[str, str]) -> dict[str, Any]:
             if not isinstance(node, dict):
                 break
         else:
-            node[parts[-1]] = _parse_env_value(raw)
+            # a credential is text as typed: a password of 1_000 or true is not a number or a boolean
+            node[parts[-1]] = raw if is_secret(parts[-1]) else _parse_env_value(raw)
     return out
 
 

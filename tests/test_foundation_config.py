@@ -43,6 +43,19 @@ def test_env_values_are_typed_like_toml() -> None:
     assert settings.get("name") == "plain words"
 
 
+def test_env_credentials_stay_text_as_typed() -> None:
+    settings = config.load(environ={
+        "ASSIST_CHANNELS__REDDIT__PASSWORD": "1_000",
+        "ASSIST_CHANNELS__X__API_KEY": "true",
+        "ASSIST_CHANNELS__MASTODON__ACCESS_TOKEN": "0x1F",
+        "ASSIST_CHANNELS__X__RATE_LIMIT__POSTS": "50",
+    })
+    assert settings.get("channels.reddit.password") == "1_000"
+    assert settings.get("channels.x.api_key") == "true"
+    assert settings.get("channels.mastodon.access_token") == "0x1F"
+    assert settings.get("channels.x.rate_limit.posts") == 50  # other settings are still typed
+
+
 def test_location_variables_are_not_settings(assist_home: Path) -> None:
     settings = config.load(environ={"ASSIST_HOME": str(assist_home), "ASSIST_RAISE_ERRORS": "1"})
     assert "home" not in settings.data and "raise_errors" not in settings.data

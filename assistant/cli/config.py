@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 
 from assistant.cli.common import emit_json, json_option
-
-SECRET_WORDS = ("token", "secret", "password", "key", "app_password")
+from assistant.config import is_secret
 
 
 def _redact(value: object, key: str = "") -> object:
@@ -14,8 +13,8 @@ def _redact(value: object, key: str = "") -> object:
         return {k: _redact(v, k) for k, v in value.items()}
     if isinstance(value, list):  # an array of tables ([[channels.x.accounts]]) or of secrets
         return [_redact(v, key) for v in value]
-    if value not in (None, "") and any(w in key.lower() for w in SECRET_WORDS):
-        return "********"  # whatever its type: ASSIST_X_PASSWORD=1234 parses as a number
+    if value not in (None, "") and is_secret(key):
+        return "********"  # whatever its type: password = 1234 in the file is a TOML number
     return value
 
 
