@@ -14,7 +14,9 @@ client library: the plugin does, inside its own methods. A channel
 from __future__ import annotations
 
 import enum
+import inspect
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
@@ -146,6 +148,9 @@ class Credential:
 
 # --------------------------------------------------------------------------- the contract
 
+# A resend relying on an idempotency key must reach the platform this long before the key expires.
+IDEMPOTENCY_MARGIN = 600.0
+
 
 class Channel:
     """Base class for channels. Subclasses set the class attributes and implement publish()."""
@@ -156,6 +161,9 @@ class Channel:
     # True when publishing the same post twice with the same idempotency key is harmless
     # (Mastodon's Idempotency-Key), so a crash in ``sending`` can simply be retried.
     idempotent: ClassVar[bool] = False
+    # How long the platform keeps an idempotency key, in seconds (None: for good). Past it, a resend
+    # with the same key is a new post: Mastodon forgets a key after an hour.
+    idempotency_window: ClassVar[float | None] = None
 
     def __init__(self, settings: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
@@ -217,11 +225,63 @@ class Channel:
         """Publish the post; raise TransientError/RateLimited/PermanentError/AuthError/AmbiguousError."""
         raise NotImplementedError
 
-    def reconcile(self, post: Post, *, idempotency_key: str) -> Reconciled:
-        """After a crash or an ambiguous failure: was this post published?"""
-        if self.idempotent:
+    def reconcile(self, post: Post, *, idempotency_key: str, in_flight_since: float | None = None) -> Reconciled:
+        """After a crash or an ambiguous failure: was this post published?
+
+        ``in_flight_since`` is when the earliest attempt that may have published it started (Unix
+        seconds; None when not known). The worker passes it only to a ``reconcile`` that takes it.
+        """
+        if self.key_still_kept(in_flight_since):
             return Reconciled(Recovery.NOT_PUBLISHED, detail="resending with the same idempotency key is safe")
+        if self.idempotent:
+            return Reconciled(Recovery.UNKNOWN, detail=(
+                f"{self.name} cannot tell whether the post was published; {self.key_age(in_flight_since)} and "
+                f"{self.name} keeps an idempotency key for {_duration(self.idempotency_window or 0)} only, "
+                "so resending could post it twice"))
         return Reconciled(Recovery.UNKNOWN, detail=f"{self.name} cannot tell whether the post was published")
+
+    def key_still_kept(self, in_flight_since: float | None, *, now: float | None = None) -> bool:
+        """Whether a resend with the same idempotency key is still safe: the channel is ``idempotent``
+        and the platform keeps the key of an attempt made at ``in_flight_since`` (with
+        IDEMPOTENCY_MARGIN to spare) or for good."""
+        if not self.idempotent:
+            return False
+        if self.idempotency_window is None:
+            return True
+        if in_flight_since is None:
+            return False
+        age = (time.time() if now is None else now) - in_flight_since
+        return age < self.idempotency_window - IDEMPOTENCY_MARGIN
+
+    def key_age(self, in_flight_since: float | None, *, now: float | None = None) -> str:
+        """How long ago the first attempt was, in words (for ``Reconciled.detail``)."""
+        if in_flight_since is None:
+            return "when the first attempt was made is not known"
+        return f"the first attempt was {_duration((time.time() if now is None else now) - in_flight_since)} ago"
+
+
+def takes_in_flight_since(channel: Channel) -> bool:
+    """Whether the channel's ``reconcile`` takes the ``in_flight_since`` keyword (or any keyword)."""
+    try:
+        params = inspect.signature(channel.reconcile).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any((p.name == "in_flight_since" and p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD))
+               or p.kind is p.VAR_KEYWORD for p in params)
+
+
+def _duration(seconds: float) -> str:
+    """``45 s``, ``12 min``, ``1 h``, ``2 h 5 min``, ``3 days``."""
+    seconds = max(int(seconds), 0)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h" + (f" {rest} min" if rest else "")
+    return f"{hours // 24} days"
 
 
 def split_channel_spec(spec: str) -> tuple[str, str | None]:

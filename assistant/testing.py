@@ -39,7 +39,11 @@ and runs every ``test_contract_*`` check below against your channel and your fak
 - failures scripted with ``fake.fail_next(status, body, headers)`` surface as the typed errors
   (401 -> AuthError, 429 -> RateLimited, 503 -> TransientError by default) and never leak a
   secret credential in the message;
-- ``reconcile`` returns a ``Reconciled``; a PUBLISHED outcome carries a ``PublishResult``.
+- ``reconcile`` returns a ``Reconciled``; a PUBLISHED outcome carries a ``PublishResult`` (when it
+  takes ``in_flight_since``, it is given the time of the publish just made);
+- an ``idempotent`` channel whose platform forgets keys (``idempotency_window``) takes
+  ``in_flight_since``, and never answers NOT_PUBLISHED for a post published longer ago than the
+  window while every request fails (a resend would post it twice).
 
 Override ``make_post`` for channels that need more than a text, a URL, a title and a target.
 The fake needs ``published`` (a list) and ``fail_next(...)``; checks that need what a fake lacks
@@ -49,6 +53,7 @@ are skipped with a reason.
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from typing import Any, ClassVar
 
@@ -66,6 +71,7 @@ from assistant.channels import (
     Reconciled,
     Recovery,
     TransientError,
+    takes_in_flight_since,
 )
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -215,11 +221,36 @@ class ChannelContract:
         post = self.make_post(channel)
         key = uuid.uuid4().hex
         channel.publish(post, idempotency_key=key)
-        found = channel.reconcile(post, idempotency_key=key)
+        extra = {"in_flight_since": time.time() - 5} if takes_in_flight_since(channel) else {}
+        found = channel.reconcile(post, idempotency_key=key, **extra)
         assert isinstance(found, Reconciled)
         assert isinstance(found.outcome, Recovery)
         if found.outcome is Recovery.PUBLISHED:
             assert isinstance(found.result, PublishResult) and found.result.remote_id
         assert found.outcome is not Recovery.NOT_PUBLISHED or channel.idempotent, (
             "a post just published must not be reported NOT_PUBLISHED (it would be sent twice)"
+        )
+
+    def test_contract_reconcile_after_the_key_expired(self, channel: Channel, fake: Any) -> None:
+        window = channel.idempotency_window
+        if not channel.idempotent or window is None:
+            pytest.skip("no idempotency key that expires (idempotent = False or idempotency_window = None)")
+        assert takes_in_flight_since(channel), (
+            "a channel whose idempotency keys expire needs reconcile(..., in_flight_since=None) to know their age"
+        )
+        if not hasattr(fake, "fail_next"):
+            pytest.skip("the fake cannot script failures (no fail_next)")
+        post = self.make_post(channel)
+        key = uuid.uuid4().hex
+        channel.publish(post, idempotency_key=key)
+        for _ in range(20):  # the check fails, however many requests it makes
+            fake.fail_next(503, body={"error": "unavailable"}, headers={})
+        try:
+            found = channel.reconcile(post, idempotency_key=key, in_flight_since=time.time() - window - 60)
+        finally:
+            if hasattr(fake, "failures"):
+                fake.failures.clear()
+        assert found.outcome is not Recovery.NOT_PUBLISHED, (
+            "past the platform's idempotency_window a resend with the same key is a new post: "
+            "answer UNKNOWN unless the post was found (or is certainly absent)"
         )

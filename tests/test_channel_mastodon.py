@@ -215,10 +215,74 @@ def test_reconcile_matches_text_spoiler_and_age(fake: FakeMastodon) -> None:
         is Recovery.PUBLISHED
 
 
-def test_reconcile_when_the_check_fails_resends_with_the_key(fake: FakeMastodon) -> None:
-    fake.fail_next(500, body={"error": "boom"}, path="/api/v1/accounts/verify_credentials")
-    got = channel(fake).reconcile(post(), idempotency_key="k")
+VERIFY = "/api/v1/accounts/verify_credentials"
+
+
+def test_reconcile_when_the_check_fails_resends_with_the_key_within_the_hour(fake: FakeMastodon) -> None:
+    fake.fail_next(500, body={"error": "boom"}, path=VERIFY)
+    got = channel(fake).reconcile(post(), idempotency_key="k", in_flight_since=time.time() - 20 * 60 - 5)
     assert got.outcome is Recovery.NOT_PUBLISHED and "could not check" in got.detail and "500" in got.detail
+    assert "the first attempt was 20 min ago" in got.detail and status_posts(fake) == []
+
+
+@pytest.mark.parametrize(("age", "said"), [
+    (2 * 3600 + 300, "the first attempt was 2 h 5 min ago"),
+    (55 * 60, "the first attempt was 55 min ago"),  # the key is still there, but only just: no resend
+    (None, "when the first attempt was made is not known"),
+])
+def test_reconcile_when_the_check_fails_near_or_after_the_key_expiry_leaves_it_to_the_user(
+        fake: FakeMastodon, age: float | None, said: str) -> None:
+    """Mastodon keeps an Idempotency-Key for an hour (redis setex 3_600 in PostStatusService): later,
+    a resend with it is a new status, so a failed check no longer means "resend"."""
+    fake.fail_next(503, body={"error": "unavailable"}, path=VERIFY)
+    since = None if age is None else time.time() - age
+    got = channel(fake).reconcile(post(), idempotency_key="k", in_flight_since=since)
+    assert got.outcome is Recovery.UNKNOWN and "could not check the account" in got.detail
+    assert said in got.detail and "an hour only" in got.detail and "post it twice" in got.detail
+    assert status_posts(fake) == []
+
+
+def test_reconcile_looks_back_as_far_as_the_first_attempt(fake: FakeMastodon) -> None:
+    fake.add_status(RICH_TEXT, age=8 * 86400)  # older than reconcile_days (7), made by the first attempt
+    ch = channel(fake)
+    assert ch.reconcile(post(RICH_TEXT), idempotency_key="k").outcome is Recovery.NOT_PUBLISHED
+    got = ch.reconcile(post(RICH_TEXT), idempotency_key="k", in_flight_since=time.time() - 8 * 86400 - 60)
+    assert got.outcome is Recovery.PUBLISHED
+
+
+@pytest.mark.parametrize(("ago", "outcome", "statuses"), [
+    (2 * 3600, "unknown", 1),  # the key is gone: a resend would post it again
+    (20 * 60, "sent", 1),  # the key is kept: the resend gets the status already made
+])
+def test_a_crash_after_posting_then_a_failed_check_is_never_posted_twice(fake: FakeMastodon, ago: float,
+                                                                          outcome: str, statuses: int) -> None:
+    """A worker died after Mastodon made the status (``ago`` seconds ago); the next worker's look-up
+    fails. Through the queue (a real SQLite file) and Mastodon.py: one status either way."""
+    from assistant import config, db
+    from assistant.share.queue import Queue
+    from assistant.share.worker import Worker
+
+    then = time.time() - ago
+    crashed = Queue(db.connect(), clock=lambda: then)
+    post_id = crashed.enqueue(post("Made before the crash"), then)
+    claimed = crashed.claim("crashed-worker", 300)
+    assert claimed is not None
+    channel(fake).publish(claimed.post, idempotency_key=claimed.idempotency_key)  # the answer never recorded
+    if ago > 3600:
+        fake.expire_idempotency_keys()  # what the server does an hour after
+    fake.fail_next(503, body={"error": "unavailable"}, path=VERIFY)
+    queue = Queue(db.connect())
+    worker = Worker(queue, settings=config.load(), limits={}, name="recovery",
+                    channel_factory=lambda name: channel(fake))
+    assert worker.run_once().outcomes == {outcome: 1}
+    assert len(fake.published) == statuses == len(fake.statuses)
+    left = queue.get(post_id)
+    assert left.state == ("sent" if outcome == "sent" else "unknown")
+    if outcome == "unknown":
+        assert "an hour only" in left.note and f"queue retry --force {post_id}" in left.note
+        assert len(status_posts(fake)) == 1  # no second POST /api/v1/statuses at all
+    else:
+        assert left.remote_id == fake.published[0]["id"]
 
 
 # --------------------------------------------------------------------------- Mastodon's errors

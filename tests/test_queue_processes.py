@@ -110,3 +110,32 @@ def test_worker_stops_cleanly_on_sigterm(example_installed: Path, fake: FileFake
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
     assert "stopped (1 sent)" in err
+
+
+def test_a_publish_slower_than_the_lease_is_not_taken_over(example_installed: Path, fake: FileFake,
+                                                           assist_home: Path) -> None:
+    """[queue] lease = 1 s and a platform that takes 3 s to answer, two workers polling all along: the
+    worker sending the post keeps renewing its lease, so the other never takes the post over (and checks
+    or sends it again) while the first request is still in flight."""
+    configure(assist_home, fake, delay=3)
+    with (assist_home / "config.toml").open("a") as config_file:
+        config_file.write('[queue]\nlease = "1s"\n')
+    [post_id] = enqueue(1)
+    workers = [spawn("queue", "worker", "--interval", "0.1", "--json") for _ in range(2)]
+    q = Queue(db.connect())
+    deadline = time.monotonic() + 60
+    while q.get(post_id).state != "sent":
+        assert time.monotonic() < deadline and all(p.poll() is None for p in workers), "the post was never sent"
+        time.sleep(0.05)
+    time.sleep(1.5)  # a worker that took the post over would be sending it again by now
+    for proc in workers:
+        proc.send_signal(signal.SIGTERM)  # each finishes the post in hand first
+    outcomes: Counter[str] = Counter()
+    for proc in workers:
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        for line in out.splitlines():
+            outcomes.update(json.loads(line)["outcomes"])
+    assert [line["key"] for line in fake.published] == [q.get(post_id).idempotency_key]  # exactly once
+    assert outcomes == {"sent": 1}
+    assert [a["outcome"] for a in q.attempts(post_id)] == ["sent"] and q.get(post_id).attempts == 1

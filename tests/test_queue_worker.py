@@ -476,3 +476,130 @@ def test_retrying_a_post_that_may_be_published_still_checks_first(queue: Queue, 
     assert queue.retry(pid, force=True).needs_check
     assert worker.run_once().outcomes == {"reconciled_published": 1}
     assert len(file_fake.published) == 1
+
+
+def test_a_worker_that_lost_the_post_while_checking_it_does_not_send_it(queue: Queue, clock: Clock,
+                                                                       file_fake: FileFake) -> None:
+    """The worker stalls past its lease while asking the channel; another takes the post over. The
+    first must not send it (the second checks and sends it) nor record anything over the second."""
+    pid = queue.enqueue(post(), T0)
+    assert queue.claim("crashed-worker", 300) is not None
+    clock.t += 301
+    other = Queue(db.connect(), clock=clock)
+    taken = []
+
+    class Stalling(ExampleChannel):
+        def reconcile(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+            clock.t += 301
+            taken.append(other.claim("w2", 300))
+            return super().reconcile(post, idempotency_key=idempotency_key)
+
+    assert make_worker(queue, file_fake, Stalling).run_once().outcomes == {"lease_lost": 1}
+    assert taken[0] is not None and taken[0].needs_check
+    assert file_fake.published == [] and queue.attempts(pid) == []
+    assert queue.get(pid).lease_owner == "w2" and queue.get(pid).state == "sending"
+
+
+def test_renew_extends_only_a_lease_still_held(queue: Queue, clock: Clock) -> None:
+    pid = queue.enqueue(post(), T0)
+    assert queue.claim("a", 10) is not None
+    clock.t += 8
+    assert queue.renew(pid, "a", 10) and queue.get(pid).lease_until == T0 + 18
+    clock.t += 11
+    assert queue.claim("b", 10) is not None  # a lapsed: b takes the post over
+    assert not queue.renew(pid, "a", 10) and queue.get(pid).lease_owner == "b"
+
+
+class Recording(ExampleChannel):
+    """Remembers the ``in_flight_since`` each check was given."""
+
+    seen: list[float | None] = []
+
+    def reconcile(self, post: Post, *, idempotency_key: str, in_flight_since: float | None = None):  # type: ignore[no-untyped-def]
+        Recording.seen.append(in_flight_since)
+        return super().reconcile(post, idempotency_key=idempotency_key)
+
+
+def test_reconcile_is_given_the_start_of_the_earliest_attempt_that_may_have_published(
+        queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    Recording.seen = []
+    pid = queue.enqueue(post(), T0)
+    file_fake.fail_next(500, times=2)
+    worker = make_worker(queue, file_fake, Recording, policy=Policy(max_tries=5, backoff=60, lease=300))
+    assert worker.run_once().outcomes == {"failed": 1}  # ambiguous, started at T0
+    assert queue.get(pid).in_flight_since == T0
+    clock.t = queue.get(pid).due_at
+    assert worker.run_once().outcomes == {"failed": 1}  # checked (not there), sent, ambiguous again
+    assert queue.get(pid).in_flight_since == T0  # the earliest one still counts
+    clock.t = queue.get(pid).due_at
+    assert worker.run_once().outcomes == {"sent": 1}
+    assert Recording.seen == [T0, T0]
+    assert queue.get(pid).in_flight_since is None  # sent: nothing is in flight any more
+
+    crashed_at = clock.t = T0 + 5000
+    crashed = queue.enqueue(post(2, "https://example.org/2"), clock.t)
+    assert queue.claim("crashed-worker", 300) is not None
+    clock.t += 301
+    assert worker.run_once().outcomes == {"sent": 1}
+    assert Recording.seen[-1] == crashed_at and queue.get(crashed).in_flight_since is None
+
+
+def test_a_forced_retry_of_an_unknown_post_starts_afresh(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    assert queue.claim("crashed-worker", 300) is not None
+    clock.t += 301
+    assert make_worker(queue, file_fake, Unsure).run_once().outcomes == {"unknown": 1}
+    assert queue.get(pid).in_flight_since == T0
+    assert queue.retry(pid, force=True).in_flight_since is None  # the user checked: nothing is in flight
+    clock.t += 1000
+    assert queue.claim("w", 300).in_flight_since == clock.t  # type: ignore[union-attr]
+
+
+def test_a_plugin_reconcile_without_in_flight_since_still_works(queue: Queue, clock: Clock,
+                                                                file_fake: FileFake) -> None:
+    from assistant.channels import takes_in_flight_since
+
+    assert not takes_in_flight_since(ExampleChannel(file_fake.settings()))
+    assert takes_in_flight_since(Recording(file_fake.settings()))
+    assert takes_in_flight_since(Channel())  # the base class takes it
+
+    class Anything(ExampleChannel):
+        def reconcile(self, post: Post, **kw):  # type: ignore[no-untyped-def]
+            return super().reconcile(post, idempotency_key=kw["idempotency_key"])
+
+    assert takes_in_flight_since(Anything(file_fake.settings()))
+
+
+def test_posts_in_flight_before_the_upgrade_get_their_earliest_attempt(tmp_path: Path) -> None:
+    steps = [s for s in db._all_migrations() if s[0] != "share_002_in_flight_since"]
+    conn = db.connect(tmp_path / "old.db", migrate_schema=False)
+    db.migrate(conn, steps)
+    for n, (state, check, updated) in enumerate([("sending", 0, T0 + 500), ("failed", 1, T0 + 50),
+                                                 ("sent", 0, T0 + 60), ("sending", 0, T0 + 70)], start=1):
+        conn.execute("INSERT INTO share_posts (id, channel, text, state, due_at, idempotency_key, needs_check,"
+                     " created_at, updated_at) VALUES (?, 'example', 't', ?, ?, ?, ?, ?, ?)",
+                     (n, state, T0, f"k{n}", check, T0, updated))
+    for n, started in [(1, T0), (2, T0 + 10), (3, T0 + 20)]:
+        conn.execute("INSERT INTO share_attempts (post_id, channel, started_at, outcome) VALUES (?, 'example', ?, 'x')",
+                     (n, started))
+    assert db.migrate(conn) == ["share_002_in_flight_since"]
+    found = dict(conn.execute("SELECT id, in_flight_since FROM share_posts").fetchall())
+    assert found == {1: T0, 2: T0 + 10, 3: None, 4: T0 + 70}
+
+
+def test_the_lease_is_renewed_while_a_slow_channel_works(file_fake: FileFake) -> None:
+    """A publish three times longer than the lease (real clock): the post is never free for another worker."""
+    q = Queue(db.connect())
+    pid = q.enqueue(post(), time.time() - 1)
+    thief: list[object] = []
+
+    class Slow(ExampleChannel):
+        def publish(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+            time.sleep(1.8)
+            thief.append(Queue(db.connect()).claim("thief", 0.6))  # takes a post whose lease lapsed
+            return super().publish(post, idempotency_key=idempotency_key)
+
+    worker = make_worker(q, file_fake, Slow, policy=Policy(lease=0.6))
+    assert worker.run_once().outcomes == {"sent": 1}
+    assert thief == [None] and len(file_fake.published) == 1
+    assert q.get(pid).state == "sent" and [a["worker"] for a in q.attempts(pid)] == ["w1"]

@@ -7,11 +7,18 @@ resolves it with ``assist queue retry --force`` or ``cancel``).
 
 A post is claimed in one statement inside an IMMEDIATE transaction, which sets a lease (worker id
 and expiry): two workers never hold the same post. A post found ``sending`` with an expired lease
-is claimed with ``needs_check`` set, so the worker asks the channel before sending it again.
+is claimed with ``needs_check`` set, so the worker asks the channel before sending it again. The
+worker renews its lease (``renew``) while the channel works, so a slow publish is not mistaken for
+an abandoned one.
+
+``in_flight_since`` is when the earliest attempt that may have published the post started (set when
+a post is claimed, kept while it needs a check, cleared once the outcome is certain): channels
+whose idempotency keys expire (Mastodon's, after an hour) need it to know whether a resend is safe.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import time
@@ -52,6 +59,7 @@ class QueuedPost:
     created_at: float
     updated_at: float
     sent_at: float | None
+    in_flight_since: float | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> QueuedPost:
@@ -60,14 +68,15 @@ class QueuedPost:
         return cls(row["id"], post, row["state"], row["due_at"], row["attempts"], row["idempotency_key"],
                    bool(row["needs_check"]), row["source"], row["lease_owner"], row["lease_until"],
                    row["remote_id"], row["remote_url"], row["last_error"], row["note"], row["created_at"],
-                   row["updated_at"], row["sent_at"])
+                   row["updated_at"], row["sent_at"], row["in_flight_since"])
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, **self.post.to_dict(), "state": self.state, "due_at": iso(self.due_at),
                 "attempts": self.attempts, "needs_check": self.needs_check, "source": self.source,
                 "remote_id": self.remote_id, "remote_url": self.remote_url, "last_error": self.last_error,
                 "note": self.note, "created_at": iso(self.created_at), "sent_at": iso(self.sent_at),
-                "lease_owner": self.lease_owner, "lease_until": iso(self.lease_until)}
+                "lease_owner": self.lease_owner, "lease_until": iso(self.lease_until),
+                "in_flight_since": iso(self.in_flight_since)}
 
 
 def iso(stamp: float | None) -> str | None:
@@ -159,6 +168,7 @@ class Queue:
         self.db.execute(
             """UPDATE share_posts SET state = 'scheduled', due_at = ?, attempts = 0,
                    needs_check = CASE WHEN state = 'unknown' THEN 0 ELSE needs_check END,
+                   in_flight_since = CASE WHEN state = 'unknown' THEN NULL ELSE in_flight_since END,
                    lease_owner = NULL, lease_until = NULL, note = ?, updated_at = ? WHERE id = ?""",
             (when, "retried by the user" + (" (forced)" if force else ""), self.clock(), post_id))
         return self.get(post_id)
@@ -190,6 +200,8 @@ class Queue:
                 extra += f" AND channel NOT IN ({', '.join(f':c{i}' for i in range(len(skip)))})"
             if post_id is not None:
                 extra += " AND id = :id"
+            # in_flight_since: this attempt's start, unless an earlier one may still have published the
+            # post (it is being checked: an abandoned ``sending`` post or one flagged ``needs_check``)
             # one index-friendly branch per way of being claimable (an OR would scan the table)
             branches = [
                 f"SELECT id, due_at FROM share_posts WHERE state = 'scheduled' AND due_at <= :now{extra}",
@@ -202,6 +214,8 @@ class Queue:
             row = self.db.execute(
                 f"""UPDATE share_posts SET
                         needs_check = CASE WHEN state = 'sending' THEN 1 ELSE needs_check END,
+                        in_flight_since = CASE WHEN state = 'sending' OR needs_check THEN in_flight_since
+                                               ELSE :now END,
                         state = 'sending', lease_owner = :worker, lease_until = :until,
                         attempts = attempts + 1, updated_at = :now
                     WHERE id = (SELECT id FROM ({pick}) ORDER BY due_at, id LIMIT 1)
@@ -209,6 +223,19 @@ class Queue:
                 args,
             ).fetchone()
         return QueuedPost.from_row(row) if row is not None else None
+
+    def renew(self, post_id: int, worker: str, lease: float) -> bool:
+        """Extend ``worker``'s lease on a post it is sending; False when the post is no longer its own."""
+        cur = self.db.execute(
+            "UPDATE share_posts SET lease_until = ? WHERE id = ? AND state = 'sending' AND lease_owner = ?",
+            (self.clock() + lease, post_id, worker))
+        return cur.rowcount == 1
+
+    @functools.cached_property
+    def path(self) -> str | None:
+        """The database file, for another connection to it (None for an in-memory database)."""
+        rows = [row["file"] for row in self.db.execute("PRAGMA database_list") if row["name"] == "main"]
+        return (rows[0] if rows else None) or None
 
     def finish(self, item: QueuedPost, worker: str, *, state: str, outcome: str, started: float,
                result: PublishResult | None = None, error: str | None = None, status: int | None = None,
@@ -223,6 +250,7 @@ class Queue:
             cur = self.db.execute(
                 """UPDATE share_posts SET state = :state, lease_owner = NULL, lease_until = NULL,
                        due_at = coalesce(:retry_at, due_at), needs_check = :check,
+                       in_flight_since = CASE WHEN :check THEN in_flight_since END,
                        remote_id = coalesce(:rid, remote_id), remote_url = coalesce(:rurl, remote_url),
                        last_error = CASE WHEN :error IS NULL AND :state = 'sent' THEN NULL
                                          ELSE coalesce(:error, last_error) END,

@@ -61,6 +61,21 @@ def _queue(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX share_attempts_channel ON share_attempts (channel, started_at)")
 
 
+def _in_flight_since(db: sqlite3.Connection) -> None:
+    """When the earliest attempt that may have published a post started (see assistant.share.queue).
+
+    Posts already ``sending`` or flagged ``needs_check`` get their first attempt's start (or their
+    claim's): the earliest time it can be, so a check never takes an old attempt for a recent one.
+    """
+    db.execute("ALTER TABLE share_posts ADD COLUMN in_flight_since REAL")
+    db.execute(
+        """UPDATE share_posts SET in_flight_since = min(updated_at, coalesce(
+               (SELECT min(started_at) FROM share_attempts WHERE post_id = share_posts.id), updated_at))
+           WHERE state = 'sending' OR needs_check"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("share_001_queue", _queue),
+    ("share_002_in_flight_since", _in_flight_since),
 ]

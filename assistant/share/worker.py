@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant import db as dbmod
 from assistant.channels import (
     AlreadyPublished,
     AmbiguousError,
@@ -29,8 +30,9 @@ from assistant.channels import (
     Recovery,
     TransientError,
     get_channel,
+    takes_in_flight_since,
 )
-from assistant.errors import ConfigError
+from assistant.errors import AssistError, ConfigError
 from assistant.share.queue import Queue, QueuedPost
 from assistant.share.schedule import parse_duration
 
@@ -42,7 +44,7 @@ class Policy:
     max_tries: int = 5
     backoff: float = 60.0  # first retry after about this many seconds, doubling each time
     backoff_max: float = 3600.0
-    lease: float = 300.0  # a claim older than this is considered abandoned (a crashed worker)
+    lease: float = 300.0  # a claim not renewed for this long is considered abandoned (a crashed worker)
 
     @classmethod
     def from_settings(cls, settings: Any) -> Policy:
@@ -135,6 +137,51 @@ def rate_limits(settings: Any) -> dict[str, RateLimit]:
     return out
 
 
+class LeaseKeeper:
+    """Renews a claimed post's lease from a background thread while its channel works on it.
+
+    Every quarter of the lease it moves ``lease_until`` on, on its own connection and only while the
+    post is still this worker's, so a publish slower than the lease is not taken for abandoned by
+    another worker. ``lost`` is set when the post turned out to be someone else's (this process
+    stalled for longer than the lease).
+    """
+
+    def __init__(self, queue: Queue, post_id: int, worker: str, lease: float) -> None:
+        self.queue, self.post_id, self.worker, self.lease = queue, post_id, worker, lease
+        self.lost = threading.Event()
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> LeaseKeeper:
+        path = self.queue.path
+        if path is not None:  # an in-memory database has no second connection (tests only)
+            self._thread = threading.Thread(target=self._run, args=(path,), name=f"lease-{self.post_id}",
+                                            daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _run(self, path: str) -> None:
+        beat: Queue | None = None  # connected at the first beat: most publishes end long before it
+        try:
+            while not self._done.wait(self.lease / 4):
+                try:
+                    if beat is None:
+                        beat = Queue(dbmod.connect(path, migrate_schema=False), clock=self.queue.clock)
+                    if not beat.renew(self.post_id, self.worker, self.lease):
+                        self.lost.set()
+                        return
+                except (sqlite3.Error, AssistError):
+                    continue  # locked for longer than the busy timeout: try again at the next beat
+        finally:
+            if beat is not None:
+                beat.db.close()
+
+
 class Worker:
     """Publishes due posts from a Queue. Channels come from ``channel_factory`` (default: the plugins)."""
 
@@ -184,7 +231,16 @@ class Worker:
 
     # -- one post
     def process(self, item: QueuedPost) -> str:
-        """Publish (or first reconcile) one claimed post; returns the outcome recorded."""
+        """Publish (or first reconcile) one claimed post; returns the outcome recorded.
+
+        The lease is renewed meanwhile (LeaseKeeper). Just before the post is sent, once enough time
+        has passed for the lease to have lapsed (a stalled process), the worker makes sure the post is
+        still its own: one that lost it to another never sends it (``lease_lost``).
+        """
+        with LeaseKeeper(self.queue, item.id, self.name, self.policy.lease) as keeper:
+            return self._process(item, keeper)
+
+    def _process(self, item: QueuedPost, keeper: LeaseKeeper) -> str:
         started = self.clock()
         try:
             channel = self._channel(item.post.channel)
@@ -196,6 +252,9 @@ class Worker:
             verdict = self._reconcile(channel, item, started)
             if verdict is not None:
                 return verdict
+        if (keeper.lost.is_set() or self.clock() - item.updated_at >= self.policy.lease / 2) and \
+                not self.queue.renew(item.id, self.name, self.policy.lease):
+            return "lease_lost"  # the worker stalled and another took the post over: it checks and sends it
         try:
             result = channel.publish(item.post, idempotency_key=item.idempotency_key)
         except AlreadyPublished as exc:
@@ -203,11 +262,10 @@ class Worker:
             return self._sent(item, started, found, "already_published", note=str(exc))
         except RateLimited as exc:
             wait = exc.retry_after if exc.retry_after is not None else self.policy.delay(item.attempts, self.rng)
-            self.queue.finish(item, self.name, state="failed", outcome="rate_limited", started=started,
-                              error=str(exc), status=exc.status, retry_at=self.clock() + max(wait, 1.0),
-                              uses_try=False, note="rate limited: waiting as the platform asked")
             # (a rate limit is the platform pacing us, not the post failing: it does not use up a try)
-            return "rate_limited"
+            return self._finish(item, "rate_limited", state="failed", outcome="rate_limited", started=started,
+                                error=str(exc), status=exc.status, retry_at=self.clock() + max(wait, 1.0),
+                                uses_try=False, note="rate limited: waiting as the platform asked")
         except AmbiguousError as exc:
             return self._failed(item, started, str(exc), exc.status, transient=True, outcome="ambiguous",
                                 needs_check=True)
@@ -223,9 +281,14 @@ class Worker:
         return self._sent(item, started, result, "sent")
 
     def _reconcile(self, channel: Channel, item: QueuedPost, started: float) -> str | None:
-        """Ask the channel about a post that may have been published; None means "send it again"."""
+        """Ask the channel about a post that may have been published; None means "send it again".
+
+        ``in_flight_since`` (when the earliest attempt that may have published it started) is passed
+        only to a ``reconcile`` that takes it: plugins written before it existed work unchanged.
+        """
+        extra = {"in_flight_since": item.in_flight_since} if takes_in_flight_since(channel) else {}
         try:
-            found = channel.reconcile(item.post, idempotency_key=item.idempotency_key)
+            found = channel.reconcile(item.post, idempotency_key=item.idempotency_key, **extra)
             outcome, detail, result = found.outcome, found.detail, found.result
         except Exception as exc:  # noqa: BLE001 - a failed check is no answer
             outcome, detail, result = Recovery.UNKNOWN, f"the check failed: {exc}", None
@@ -234,35 +297,35 @@ class Worker:
                               note=detail or "found published after a crash or an ambiguous failure")
         if outcome is Recovery.NOT_PUBLISHED:
             return None
-        self.queue.finish(item, self.name, state="unknown", outcome="reconciled_unknown", started=started,
-                          error=detail, needs_check=True,
-                          note=f"may be published already: {detail}; check, then `assist queue retry --force "
-                               f"{item.id}` or `assist queue cancel {item.id}`")
-        return "unknown"
+        return self._finish(item, "unknown", state="unknown", outcome="reconciled_unknown", started=started,
+                            error=detail, needs_check=True,
+                            note=f"may be published already: {detail}; check, then `assist queue retry --force "
+                                 f"{item.id}` or `assist queue cancel {item.id}`")
+
+    def _finish(self, item: QueuedPost, reported: str, **kw: Any) -> str:
+        """Record the attempt (``kw`` as for Queue.finish); ``reported``, or ``lease_lost`` when another
+        worker took the post over meanwhile."""
+        return reported if self.queue.finish(item, self.name, **kw) else "lease_lost"
 
     def _sent(self, item: QueuedPost, started: float, result: PublishResult, outcome: str,
               note: str | None = None) -> str:
-        self.queue.finish(item, self.name, state="sent", outcome=outcome, started=started, result=result, note=note)
-        return outcome
+        return self._finish(item, outcome, state="sent", outcome=outcome, started=started, result=result, note=note)
 
     def _failed(self, item: QueuedPost, started: float, error: str, status: int | None, *, transient: bool,
                 outcome: str | None = None, needs_check: bool = False) -> str:
         if not transient:
-            self.queue.finish(item, self.name, state="dead", outcome="permanent", started=started, error=error,
-                              status=status, note="the platform refused it; fix and `assist queue retry`")
-            return "dead"
+            return self._finish(item, "dead", state="dead", outcome="permanent", started=started, error=error,
+                                status=status, note="the platform refused it; fix and `assist queue retry`")
         if item.attempts >= self.policy.max_tries:
             state = "unknown" if needs_check else "dead"
             note = (f"gave up after {item.attempts} tries" +
                     ("; the last one may have been published" if needs_check else ""))
-            self.queue.finish(item, self.name, state=state, outcome=outcome or "transient", started=started,
-                              error=error, status=status, needs_check=needs_check, note=note)
-            return state
+            return self._finish(item, state, state=state, outcome=outcome or "transient", started=started,
+                                error=error, status=status, needs_check=needs_check, note=note)
         retry_at = self.clock() + self.policy.delay(item.attempts, self.rng)
-        self.queue.finish(item, self.name, state="failed", outcome=outcome or "transient", started=started,
-                          error=error, status=status, retry_at=retry_at, needs_check=needs_check,
-                          note=f"try {item.attempts} of {self.policy.max_tries} failed; retrying")
-        return "failed"
+        return self._finish(item, "failed", state="failed", outcome=outcome or "transient", started=started,
+                            error=error, status=status, retry_at=retry_at, needs_check=needs_check,
+                            note=f"try {item.attempts} of {self.policy.max_tries} failed; retrying")
 
     # -- helpers
     def _channel(self, name: str) -> Channel:

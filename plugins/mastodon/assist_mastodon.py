@@ -4,8 +4,10 @@ Mastodon.py is imported inside methods only, so loading this plugin (``assist --
 The client is built with ``version_check_mode="none"`` and a fixed ``mastodon_version`` (older
 Mastodon.py versions otherwise ask the instance for its version on construction) and with
 ``ratelimit_method="throw"`` (it would sleep until the reset otherwise: the queue reschedules).
-The server keeps an Idempotency-Key for an hour, so a status resent with the same key within that
-hour is not posted twice: the channel is ``idempotent``.
+The server keeps an Idempotency-Key for an hour (``PostStatusService``: ``redis.setex(idempotency_key,
+3_600, ...)``), so a status resent with the same key within that hour is not posted twice: the
+channel is ``idempotent`` with an ``idempotency_window`` of an hour. After it, only the look-up of
+the account's statuses tells: when it fails, the post is left ``unknown`` for the user.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ INSTANCE_RETRY_SECONDS = 600
 ASSUMED_VERSION = "4.0.0"  # only used by Mastodon.py's version checks, which are off
 RECONCILE_DEPTH = 40
 RECONCILE_DAYS = 7
+IDEMPOTENCY_KEY_SECONDS = 3600  # how long the server keeps an Idempotency-Key
+CLOCK_SLACK = 600  # the look-up also reaches this far before the first attempt (the server's clock may differ)
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 URL_RE = re.compile(
     r"(?<![a-z0-9@$#])https?://[^\s/?#<>\"'`()]*[^\s/?#<>\"'`().,:;!?]"
@@ -74,6 +78,7 @@ class MastodonChannel(Channel):
                    help="your server, e.g. https://mastodon.social"),
     )
     idempotent = True
+    idempotency_window = IDEMPOTENCY_KEY_SECONDS
 
     def __init__(self, settings: Any = None, environ: Any = None) -> None:
         super().__init__(settings, environ)
@@ -171,26 +176,35 @@ class MastodonChannel(Channel):
         url = status.get("url") or status.get("uri")
         return PublishResult(remote_id=str(status_id), url=str(url) if url else None)
 
-    def reconcile(self, post: Post, *, idempotency_key: str) -> Reconciled:
+    def reconcile(self, post: Post, *, idempotency_key: str, in_flight_since: float | None = None) -> Reconciled:
         """Look for the status among the account's newest; if absent, resend with the same key.
 
-        The key alone covers an hour (the server forgets it then); the look-up covers a crash noticed later.
+        When the look-up fails, resending is safe only while the server still has the key of the
+        earliest attempt (``in_flight_since``): within the hour, less a margin. Later, or when it is
+        not known, the post is left ``unknown``: a resend could post it a second time.
         """
         try:
             api = self._client()
-            found = self._call(api, lambda: self._find(api, post), sending=False)
+            found = self._call(api, lambda: self._find(api, post, in_flight_since), sending=False)
         except ChannelError as exc:
-            return Reconciled(Recovery.NOT_PUBLISHED, detail=f"could not check the account ({exc}); resending "
-                              "with the same Idempotency-Key is safe within an hour of the first attempt")
+            if self.key_still_kept(in_flight_since):
+                return Reconciled(Recovery.NOT_PUBLISHED, detail=f"could not check the account ({exc}); "
+                                  f"{self.key_age(in_flight_since)}, within the hour the server keeps its "
+                                  "Idempotency-Key: resending with it is safe")
+            return Reconciled(Recovery.UNKNOWN, detail=f"could not check the account ({exc}); "
+                              f"{self.key_age(in_flight_since)} and the server keeps an Idempotency-Key for an "
+                              "hour only, so resending could post it twice: look for it on your account")
         if found is not None:
             return Reconciled(Recovery.PUBLISHED, found, detail="found among the account's newest statuses")
         return Reconciled(Recovery.NOT_PUBLISHED, detail=f"not among the account's {RECONCILE_DEPTH} newest "
                           "statuses; resending with the same Idempotency-Key")
 
-    def _find(self, api: Any, post: Post) -> PublishResult | None:
+    def _find(self, api: Any, post: Post, in_flight_since: float | None = None) -> PublishResult | None:
         account = api.me()
         statuses = api.account_statuses(account["id"], limit=RECONCILE_DEPTH, exclude_reblogs=True)
         since = time.time() - float(self.settings.get("reconcile_days", RECONCILE_DAYS)) * 86400
+        if in_flight_since is not None:  # a status made by an attempt older than reconcile_days is ours too
+            since = min(since, in_flight_since - CLOCK_SLACK)
         wanted = _comparable(self.render(post))
         spoiler = str(post.options.get("spoiler_text") or "").strip()
         for status in statuses:

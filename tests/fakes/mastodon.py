@@ -71,6 +71,11 @@ class FakeMastodon(FakeServer):
     def settings(self, **extra: Any) -> dict[str, Any]:
         return {"access_token": self.access_token, "api_base_url": self.url, "timeout": 3, **extra}
 
+    def expire_idempotency_keys(self) -> None:
+        """Forget every Idempotency-Key, as the server does an hour after it made the status."""
+        with self.lock:
+            self.idempotency.clear()
+
     def exhaust(self, reset_in: float) -> None:
         """Use up the window: requests get 429 until ``reset_in`` seconds from now."""
         with self.lock:
