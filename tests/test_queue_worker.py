@@ -603,3 +603,27 @@ def test_the_lease_is_renewed_while_a_slow_channel_works(file_fake: FileFake) ->
     assert worker.run_once().outcomes == {"sent": 1}
     assert thief == [None] and len(file_fake.published) == 1
     assert q.get(pid).state == "sent" and [a["worker"] for a in q.attempts(pid)] == ["w1"]
+
+
+def test_one_heartbeat_renews_every_post_of_a_run_and_stops_with_it(file_fake: FileFake) -> None:
+    """The heartbeat thread is the worker's, not the post's: a slow post claimed after a quick one is
+    renewed all the same, and no thread is left once run_once returns."""
+    import threading
+
+    q = Queue(db.connect())
+    quick = q.enqueue(post(1, "https://example.org/1"), time.time() - 2)
+    slow = q.enqueue(post(2, "https://example.org/2"), time.time() - 1)
+    thief: list[object] = []
+
+    class SlowSecond(ExampleChannel):
+        def publish(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+            if post.url == "https://example.org/2":
+                time.sleep(1.8)
+                thief.append(Queue(db.connect()).claim("thief", 0.6))
+            return super().publish(post, idempotency_key=idempotency_key)
+
+    worker = make_worker(q, file_fake, SlowSecond, policy=Policy(lease=0.6))
+    assert worker.run_once().outcomes == {"sent": 2}
+    assert thief == [None] and len(file_fake.published) == 2
+    assert q.get(quick).state == q.get(slow).state == "sent"
+    assert not [t for t in threading.enumerate() if t.name.startswith("lease-")]

@@ -14,7 +14,8 @@ import sqlite3
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -138,43 +139,65 @@ def rate_limits(settings: Any) -> dict[str, RateLimit]:
 
 
 class LeaseKeeper:
-    """Renews a claimed post's lease from a background thread while its channel works on it.
+    """Renews the lease of the post its worker has in hand, from one background thread per worker.
 
-    Every quarter of the lease it moves ``lease_until`` on, on its own connection and only while the
-    post is still this worker's, so a publish slower than the lease is not taken for abandoned by
-    another worker. ``lost`` is set when the post turned out to be someone else's (this process
-    stalled for longer than the lease).
+    Every quarter of the lease it moves that post's ``lease_until`` on, on its own connection and only
+    while the post is still this worker's, so a publish slower than the lease is not taken for
+    abandoned by another worker. The thread starts with the first post held and lasts until the
+    outermost ``running()`` ends (a whole ``run_once``): a post costs no thread of its own.
     """
 
-    def __init__(self, queue: Queue, post_id: int, worker: str, lease: float) -> None:
-        self.queue, self.post_id, self.worker, self.lease = queue, post_id, worker, lease
-        self.lost = threading.Event()
-        self._done = threading.Event()
+    def __init__(self, queue: Queue, worker: str, lease: float) -> None:
+        self.queue, self.worker, self.lease = queue, worker, lease
+        self._held: tuple[int, threading.Event] | None = None  # the post in hand, and its ``lost`` flag
+        self._users = 0
+        self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def __enter__(self) -> LeaseKeeper:
-        path = self.queue.path
-        if path is not None:  # an in-memory database has no second connection (tests only)
-            self._thread = threading.Thread(target=self._run, args=(path,), name=f"lease-{self.post_id}",
-                                            daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        if self._thread is not None:
-            self._thread.join()
-
-    def _run(self, path: str) -> None:
-        beat: Queue | None = None  # connected at the first beat: most publishes end long before it
+    @contextmanager
+    def running(self) -> Iterator[None]:
+        """Keep the heartbeat thread (once started) until the outermost ``running`` ends."""
+        self._users += 1
         try:
-            while not self._done.wait(self.lease / 4):
+            yield
+        finally:
+            self._users -= 1
+            if self._users == 0 and self._thread is not None:
+                self._stop.set()
+                self._thread.join()
+                self._thread = None
+
+    @contextmanager
+    def holding(self, post_id: int) -> Iterator[threading.Event]:
+        """Renew ``post_id``'s lease meanwhile. The event yielded is set when the post turned out to be
+        someone else's (this process stalled for longer than the lease)."""
+        lost = threading.Event()
+        with self.running():
+            path = self.queue.path
+            if self._thread is None and path is not None:  # an in-memory database has no second connection
+                self._stop = threading.Event()
+                self._thread = threading.Thread(target=self._run, args=(path, self._stop),
+                                                name=f"lease-{self.worker}", daemon=True)
+                self._thread.start()
+            self._held = (post_id, lost)
+            try:
+                yield lost
+            finally:
+                self._held = None
+
+    def _run(self, path: str, stop: threading.Event) -> None:
+        beat: Queue | None = None  # connected at the first beat: most runs end long before it
+        try:
+            while not stop.wait(self.lease / 4):
+                held = self._held
+                if held is None:
+                    continue
+                post_id, lost = held
                 try:
                     if beat is None:
                         beat = Queue(dbmod.connect(path, migrate_schema=False), clock=self.queue.clock)
-                    if not beat.renew(self.post_id, self.worker, self.lease):
-                        self.lost.set()
-                        return
+                    if not beat.renew(post_id, self.worker, self.lease):
+                        lost.set()  # (or the post was just finished: then nobody looks at its flag)
                 except (sqlite3.Error, AssistError):
                     continue  # locked for longer than the busy timeout: try again at the next beat
         finally:
@@ -200,6 +223,7 @@ class Worker:
         self._factory = channel_factory or get_channel
         self._channels: dict[str, Channel] = {}
         self.stop = threading.Event()
+        self._keeper = LeaseKeeper(queue, self.name, self.policy.lease)
 
     @property
     def clock(self) -> Callable[[], float]:
@@ -210,15 +234,16 @@ class Worker:
                  ) -> RunReport:
         """Publish every post due now (at most ``limit``); stop early when asked to."""
         report = RunReport()
-        while not self.stop.is_set() and (limit is None or sum(report.outcomes.values()) < limit):
-            item = self.queue.claim(self.name, self.policy.lease, blocked=self._blocked)
-            if item is None:
-                break
-            outcome = self.process(item)
-            report.outcomes[outcome] += 1
-            report.posts.append({"id": item.id, "channel": item.post.channel, "outcome": outcome})
-            if progress:
-                progress(item, outcome)
+        with self._keeper.running():  # one heartbeat thread for the whole run, not one a post
+            while not self.stop.is_set() and (limit is None or sum(report.outcomes.values()) < limit):
+                item = self.queue.claim(self.name, self.policy.lease, blocked=self._blocked)
+                if item is None:
+                    break
+                outcome = self.process(item)
+                report.outcomes[outcome] += 1
+                report.posts.append({"id": item.id, "channel": item.post.channel, "outcome": outcome})
+                if progress:
+                    progress(item, outcome)
         return report
 
     def run_forever(self, interval: float, on_report: Callable[[RunReport], None] | None = None) -> None:
@@ -237,10 +262,10 @@ class Worker:
         has passed for the lease to have lapsed (a stalled process), the worker makes sure the post is
         still its own: one that lost it to another never sends it (``lease_lost``).
         """
-        with LeaseKeeper(self.queue, item.id, self.name, self.policy.lease) as keeper:
-            return self._process(item, keeper)
+        with self._keeper.holding(item.id) as lost:
+            return self._process(item, lost)
 
-    def _process(self, item: QueuedPost, keeper: LeaseKeeper) -> str:
+    def _process(self, item: QueuedPost, lost: threading.Event) -> str:
         started = self.clock()
         try:
             channel = self._channel(item.post.channel)
@@ -252,7 +277,7 @@ class Worker:
             verdict = self._reconcile(channel, item, started)
             if verdict is not None:
                 return verdict
-        if (keeper.lost.is_set() or self.clock() - item.updated_at >= self.policy.lease / 2) and \
+        if (lost.is_set() or self.clock() - item.updated_at >= self.policy.lease / 2) and \
                 not self.queue.renew(item.id, self.name, self.policy.lease):
             return "lease_lost"  # the worker stalled and another took the post over: it checks and sends it
         try:
