@@ -627,3 +627,49 @@ def test_one_heartbeat_renews_every_post_of_a_run_and_stops_with_it(file_fake: F
     assert thief == [None] and len(file_fake.published) == 2
     assert q.get(quick).state == q.get(slow).state == "sent"
     assert not [t for t in threading.enumerate() if t.name.startswith("lease-")]
+
+
+class KeyForAnHour(ExampleChannel):
+    """Mastodon's case: keys kept an hour, and a check that can only rely on the key (its look-up
+    fails); publishing fails before it reaches the platform (network down, then rate limited)."""
+
+    idempotent = True
+    idempotency_window = 3600.0
+    errors: list[Exception] = []
+    clock: Clock = Clock()
+
+    def reconcile(self, post: Post, *, idempotency_key: str, in_flight_since: float | None = None):  # type: ignore[no-untyped-def]
+        from assistant.channels import Reconciled, Recovery
+
+        if self.key_still_kept(in_flight_since, now=KeyForAnHour.clock()):  # the test's clock, not time.time()
+            return Reconciled(Recovery.NOT_PUBLISHED, detail="the key is still kept")
+        return Reconciled(Recovery.UNKNOWN, detail="the key has expired")
+
+    def publish(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+        if KeyForAnHour.errors:
+            raise KeyForAnHour.errors.pop(0)
+        return super().publish(post, idempotency_key=idempotency_key)
+
+
+def test_a_resend_that_fails_after_a_check_leaves_the_post_to_be_checked_again(
+        queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    """A crash left the post maybe published; the check said "resend" only because the key was still
+    kept; the resend never reached the platform. The first attempt is still unaccounted for, so the
+    next try checks again with its start, and past the key's hour the post is left unknown, not sent."""
+    from assistant.channels import RateLimited, TransientError
+
+    KeyForAnHour.clock = clock
+    KeyForAnHour.errors = [TransientError("example: cannot connect (ConnectionError)"),
+                           RateLimited("example: rate limited (429)", status=429, retry_after=600)]
+    pid = queue.enqueue(post(), T0)
+    assert queue.claim("crashed-worker", 300) is not None
+    clock.t += 301
+    worker = make_worker(queue, file_fake, KeyForAnHour, policy=Policy(max_tries=5, backoff=60, lease=300))
+    assert worker.run_once().outcomes == {"failed": 1}
+    assert queue.get(pid).needs_check and queue.get(pid).in_flight_since == T0
+    clock.t = queue.get(pid).due_at
+    assert worker.run_once().outcomes == {"rate_limited": 1}
+    assert queue.get(pid).needs_check and queue.get(pid).in_flight_since == T0
+    clock.t = T0 + 3600
+    assert worker.run_once().outcomes == {"unknown": 1}
+    assert file_fake.published == []

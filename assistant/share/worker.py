@@ -270,9 +270,8 @@ class Worker:
         try:
             channel = self._channel(item.post.channel)
         except Exception as exc:  # noqa: BLE001 - an uninstalled plugin or bad config: retry later
-            # nothing was asked of the platform: a post that may be published still needs its check
             return self._failed(item, started, f"channel unavailable: {exc}", None, transient=True,
-                                outcome="no_channel", needs_check=item.needs_check)
+                                outcome="no_channel")
         if item.needs_check:
             verdict = self._reconcile(channel, item, started)
             if verdict is not None:
@@ -288,9 +287,11 @@ class Worker:
         except RateLimited as exc:
             wait = exc.retry_after if exc.retry_after is not None else self.policy.delay(item.attempts, self.rng)
             # (a rate limit is the platform pacing us, not the post failing: it does not use up a try)
+            # (nor does it publish: a post that needed its check before this attempt still needs it)
             return self._finish(item, "rate_limited", state="failed", outcome="rate_limited", started=started,
                                 error=str(exc), status=exc.status, retry_at=self.clock() + max(wait, 1.0),
-                                uses_try=False, note="rate limited: waiting as the platform asked")
+                                needs_check=item.needs_check, uses_try=False,
+                                note="rate limited: waiting as the platform asked")
         except AmbiguousError as exc:
             return self._failed(item, started, str(exc), exc.status, transient=True, outcome="ambiguous",
                                 needs_check=True)
@@ -338,13 +339,17 @@ class Worker:
 
     def _failed(self, item: QueuedPost, started: float, error: str, status: int | None, *, transient: bool,
                 outcome: str | None = None, needs_check: bool = False) -> str:
+        # A transient failure did not publish, but an earlier attempt may have: a post that needed its
+        # check still needs it (the check that let this attempt resend may have relied on an
+        # idempotency key that will have expired by the next one).
+        needs_check = needs_check or item.needs_check
         if not transient:
             return self._finish(item, "dead", state="dead", outcome="permanent", started=started, error=error,
                                 status=status, note="the platform refused it; fix and `assist queue retry`")
         if item.attempts >= self.policy.max_tries:
             state = "unknown" if needs_check else "dead"
             note = (f"gave up after {item.attempts} tries" +
-                    ("; the last one may have been published" if needs_check else ""))
+                    ("; one of them may have been published" if needs_check else ""))
             return self._finish(item, state, state=state, outcome=outcome or "transient", started=started,
                                 error=error, status=status, needs_check=needs_check, note=note)
         retry_at = self.clock() + self.policy.delay(item.attempts, self.rng)
