@@ -13,6 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from assistant.db import transaction
 from assistant.errors import ImportDataError
 from assistant.prospects import store
 from assistant.prospects.imports import (
@@ -22,7 +23,6 @@ from assistant.prospects.imports import (
     Sniff,
     norm_header,
     read_text,
-    store_transaction,
     text_stream,
 )
 
@@ -213,7 +213,7 @@ def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResul
             raise ImportDataError(f"{file}: no valid rows ({result.rows_bad} malformed); first: {result.bad[0]}")
         raise ImportDataError(f"{file}: no rows after the header")
     result.rows_ok = len(good)
-    with store_transaction(db):
+    with transaction(db):  # joins the caller's transaction when there is one
         sites_before = db.execute("SELECT count(*) FROM sites").fetchone()[0]
         links_before = db.execute("SELECT count(*) FROM links").fetchone()[0]
         cur = db.execute(

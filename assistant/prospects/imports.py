@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assistant.db import transaction
 from assistant.errors import ImportDataError
 from assistant.prospects import store
 
@@ -508,7 +509,7 @@ def _write_links(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: st
 
 
 def _write_links_tx(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: str) -> None:
-    with store_transaction(db):
+    with transaction(db):  # joins the caller's transaction when there is one
         max_id = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
         sites_before = db.execute("SELECT count(*) FROM sites").fetchone()[0]
         cur = db.execute(
@@ -540,25 +541,6 @@ def _write_links_tx(con: Any, db: sqlite3.Connection, result: ImportResult, fmt:
             ).fetchall()
             store.invalidate_vectors(db, [d for (d,) in titled])
         result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)
-
-
-class store_transaction:  # noqa: N801 - used like a function
-    """BEGIN IMMEDIATE ... COMMIT unless the caller already opened a transaction."""
-
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.own = False
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.own = not self.db.in_transaction
-        if self.own:
-            self.db.execute("BEGIN IMMEDIATE")
-        return self.db
-
-    def __exit__(self, exc_type: Any, *_: Any) -> None:
-        if not self.own:
-            return
-        self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
 
 def read_text(file: Path, encoding: str) -> str:
