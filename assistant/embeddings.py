@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import ModelError
+from assistant.errors import ModelError, first_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -204,8 +204,7 @@ class TorchBackend:
         try:
             self.model = SentenceTransformer(str(ref.path or ref.name), device="cpu")
         except Exception as exc:  # noqa: BLE001 - library raises many kinds; one line for the user
-            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise ModelError(f"cannot load model {ref.name!r} offline: {first}") from None
+            raise ModelError(f"cannot load model {ref.name!r} offline: {first_line(exc) or type(exc).__name__}") from None
         self.batch_size = batch_size
 
     def encode(self, texts: list[str]) -> np.ndarray:

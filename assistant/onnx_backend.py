@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import ModelError
+from assistant.errors import ModelError, first_line
 
 if TYPE_CHECKING:
     import numpy as np
@@ -103,18 +103,13 @@ def load(
     try:
         return OnnxBackend(target, batch_size=batch_size)
     except Exception as exc:  # noqa: BLE001 - a broken file: one line, or fall back
-        return _fail(required, f"cannot run the exported model in {target}: {_first_line(exc)}")
+        return _fail(required, f"cannot run the exported model in {target}: {first_line(exc) or type(exc).__name__}")
 
 
 def _fail(required: bool, message: str) -> None:
     if required:
         raise ModelError(message)
     return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _record_failure(path: Path, reason: str) -> None:
@@ -226,7 +221,7 @@ def export(ref: ModelRef, target: Path) -> None:
     except ModelError:
         raise
     except Exception as exc:  # noqa: BLE001 - exporter failures come in every kind
-        raise ModelError(f"exporting {ref.name!r} to ONNX failed: {_first_line(exc)}") from None
+        raise ModelError(f"exporting {ref.name!r} to ONNX failed: {first_line(exc) or type(exc).__name__}") from None
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.db import transaction
-from assistant.errors import ImportDataError
+from assistant.errors import ImportDataError, first_line
 from assistant.prospects import store
 
 FORMATS = ("auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain")
@@ -416,8 +416,7 @@ def _import_links(
                     " ignore_errors = true, store_rejects = true, strict_mode = false, max_line_size = 10000000)"
                 )
             except duckdb.Error as exc:
-                first = str(exc).strip().splitlines()[0]
-                raise ImportDataError(f"{file}: cannot parse as CSV: {first}") from None
+                raise ImportDataError(f"{file}: cannot parse as CSV: {first_line(exc)}") from None
             rejects = con.execute(
                 "SELECT line, error_type FROM reject_errors ORDER BY line"
             ).fetchall()
