@@ -380,9 +380,13 @@ class Ranker:
     def _skip(self) -> set[str]:
         return self.competitors | ({self.own} if self.own else set())
 
+    def _unlisted(self) -> set[str]:
+        """Domains never listed: you, the competitors and, unless include_linking, sites linking to you."""
+        return self._skip() | (set() if self.include_linking else self._linking_to_you())
+
     def _allowed(self, ids: list[int] | set[int]) -> set[int]:
         """The ids that may be listed: not excluded, not you or a competitor, not linking to you (unless asked)."""
-        skip = self._skip() | (set() if self.include_linking else self._linking_to_you())
+        skip = self._unlisted()
         found: set[int] = set()
         ids = list(ids)
         for start in range(0, len(ids), 500):
@@ -404,10 +408,10 @@ class Ranker:
 
     def _intersect_candidates(self) -> set[int]:
         """Sites that link to a competitor (when --competitor is given) and may be listed: always scored
-        in full. One join on the links' target_domain index, checked as ``_allowed`` does."""
+        in full. One join on the links' target_domain index, filtered as ``_allowed`` does."""
         if not self.competitors:
             return set()
-        skip = self._skip() | (set() if self.include_linking else self._linking_to_you())
+        skip = self._unlisted()
         marks = ",".join("?" * len(self.competitors))
         cur = self.db.execute(
             "SELECT DISTINCT s.id, s.domain FROM links l JOIN sites s ON s.domain = l.source_domain"
