@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from assistant.cli.common import json_option
+from assistant.errors import shown_path
 
 PROGRESS_MIN_FILES = 5  # a progress bar only for runs over this many drafts (and only on a TTY)
 
@@ -155,8 +156,6 @@ def _exit(batch: Any, threshold: float) -> None:
     """2 when a path was bad (it wins: the run is incomplete), else 1 when a draft is under --min-score."""
     low = batch.below(threshold) if threshold > 0 else []
     for report in low:
-        from assistant.score.render import shown_path
-
         click.echo(f"{shown_path(report.path)}: linkability {report.linkability.score:.0f} is below "
                    f"--min-score {threshold:g}", err=True)
     if batch.errors:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import shown_path  # re-exported: "-" is shown as "(standard input)"
+from assistant.errors import shown_path
 
 if TYPE_CHECKING:
     from rich.console import Console
