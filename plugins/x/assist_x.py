@@ -177,7 +177,7 @@ class XChannel(Channel):
         for tweet in tweets:  # newest first
             if tweet.get("id") and same_post(tweet, sent):
                 tweet_id = str(tweet["id"])
-                return PublishResult(remote_id=tweet_id, url=f"https://x.com/{username}/status/{tweet_id}"), ""
+                return PublishResult(remote_id=tweet_id, url=self._post_url(tweet_id, username)), ""
         return None, (f"no post with this text among @{username}'s {len(tweets)} newest posts since "
                       f"{since:%Y-%m-%d %H:%M} UTC")
 
@@ -193,8 +193,9 @@ class XChannel(Channel):
         return self._me
 
     # -- helpers
-    def _post_url(self, tweet_id: str) -> str:
-        username = str(self.settings.get("username") or "").strip().lstrip("@")
+    def _post_url(self, tweet_id: str, username: str | None = None) -> str:
+        """The post's URL, under ``username`` (default: the ``username`` setting) when known."""
+        username = username or str(self.settings.get("username") or "").strip().lstrip("@")
         if username:
             return f"https://x.com/{username}/status/{tweet_id}"
         return f"https://x.com/i/web/status/{tweet_id}"
