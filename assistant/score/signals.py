@@ -208,13 +208,12 @@ def is_byline(text: str) -> bool:
 
 def byline_dates(doc: Document, today: dt.date) -> list[tuple[Sentence, int]]:
     """(sentence, year) of each byline in the draft: the page's own dates."""
-    out: list[tuple[Sentence, int]] = []
-    for s in doc.sentences:
-        if is_byline(s.text):
-            years = [int(y) for y in _YEAR_RE.findall(s.text) if int(y) <= today.year + 1]
-            if years:
-                out.append((s, max(years)))
-    return out
+    return [(s, year) for s in doc.sentences if is_byline(s.text) and (year := _newest_year(s.text, today))]
+
+
+def _newest_year(text: str, today: dt.date) -> int | None:
+    """The latest year the text names, up to next year (later ones are not dates), or None."""
+    return max((int(y) for y in _YEAR_RE.findall(text) if int(y) <= today.year + 1), default=None)
 
 
 def _figures(doc: Document) -> tuple[list[Block], list[Any]]:
@@ -670,9 +669,9 @@ def dated_facts(doc: Document, today: dt.date) -> list[tuple[Sentence, int]]:
     for s in doc.sentences:
         if is_byline(s.text):
             continue
-        years = [int(y) for y in _YEAR_RE.findall(s.text) if int(y) <= today.year + 1]
-        if years and (_STAT_RE.search(_YEAR_RE.sub("", s.text)) or _DATED_RE.search(s.text)):
-            out.append((s, max(years)))
+        year = _newest_year(s.text, today)
+        if year and (_STAT_RE.search(_YEAR_RE.sub("", s.text)) or _DATED_RE.search(s.text)):
+            out.append((s, year))
     return out
 
 
