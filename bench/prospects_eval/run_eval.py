@@ -1,21 +1,25 @@
 """Prospect ranking quality: recall@10, recall@5, MRR and nDCG@10 of assist against TF-IDF and BM25.
 
-Imports the labelled sites of both sets (dataset.py: 5 drafts, 50 sites; dataset_new.py: 12 drafts,
-162 sites, 27 of them known only from a backlink export) through the real importers (a JSONL
-catalog and an Ahrefs export) into a temporary ASSIST_HOME, ranks every site for each of the 17
-drafts in drafts/ as `assist prospects` does (sites with spam signals left out), and ranks the same
-sites with three baselines built on scikit-learn: TF-IDF cosine, TF-IDF with assist's spam filter,
-and Okapi BM25, over each site's name, description, page titles and texts (for an export-only site,
-the titles of its linking pages: the text assist has for it).
+Imports the labelled sites of the three sets (dataset.py: 5 drafts, 50 sites; dataset_new.py: 12
+drafts, 162 sites, 27 of them known only from a backlink export; dataset_heldout.py: 7 drafts, 89
+sites, 14 export-only) through the real importers (a JSONL catalog and an Ahrefs export) into a
+temporary ASSIST_HOME, ranks every site for each of the 24 drafts in drafts/ as `assist prospects`
+does (sites with spam signals left out), and ranks the same sites with three baselines built on
+scikit-learn: TF-IDF cosine, TF-IDF with assist's spam filter, and Okapi BM25, over each site's
+name, description, page titles and texts (for an export-only site, the titles of its linking pages:
+the text assist has for it).
 
-Splits: "original, as before" (the 5 original drafts among the 50 original sites: the figures this
-bench reported before the second set), "original" (the same drafts among all 212 sites), "new" (the
-12 new drafts among all sites) and "all". Spread: the lowest per-draft value and a 95% bootstrap
-interval of the mean over drafts (2,000 resamples of the drafts; fixed seed); "paired" lines give
-the bootstrap interval of assist minus TF-IDF on the same resampled drafts. Exits 1 when assist's
-nDCG@10 over all drafts is not ahead of TF-IDF's (that interval not above 0).
+Development splits (the 17 drafts of the first two sets among their 212 sites, as this bench
+reported them before the held-out set): "original, as before" (the 5 original drafts among the 50
+original sites), "original" (the same drafts among all 212), "new" (the 12 new drafts) and "all".
+The held-out split: the 7 held-out drafts among all 301 sites. It is for checking changes chosen on
+the development splits, not for choosing them (``--dev-only`` leaves it out). Spread: the lowest
+per-draft value and a 95% bootstrap interval of the mean over drafts (2,000 resamples of the drafts;
+fixed seed); "paired" lines give the bootstrap interval of assist minus TF-IDF on the same resampled
+drafts. Exits 1 when assist's nDCG@10 over all development drafts is not ahead of TF-IDF's (that
+interval not above 0).
 
-    python bench/prospects_eval/run_eval.py [--json] [--top 5] [--quiet]
+    python bench/prospects_eval/run_eval.py [--json] [--top 5] [--quiet] [--dev-only]
 """
 
 from __future__ import annotations
@@ -34,11 +38,15 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import dataset  # noqa: E402
+import dataset_heldout  # noqa: E402
 import dataset_new  # noqa: E402
 
-ALL_DRAFTS = dataset.DRAFTS + dataset_new.DRAFTS
-ALL_SITES = dataset.SITES + dataset_new.SITES
+DEV_DRAFTS = dataset.DRAFTS + dataset_new.DRAFTS
+DEV_SITES = dataset.SITES + dataset_new.SITES
+ALL_DRAFTS = DEV_DRAFTS + dataset_heldout.DRAFTS
+ALL_SITES = DEV_SITES + dataset_heldout.SITES
 ORIGINAL_DOMAINS = {dataset_new.domain_of(s) for s in dataset.SITES}
+DEV_DOMAINS = {dataset_new.domain_of(s) for s in DEV_SITES}
 METRICS = ("recall@10", "recall@5", "mrr", "ndcg@10")
 BOOTSTRAP = 2000
 
@@ -148,6 +156,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="Print every figure as JSON.")
     parser.add_argument("--top", type=int, default=5, help="Top sites to list per draft and system.")
     parser.add_argument("--quiet", action="store_true", help="Only the summary tables.")
+    parser.add_argument("--dev-only", action="store_true",
+                        help="Leave the held-out drafts out (rank and report the development sets only).")
     args = parser.parse_args()
     started = time.perf_counter()
     tmp = tempfile.TemporaryDirectory(prefix="assist-eval-")
@@ -165,10 +175,12 @@ def main() -> None:
         if result.rows_bad:
             sys.exit(f"{path.name}: {result.rows_bad} malformed row(s): the eval data is broken")
     embedder = Embedder(db=conn)
-    truth = dataset_new.labels(ALL_DRAFTS)  # new sites judged against every draft
+    truth = dataset_new.labels(DEV_DRAFTS)  # new sites judged against every development draft
     for name, domains in dataset.labels().items():
         truth[name] |= domains
-    docs = {name: documents.load(str(HERE / "drafts" / f"{name}.md")) for name in ALL_DRAFTS}
+    truth.update(dataset_heldout.labels())  # every site judged against the held-out drafts
+    drafts = DEV_DRAFTS if args.dev_only else ALL_DRAFTS
+    docs = {name: documents.load(str(HERE / "drafts" / f"{name}.md")) for name in drafts}
     texts = {n: f"{d.title}. {d.description}. {d.text}" for n, d in docs.items()}
     topical_only = {"intersect": 0.0, "propensity": 0.0, "authority": 0.0}
     systems: dict[str, dict[str, list[str]]] = {"assist": {}, "assist, topical only": {}}
@@ -177,21 +189,27 @@ def main() -> None:
                                                               include_linking=True)]
         systems["assist, topical only"][name] = [
             p.domain for p in rank.rank(conn, doc, embedder, limit=1000, include_linking=True, weights=topical_only)]
-    systems.update(baseline_rankings(texts, ALL_SITES))
+    # A site's assist score does not depend on the other sites (every site here has an imported
+    # authority, so no PageRank): the development drafts' ranking among the development sites is the
+    # full one without the other sites. The baselines' IDF does depend on the corpus: refitted.
+    dev = {s: {n: [d for d in r[n] if d in DEV_DOMAINS] for n in DEV_DRAFTS} for s, r in systems.items()}
+    dev.update(baseline_rankings({n: texts[n] for n in DEV_DRAFTS}, DEV_SITES))
+    if not args.dev_only:
+        systems.update(baseline_rankings({n: texts[n] for n in dataset_heldout.DRAFTS}, ALL_SITES))
     ranked_at = time.perf_counter()
 
-    # The original drafts among the original sites only. A site's assist score does not depend on the
-    # other sites (every site here has an imported authority, so no PageRank), so that ranking is the
-    # full one without the new sites; the baselines' IDF does depend on the corpus, so they are refitted.
+    # The original drafts among the original sites only (the figures before the second set).
     before = {s: {n: [d for d in r[n] if d in ORIGINAL_DOMAINS] for n in dataset.DRAFTS}
               for s, r in systems.items() if s.startswith("assist")}
     before.update(baseline_rankings({n: texts[n] for n in dataset.DRAFTS}, dataset.SITES))
     splits = {
         "original, as before": (dataset.DRAFTS, before, dataset.labels()),
-        "original": (dataset.DRAFTS, systems, truth),
-        "new": (dataset_new.DRAFTS, systems, truth),
-        "all": (ALL_DRAFTS, systems, truth),
+        "original": (dataset.DRAFTS, dev, truth),
+        "new": (dataset_new.DRAFTS, dev, truth),
+        "all": (DEV_DRAFTS, dev, truth),
     }
+    if not args.dev_only:
+        splits["HELD-OUT"] = (dataset_heldout.DRAFTS, systems, truth)
     report: dict[str, dict] = {}
     for split, (names, rankings, labels) in splits.items():
         rng = np.random.default_rng(20261201)
@@ -207,10 +225,13 @@ def main() -> None:
                     entry[m]["minus_tfidf_ci95"] = bootstrap(values, rng, [per["tf-idf"][n][m] for n in names])
             entry["per_draft"] = drafts
             entry["top"] = {n: rankings[system][n][: args.top] for n in names}
+            entry["ranks"] = {n: sorted(rankings[system][n].index(d) + 1 for d in labels[n]
+                                        if d in rankings[system][n]) for n in names}
             report[split]["systems"][system] = entry
     elapsed = time.perf_counter() - started
     report["seconds"] = {"total": round(elapsed, 1), "ranking": round(ranked_at - started, 1)}
-    # The target: over all drafts, assist's nDCG@10 ahead of TF-IDF's by more than the bootstrap spread.
+    # The target: over all development drafts, assist's nDCG@10 ahead of TF-IDF's by more than the
+    # bootstrap spread.
     lead = report["all"]["systems"]["assist"]["ndcg@10"]["minus_tfidf_ci95"]
     missed = lead[0] <= 0
     if args.json:
@@ -218,11 +239,18 @@ def main() -> None:
         sys.exit(1 if missed else 0)
     new_sites = len(dataset_new.SITES)
     exported = sum("export" in s for s in dataset_new.SITES)
-    print(f"{len(ALL_SITES)} sites ({len(dataset.SITES)} original + {new_sites} new, {exported} of them known only"
-          f" from a backlink export), {len(ALL_DRAFTS)} drafts\n")
+    print(f"development: {len(DEV_SITES)} sites ({len(dataset.SITES)} original + {new_sites} new, {exported} of"
+          f" them known only from a backlink export), {len(DEV_DRAFTS)} drafts")
+    if not args.dev_only:
+        print(f"held out: {len(dataset_heldout.DRAFTS)} drafts among all {len(ALL_SITES)} sites"
+              f" ({len(dataset_heldout.SITES)} held-out sites,"
+              f" {sum('export' in s for s in dataset_heldout.SITES)} export-only)")
+    print()
     for split, data in report.items():
         if split == "seconds":
             continue
+        if split == "HELD-OUT":
+            print("=" * 40 + " held out (not used to choose changes)")
         print(f"== {split}: {data['drafts']} drafts, {data['true_links']} true (draft, site) links")
         print(f"{'system':22} " + " ".join(f"{m:>19}" for m in METRICS) + "   (mean [95% bootstrap] min)")
         for system, entry in data["systems"].items():
@@ -234,21 +262,26 @@ def main() -> None:
             print(f"  paired {system} - tf-idf: " + ", ".join(
                 f"{m} [{diffs[m]['minus_tfidf_ci95'][0]:+.2f}, {diffs[m]['minus_tfidf_ci95'][1]:+.2f}]" for m in METRICS))
         print()
-    print("per draft, nDCG@10 / recall@10 (all sites):")
+    shown = [("all", DEV_DRAFTS)] + ([] if args.dev_only else [("HELD-OUT", dataset_heldout.DRAFTS)])
     systems_shown = list(report["all"]["systems"])
-    print(f"{'draft':24}" + "".join(f"{s:>24}" for s in systems_shown))
-    for name in ALL_DRAFTS:
-        row = [report["all"]["systems"][s]["per_draft"][name] for s in systems_shown]
-        print(f"{name:24}" + "".join(f"{r['ndcg@10']:>17.2f} / {r['recall@10']:.2f}" for r in row))
+    print("per draft, nDCG@10 / recall@10 (development drafts among the development sites, held-out among all):")
+    print(f"{'draft':27}" + "".join(f"{s:>24}" for s in systems_shown))
+    for split, names in shown:
+        for name in names:
+            row = [report[split]["systems"][s]["per_draft"][name] for s in systems_shown]
+            print(f"{name:27}" + "".join(f"{r['ndcg@10']:>17.2f} / {r['recall@10']:.2f}" for r in row))
     if not args.quiet:
         print()
-        for name in ALL_DRAFTS:
-            print(f"{name}: truth {sorted(truth[name])}")
-            for system in systems_shown:
-                marks = [d + ("*" if d in truth[name] else "") for d in report["all"]["systems"][system]["top"][name]]
-                print(f"  {system:22} {', '.join(marks)}")
+        for split, names in shown:
+            for name in names:
+                data = report[split]["systems"]
+                print(f"{name}: truth {sorted(truth[name])}; assist ranks them {data['assist']['ranks'][name]}")
+                for system in systems_shown:
+                    marks = [d + ("*" if d in truth[name] else "") for d in data[system]["top"][name]]
+                    print(f"  {system:22} {', '.join(marks)}")
     print(f"\n{elapsed:.0f} s (ranking {ranked_at - started:.0f} s); target: assist - tf-idf nDCG@10 over all"
-          f" drafts, 95% interval [{lead[0]:+.2f}, {lead[1]:+.2f}] above 0: {'MISSED' if missed else 'met'}")
+          f" development drafts, 95% interval [{lead[0]:+.2f}, {lead[1]:+.2f}] above 0:"
+          f" {'MISSED' if missed else 'met'}")
     conn.close()
     tmp.cleanup()
     sys.exit(1 if missed else 0)
