@@ -127,3 +127,15 @@ def test_usage_errors_are_one_line_with_exit_2(argv: list[str], message: str, he
 def test_a_group_without_a_command_still_prints_its_help() -> None:
     result = CliRunner().invoke(cli, ["queue"])
     assert "Usage: " in result.output and "Commands:" in result.output
+
+
+@pytest.mark.parametrize("argv", [["config", "show"], ["plugins", "--all"]])
+def test_a_closed_pipe_is_not_an_internal_error(argv: list[str]) -> None:
+    """`assist sites list | head -1`: when the reader leaves, assist stops quietly, no error line."""
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command writes anything: its first write fails with EPIPE
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "internal error" not in err and "Traceback" not in err and "Exception ignored" not in err, err

@@ -101,6 +101,10 @@ class AssistGroup(click.Group):
             raise
         except KeyboardInterrupt:
             raise click.exceptions.Exit(130) from None
+        except BrokenPipeError:
+            # `assist sites list | head`: the reader has gone. click's main stops quietly (exit 1),
+            # as rich does for the score report; this is not an internal error.
+            raise
         except Exception as exc:  # noqa: BLE001 - never a traceback for the user
             if raise_errors():
                 raise
