@@ -456,7 +456,8 @@ def test_competitors_links_to_you_sponsored_links_and_link_farms(conn, draft, sh
     paid = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}["paidposts.example"]
     assert "3 of its 3 known links are sponsored" in paid.reasons
     assert "absurd outbound link density (450 links a page)" in paid.reasons
-    assert paid.penalty == pytest.approx(0.45)
+    assert "publishes paid content (paid posts); its links are bought" in paid.reasons  # its name says so
+    assert paid.penalty == pytest.approx(0.15 + 0.3 + 0.15)
 
 
 def test_a_short_list_is_the_head_of_the_full_ranking(conn, draft, shared_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -497,3 +498,23 @@ def test_a_short_list_is_the_head_of_the_full_ranking(conn, draft, shared_embedd
     finished.clear()
     rank.rank(conn, draft, shared_embedder, limit=1, include_spam=True)
     assert 1 <= len(finished) < 8  # the sites that could not reach the top were never finished
+
+
+def test_paid_content_disclosures_are_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # Two sites with the same page on the draft's subject and the same link to a page like it; one
+    # says its posts are paid for (a magazine of paid posts uses no spam word). Thanking "our
+    # partners" or writing about a "post" costs nothing.
+    text = "Feed your starter rye flour and water every day until it doubles. Tips from our partners."
+    for domain, body in [("paidmagazine.example", text),
+                         ("honestbakes.example", "Feed your starter rye flour and water every day until it"
+                          " doubles. We thank our partners at the mill; see our post on hydration.")]:
+        add_site(conn, domain, "Home Ideas", "Home, garden, pets and baking.",
+                 [("baking/starter", "article", "Sourdough starter tips", body)],
+                 links=["https://breadlab.net/how-to-make-a-sourdough-starter"])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    paid, honest = found["paidmagazine.example"], found["honestbakes.example"]
+    assert "publishes paid content (from our partners); its links are bought" in paid.reasons
+    assert paid.penalty == pytest.approx(0.15) and honest.penalty == 0.0
+    assert paid.score < honest.score
+    assert rank._PAID_RE.findall("Sponsored post. Pricing per post: $90. An advertorial.") == [
+        "Sponsored post", "Pricing per post", "advertorial"]

@@ -41,6 +41,11 @@ _SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS + WEAK_
 _SHOP_RE = re.compile(
     r"\b(add to cart|buy now|free shipping|order online|shop now|instant download|bulk pricing|checkout)\b", re.I
 )
+# Disclosures of paid content: the links on such pages are bought, not given.
+_PAID_RE = re.compile(
+    r"\b(sponsored (?:posts?|content|articles?)|paid posts?|advertorials?|partner content|from our partners"
+    r"|(?:pricing|price) per post)\b", re.I
+)
 MAX_DRAFT_CHUNKS = 48
 SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
 
@@ -522,6 +527,10 @@ class Ranker:
         if shop_hits:
             penalty += 0.1
             reasons_bad.append(f"looks like a shop ({shop_hits[0]}); shops rarely link out")
+        paid_hits = sorted({m.lower() for m in _PAID_RE.findall(spam_text)})
+        if paid_hits:
+            penalty += 0.15
+            reasons_bad.append(f"publishes paid content ({paid_hits[0]}); its links are bought")
         sponsored = sum(1 for r in links if r["sponsored"])
         if links and sponsored / len(links) > 0.5:
             penalty += 0.15
