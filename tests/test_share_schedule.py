@@ -47,6 +47,36 @@ def test_parse_at_natural_language() -> None:
     assert local(schedule.parse_at("15:30", PARIS, NOW)) == datetime(2026, 6, 10, 15, 30, tzinfo=PARIS)
 
 
+# NOW is Wednesday 2026-06-10 11:00 in Paris. dateparser alone reads "at 9" as September,
+# "friday at 17" as the 17th and "tomorrow at 9" as tomorrow at 11:00.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("at 9", datetime(2026, 6, 11, 9, 0)),
+    ("tomorrow at 9", datetime(2026, 6, 11, 9, 0)),
+    ("tomorrow 9", datetime(2026, 6, 11, 9, 0)),
+    ("tomorrow at 21", datetime(2026, 6, 11, 21, 0)),
+    ("tonight at 11", datetime(2026, 6, 10, 23, 0)),
+    ("friday at 17:00", datetime(2026, 6, 12, 17, 0)),
+    ("next friday 5pm", datetime(2026, 6, 12, 17, 0)),
+    # a day without a time of day: its first posting slot, not midnight or the current time
+    ("friday", datetime(2026, 6, 12, 9, 0)),
+    ("tomorrow", datetime(2026, 6, 11, 9, 0)),
+    ("jun 24", datetime(2026, 6, 24, 9, 0)),
+    ("2026-06-24", datetime(2026, 6, 24, 9, 0)),
+    # a distance from now keeps the time of day; an explicit midnight stays midnight
+    ("in 3 days", datetime(2026, 6, 13, 11, 0)),
+    ("2026-06-24T00:00", datetime(2026, 6, 24, 0, 0)),
+])
+def test_parse_at_reads_hours_and_days_as_written(text: str, expected: datetime) -> None:
+    assert local(schedule.parse_at(text, PARIS, NOW)).replace(tzinfo=None) == expected
+
+
+def test_parse_at_a_day_alone_takes_the_given_day_start_and_today_means_now() -> None:
+    assert local(schedule.parse_at("friday", PARIS, NOW, time(13, 30))).time() == time(13, 30)
+    assert schedule.parse_at("today", PARIS, NOW) == pytest.approx(NOW, abs=1)
+    settings = Settings({"schedule": {"slots": ["17:30", "08:15"]}})
+    assert schedule.day_start(settings) == time(8, 15)
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("2020-01-01T10:00", "is in the past"),
     ("yesterday 10am", "is in the past"),
@@ -130,3 +160,12 @@ def test_the_system_zone_keeps_its_summer_time(monkeypatch: pytest.MonkeyPatch) 
         monkeypatch.undo()
         clock.tzset()
         tzlocal.reload_localzone()
+
+
+def test_parse_at_refuses_a_reading_that_lost_the_written_hour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever dateparser misreads next, a time of day it dropped is an error, not a silent 00:00."""
+    import dateparser
+
+    monkeypatch.setattr(dateparser, "parse", lambda text, settings=None: datetime(2026, 6, 12, 0, 0))
+    with pytest.raises(UsageError, match="cannot tell when 'friday 5pm' is"):
+        schedule.parse_at("friday 5pm", PARIS, NOW)

@@ -136,10 +136,11 @@ def retry(post_ids: tuple[int, ...], force: bool, json_: bool) -> None:
 @json_option
 def reschedule(post_id: int, at: str, json_: bool) -> None:
     """Move a scheduled or failed post to another time."""
-    from assistant.share.schedule import parse_at
+    from assistant import config
+    from assistant.share.schedule import day_start, parse_at
 
     tz = _zone()
-    when = parse_at(at, tz, time.time())
+    when = parse_at(at, tz, time.time(), day_start(config.load()))
     item = _queue().reschedule(post_id, when)
     _emit_changed([item], f"due {_local(item.due_at, tz)}", json_)
 

@@ -49,7 +49,7 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
         raise UsageError("use --at or --spread, not both")
     timing = plan.Timing(force=force)
     if at:
-        timing.at = schedule.parse_at(at, schedule.user_timezone(settings), now)
+        timing.at = schedule.parse_at(at, schedule.user_timezone(settings), now, schedule.day_start(settings))
     if spread:
         timing.spread = schedule.parse_duration(spread, "--spread")
         if timing.spread <= 0:

@@ -16,6 +16,17 @@ DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins
                          re.IGNORECASE)
 UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 TIME_ONLY_RE = re.compile(r"^\s*(at\s+)?\d{1,2}([:.h]\d{2})?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
+# "at 9", "tomorrow 9": a bare hour that dateparser misreads ("at 9" as September, "friday at 17" as
+# the 17th, "tomorrow at 9" as tomorrow at the current time); written as "9:00" it reads it right.
+BARE_HOUR_RE = re.compile(r"\b(at|today|tonight|tomorrow)\s+(?:at\s+)?(\d{1,2})(?![\d:.h])(?!\s*(?:[ap]\.?m\b|o'?clock))",
+                          re.IGNORECASE)
+# The time of day the user wrote, to check dateparser kept it: 9am, 9:30 pm, 17:00, 9h30.
+CLOCK_12_RE = re.compile(r"(?<![\d.:])(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?m\b", re.IGNORECASE)
+CLOCK_24_RE = re.compile(r"(?<![\d.:])(\d{1,2})[:h](\d{2})(?!\d)", re.IGNORECASE)
+# Words that give a time of day or a distance from now: with none of them and no clock, the phrase
+# names only a day ("friday", "tomorrow", "dec 24").
+TIME_WORDS_RE = re.compile(r"\b(now|noon|midnight|morning|afternoon|evening|night|tonight|ago|hours?|hrs?|minutes?|"
+                           r"mins?|seconds?|secs?|days?|weeks?|months?|years?|fortnight)\b", re.IGNORECASE)
 GRACE = 60.0  # an --at this many seconds in the past still means "now"
 ACTIVE = ("scheduled", "sending", "sent", "failed", "unknown")
 
@@ -56,11 +67,38 @@ def _system_timezone() -> tzinfo:
         return tz
 
 
-def parse_at(text: str, tz: tzinfo, now: float) -> float:
-    """An ISO 8601 time or natural language ("tomorrow 9am", "in 2 hours") -> Unix seconds, not past."""
+def _bare_hour(match: re.Match[str]) -> str:
+    """ "at 9" -> "at 9:00"; "tonight at 11" -> "tonight 23:00"."""
+    word, hour = match.group(1), int(match.group(2))
+    if hour > 23:
+        return match.group(0)
+    if word.lower() == "tonight" and 1 <= hour < 12:
+        hour += 12
+    return f"{word} {hour}:00"
+
+
+def _written_clock(text: str) -> tuple[int, int] | None:
+    """(hour, minute) of the time of day written in ``text`` ("9am", "17:30", "9h30"), if any."""
+    if m := CLOCK_12_RE.search(text):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if 1 <= hour <= 12:
+            return hour % 12 + (12 if m.group(3).lower() == "p" else 0), minute
+    if m := CLOCK_24_RE.search(text):
+        return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def parse_at(text: str, tz: tzinfo, now: float, day_start: time = time(9)) -> float:
+    """An ISO 8601 time or natural language ("tomorrow 9am", "in 2 hours") -> Unix seconds, not past.
+
+    A day without a time of day ("friday", "tomorrow", "dec 24", "2026-12-24") means ``day_start``
+    that day (the first posting slot), or now when that day is today.
+    """
     raw = text.strip()
     if not raw:
         raise UsageError("--at: empty time")
+    phrase = BARE_HOUR_RE.sub(_bare_hour, raw)
+    base = datetime.fromtimestamp(now, tz).replace(tzinfo=None)
     when: datetime | None
     try:
         when = datetime.fromisoformat(raw)
@@ -69,13 +107,22 @@ def parse_at(text: str, tz: tzinfo, now: float) -> float:
     if when is None:
         import dateparser
 
-        base = datetime.fromtimestamp(now, tz)
-        when = dateparser.parse(raw, settings={
-            "RELATIVE_BASE": base.replace(tzinfo=None), "PREFER_DATES_FROM": "future",
+        when = dateparser.parse(phrase, settings={
+            "RELATIVE_BASE": base, "PREFER_DATES_FROM": "future",
             "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False,
         })
         if when is None:
             raise UsageError(f"--at: cannot read {text!r} as a time (try 2026-05-01T09:30 or 'tomorrow 9am')")
+        clock = _written_clock(phrase)
+        if clock is not None and (when.hour, when.minute) != clock:
+            raise UsageError(f"--at: cannot tell when {text!r} is (read as {when:%a %Y-%m-%d %H:%M}); "
+                             "write it like 'friday 17:00', 'tomorrow 9am' or 2026-05-01T09:30")
+    clock = _written_clock(phrase)
+    if clock is None and not TIME_WORDS_RE.search(phrase) and when.time() in (time(0), base.time()):
+        # only a day: its first posting slot, not midnight or the current time of day
+        if when.date() == base.date():
+            return now
+        when = datetime.combine(when.date(), day_start, when.tzinfo)
     if when.tzinfo is None:
         when = when.replace(tzinfo=tz)
     stamp = when.timestamp()
@@ -108,6 +155,13 @@ def slots_for(settings: Any, channel: str) -> list[time]:
     if not slots:
         raise ConfigError(f"no posting slots for {channel} ([schedule] slots is empty)")
     return slots
+
+
+def day_start(settings: Any) -> time:
+    """The first of the general posting slots: what ``--at friday`` (a day, no time) means."""
+    raw = settings.get("schedule.slots", ["09:00"])
+    slots = sorted(parse_clock(s, "[schedule] slots") for s in ([raw] if isinstance(raw, str) else raw))
+    return slots[0] if slots else time(9)
 
 
 def min_spacing(settings: Any, channel: str) -> float:
