@@ -152,6 +152,35 @@ def test_utf16_without_bom_and_semicolons(conn, tmp_path: Path) -> None:  # type
     assert (result.encoding, result.delimiter, result.rows_ok) == ("utf-16-le", ";", 1)
 
 
+def test_semicolon_catalog_from_a_spreadsheet_keeps_decimal_commas(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Excel set to French or German saves "url;...;authority" with 45,5: that is 45.5, not 455."""
+    path = tmp_path / "catalog.csv"
+    path.write_bytes("\ufeffurl;name;authority\nhttps://a.example/;A;45,5\nhttps://b.example/;B;1.234,5\n"
+                     "https://c.example/;C;62\n".encode())
+    result = imports.import_file(conn, path)
+    assert (result.delimiter, result.rows_ok, result.rows_bad) == (";", 2, 1)
+    assert "line 3: authority must be 0-100, got 1234.5" in str(result.bad[0])
+    got = dict(conn.execute("SELECT domain, authority FROM sites").fetchall())
+    assert got == {"a.example": 45.5, "c.example": 62.0}
+
+
+@pytest.mark.parametrize(("text", "decimal_comma", "expected"), [
+    ("1,234", False, 1234.0), ("45,5", False, 45.5), ("45.5", False, 45.5), ("12 345", False, 12345.0),
+    ("45,5", True, 45.5), ("1.234,5", True, 1234.5), ("45.5", True, 45.5), ("62", True, 62.0),
+])
+def test_parse_number(text: str, decimal_comma: bool, expected: float) -> None:
+    assert imports.parse_number(text, decimal_comma=decimal_comma) == expected
+
+
+def test_semicolon_backlink_export_keeps_decimal_commas(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "ahrefs.csv"
+    path.write_text("Referring page URL;Target URL;Anchor;Domain rating\n"
+                    "https://a.example/p;https://me.example/;hi;45,5\n", encoding="utf-8")
+    result = imports.import_file(conn, path)
+    assert (result.format, result.rows_ok) == ("ahrefs", 1)
+    assert conn.execute("SELECT authority FROM sites WHERE domain = 'a.example'").fetchone()[0] == 45.5
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -22,6 +22,7 @@ from assistant.prospects.imports import (
     ImportResult,
     Sniff,
     norm_header,
+    parse_number,
     read_text,
     text_stream,
 )
@@ -85,7 +86,7 @@ def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
     return out
 
 
-def _validate(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]:
+def _validate(entry: dict[str, Any], decimal_comma: bool = False) -> tuple[dict[str, Any] | None, str | None]:
     """Site fields ready for upsert_site, or the reason the entry is malformed."""
     data = _canonical(entry)
     url = str(data.get("url", "")).strip() or None
@@ -103,7 +104,7 @@ def _validate(entry: dict[str, Any]) -> tuple[dict[str, Any] | None, str | None]
     authority = data.get("authority")
     if authority is not None:
         try:
-            authority = float(str(authority).replace(",", ""))
+            authority = parse_number(authority, decimal_comma=decimal_comma)
         except ValueError:
             return None, f"authority is not a number: {str(authority)[:40]}"
         if not 0 <= authority <= 100:
@@ -200,7 +201,7 @@ def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResul
     result = ImportResult(str(file), "catalog", sn.encoding.replace("-sig", ""), sn.delimiter)
     good: list[dict[str, Any]] = []
     for line, entry in _entries(file, sn):
-        fields, problem = (None, entry) if isinstance(entry, str) else _validate(entry)
+        fields, problem = (None, entry) if isinstance(entry, str) else _validate(entry, sn.delimiter == ";")
         if fields is None:
             result.rows_bad += 1
             if len(result.bad) < MAX_BAD_SAMPLES:

@@ -16,6 +16,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import sqlite3
 import tempfile
 from collections.abc import Callable
@@ -299,7 +300,34 @@ _DATE_SQL = (
     "coalesce(strftime(try_strptime(trim({c}), ['%Y-%m-%d', '%Y-%m-%dT%H:%M:%SZ', '%Y-%m-%d %H:%M:%S',"
     " '%Y-%m-%dT%H:%M:%S', '%d/%m/%Y', '%b %d, %Y', '%d %b %Y']), '%Y-%m-%d'), nullif(trim({c}), ''))"
 )
-_NUM_SQL = "try_cast(replace(replace(trim({c}), ',', ''), ' ', '') AS DOUBLE)"
+
+
+def _num_sql(c: str, decimal_comma: bool) -> str:
+    """SQL for a number as exports write it; the same rules as parse_number."""
+    v = f"replace(replace(trim({c}), ' ', ''), chr(160), '')"
+    if decimal_comma:
+        expr = f"CASE WHEN contains({v}, ',') THEN replace(replace({v}, '.', ''), ',', '.') ELSE {v} END"
+    else:
+        expr = f"CASE WHEN regexp_matches({v}, '^[0-9]+,[0-9]{{1,2}}$') THEN replace({v}, ',', '.') ELSE replace({v}, ',', '') END"
+    return f"try_cast({expr} AS DOUBLE)"
+
+
+def parse_number(text: Any, *, decimal_comma: bool = False) -> float:
+    """A number as a spreadsheet exports it: "1,234" (thousands), "45,5" (a decimal comma).
+
+    ``decimal_comma``: the file is semicolon-separated, as a spreadsheet set to a language that
+    writes 45,5 saves it; there every comma is the decimal one ("1.234,5" is 1234.5). Elsewhere a
+    comma followed by one or two digits is decimal and any other comma separates thousands.
+    Raises ValueError when it is not a number.
+    """
+    value = str(text).strip().replace(" ", "").replace("\u00a0", "")
+    if decimal_comma and "," in value:
+        value = value.replace(".", "").replace(",", ".")
+    elif not decimal_comma and re.fullmatch(r"\d+,\d{1,2}", value):
+        value = value.replace(",", ".")
+    else:
+        value = value.replace(",", "")
+    return float(value)
 
 
 def _url_problem(col: str, label: str) -> str:
@@ -313,7 +341,7 @@ def _url_problem(col: str, label: str) -> str:
     )
 
 
-def _select_sql(fmt: str, cols: dict[str, int], own_domain: str | None) -> str:
+def _select_sql(fmt: str, cols: dict[str, int], own_domain: str | None, decimal_comma: bool = False) -> str:
     """SQL over `raw` (c0..cN, rn) producing the normalised link rows and a `problem` column."""
 
     def col(name: str) -> str:
@@ -327,7 +355,7 @@ def _select_sql(fmt: str, cols: dict[str, int], own_domain: str | None) -> str:
             f" WHEN NOT regexp_matches({col('source_domain')}, '^[A-Za-z0-9.-]+\\.[A-Za-z0-9-]+$')"
             f" THEN 'invalid site: ' || left({col('source_domain')}, 80)"
             # the counts are not stored, but a row whose count is not a number ("1,234" is) is not a report row
-            + (f" WHEN {col('linking_pages')} IS NOT NULL AND {_NUM_SQL.format(c=col('linking_pages'))} IS NULL"
+            + (f" WHEN {col('linking_pages')} IS NOT NULL AND {_num_sql(col('linking_pages'), decimal_comma)} IS NULL"
                f" THEN 'Linking pages is not a number: ' || left({col('linking_pages')}, 40)" if "linking_pages" in cols
                else "")
             + " END"
@@ -349,7 +377,7 @@ def _select_sql(fmt: str, cols: dict[str, int], own_domain: str | None) -> str:
             "sponsored": _BOOL_SQL.format(c=col("sponsored")) if "sponsored" in cols else "0",
             "first_seen": _DATE_SQL.format(c=col("first_seen")) if "first_seen" in cols else "NULL",
             "last_seen": _DATE_SQL.format(c=col("last_seen")) if "last_seen" in cols else "NULL",
-            "authority": _NUM_SQL.format(c=col("authority")) if "authority" in cols else "NULL",
+            "authority": _num_sql(col("authority"), decimal_comma) if "authority" in cols else "NULL",
             "problem": f"coalesce({_url_problem(col('source_url'), 'source URL')},"
             f" {_url_problem(target, 'target URL')})",
         }
@@ -420,7 +448,7 @@ def _import_links(
             rejects = con.execute(
                 "SELECT line, error_type FROM reject_errors ORDER BY line"
             ).fetchall()
-            con.execute(f"CREATE TEMP TABLE norm AS {_select_sql(variant, cols, own_domain)}")
+            con.execute(f"CREATE TEMP TABLE norm AS {_select_sql(variant, cols, own_domain, sn.delimiter == ';')}")
             _idna_domains(con)
             _collect_bad(con, result, rejects)
             total_good = con.execute("SELECT count(*) FROM norm WHERE problem IS NULL").fetchone()[0]
