@@ -518,3 +518,37 @@ def test_paid_content_disclosures_are_penalised(conn, draft, shared_embedder) ->
     assert paid.score < honest.score
     assert rank._PAID_RE.findall("Sponsored post. Pricing per post: $90. An advertorial.") == [
         "Sponsored post", "Pricing per post", "advertorial"]
+
+
+def test_scrapers_copying_the_pages_they_link_to_are_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # A scraper republishes other sites' articles under their titles and addresses, with a link back:
+    # it matches the draft on topic and on links, but gives no editorial link.
+    starter, hydration = ("https://breadlab.net/how-to-make-a-sourdough-starter",
+                          "https://breadlab.net/sourdough-hydration-explained")
+    store.add_links(conn, [
+        {"source_url": "https://feedmirror.example/2026/how-to-make-a-sourdough-starter", "target_url": starter,
+         "anchor": "read more", "source_title": "How to make a sourdough starter - Bread Lab | FeedMirror"},
+        {"source_url": "https://feedmirror.example/2026/hydration", "target_url": hydration,
+         "anchor": "read more", "source_title": "Sourdough hydration explained - Bread Lab | FeedMirror"},
+        {"source_url": "https://loafnotes.example/posts/my-first-starter", "target_url": starter,
+         "anchor": "this guide", "source_title": "My first starter: a week of feeding rye"},
+        {"source_url": "https://loafnotes.example/posts/wetter-dough", "target_url": hydration,
+         "anchor": "hydration", "source_title": "Wetter dough, better crumb"},
+    ])
+    for domain in ("feedmirror.example", "loafnotes.example"):
+        store.upsert_site(conn, domain, authority=30)
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    scraper, blog = found["feedmirror.example"], found["loafnotes.example"]
+    assert "its pages copy the 2 pages they link to (title or address): a scraper" in scraper.reasons
+    assert scraper.penalty == pytest.approx(0.3) and blog.penalty == 0.0
+    assert scraper.score < blog.score
+    # one page on the same subject as the page it links to is not a scraper
+    assert rank.copies_target("https://a.example/p/1", "How to make a sourdough starter at home", starter)
+    store.add_links(conn, [{"source_url": "https://bakersdozen.example/p/1", "target_url": starter,
+                            "source_title": "How to make a sourdough starter at home"}])
+    store.upsert_site(conn, "bakersdozen.example", authority=30)
+    (one,) = [p for p in rank.rank(conn, draft, shared_embedder) if p.domain == "bakersdozen.example"]
+    assert one.penalty == 0.0
+    # home pages and one-word slugs say nothing about a copy
+    assert not rank.copies_target("https://a.example/x", "Bread Lab", "https://breadlab.net/")
+    assert not rank.copies_target("https://a.example/starter", "Starter", "https://breadlab.net/starter")

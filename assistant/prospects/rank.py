@@ -141,11 +141,36 @@ def short_url(url: str) -> str:
     return (host + parts.path.rstrip("/")) or url
 
 
+def is_home_page(url: str) -> bool:
+    """A site's home page (/, /index.html): a link to the site rather than to one of its pages."""
+    path = urlsplit(url).path.strip("/").lower()
+    return path in ("", "index.html", "index.htm", "index.php")
+
+
 def url_words(url: str) -> str:
     """The words in a URL's path: /blog/async-communication-guide -> "blog async communication guide"."""
     path = unquote(urlsplit(url).path)
     path = re.sub(r"\.(html?|php|aspx?)$", "", path)
     return " ".join(w for w in re.split(r"[/\-_.+]+", path) if w and not w.isdigit())
+
+
+_FILLER = frozenset("the and for with how what why your you are from this that into its our".split())
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in _FILLER}
+
+
+def copies_target(source_url: str, source_title: str | None, target_url: str) -> bool:
+    """Whether a linking page is a copy of the page it links to, as a scraper's is: the same last path
+    segment (/2026/python-type-checking -> /python-type-checking), or a title holding every word of
+    the linked page's slug (at least two)."""
+    target_slug = urlsplit(target_url).path.rstrip("/").rsplit("/", 1)[-1].lower()
+    slug_words = _words(url_words("/" + target_slug))
+    if len(slug_words) < 2:
+        return False
+    source_slug = urlsplit(source_url).path.rstrip("/").rsplit("/", 1)[-1].lower()
+    return source_slug == target_slug or slug_words <= _words(source_title or "")
 
 
 def _index_dir() -> Path:
@@ -281,7 +306,8 @@ class Ranker:
             chunk = names[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(
-                "SELECT source_domain, source_url, target_url, target_domain, anchor, sponsored FROM links"
+                "SELECT source_domain, source_url, source_title, target_url, target_domain, anchor, sponsored"
+                " FROM links"
                 f" WHERE source_domain IN ({marks}) AND source_domain != target_domain",
                 chunk,
             ):
@@ -527,6 +553,13 @@ class Ranker:
         if shop_hits:
             penalty += 0.1
             reasons_bad.append(f"looks like a shop ({shop_hits[0]}); shops rarely link out")
+        titles = {p["url"]: p["title"] for p in pages}
+        content_links = {(r["source_url"], r["target_url"]): r["source_title"] or titles.get(r["source_url"])
+                         for r in links if not is_home_page(r["target_url"])}
+        copied = {t for (src, t), title in content_links.items() if copies_target(src, title, t)}
+        if len(copied) >= 2 and 2 * len(copied) >= len({t for _, t in content_links}):
+            penalty += 0.3
+            reasons_bad.append(f"its pages copy the {len(copied)} pages they link to (title or address): a scraper")
         paid_hits = sorted({m.lower() for m in _PAID_RE.findall(spam_text)})
         if paid_hits:
             penalty += 0.15
