@@ -245,6 +245,8 @@ class Embedder:
         batch_size: int = 64,
         models_dir: Path | None = None,
     ) -> None:
+        if backend not in BACKENDS:  # checked now, not when the first uncached text needs the model
+            raise ModelError(f"unknown model backend {backend!r}; use auto, onnx or torch")
         self.ref = resolve_model(model)
         self.models_dir = models_dir  # where ONNX exports live (default: <data dir>/models)
         self.cache = EmbeddingCache(db) if db is not None else None

@@ -82,3 +82,17 @@ def test_the_repr_of_settings_holds_no_secret(assist_home: Path) -> None:
     assert settings.get("channels.bluesky.app_password") == "pw-env-s3cr3t"
     assert "s3cr3t" not in repr(settings) and "s3cr3t" not in str(settings)
     assert str(config.config_path()) in repr(settings)
+
+
+def test_number_settings_are_checked_with_the_key_named() -> None:
+    settings = config.load(environ={"ASSIST_MODEL__BATCH_SIZE": "abc", "ASSIST_SCORE__MIN_SCORE": "60",
+                                    "ASSIST_SCORE__MAX_FILE_MB": "0.5", "ASSIST_QUEUE__MAX_TRIES": "2.5"})
+    assert settings.number("score.min_score", 0) == 60.0
+    assert settings.number("score.max_file_mb", 5, positive=True) == 0.5
+    assert settings.number("no.such.key", 7, integer=True) == 7
+    with pytest.raises(ConfigError, match="model.batch_size: expected a positive whole number, got 'abc'"):
+        settings.number("model.batch_size", 64, integer=True, positive=True)
+    with pytest.raises(ConfigError, match="queue.max_tries: expected a whole number, got 2.5"):
+        settings.number("queue.max_tries", 5, integer=True)
+    with pytest.raises(ConfigError, match="expected a positive number, got True"):
+        config.Settings({"a": True}).number("a", 1, positive=True)

@@ -82,3 +82,13 @@ def test_malformed_rows_are_counted_and_reported_by_the_cli(tmp_path: Path) -> N
     assert res.stderr.startswith(f"warning: {path}: 3 malformed row(s) skipped: line 3: source URL without scheme")
     assert "line 4: " in res.stderr and "line 5: " in res.stderr
     assert tuple(db.connect().execute("SELECT rows_ok, rows_bad FROM imports").fetchone()) == (1, 3)
+
+
+def test_a_fractional_max_file_mb_is_not_zero_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """score.max_file_mb = 0.5 is half a megabyte for prospects too (int(0.5) made every draft too large)."""
+    monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "0.5")
+    line = error_line(CliRunner().invoke(cli, ["prospects", str(DRAFT)]))
+    assert "too large" not in line and "no sites to rank yet" in line
+    monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "lots")
+    assert error_line(CliRunner().invoke(cli, ["prospects", str(DRAFT)])) == \
+        "Error: score.max_file_mb: expected a positive number, got 'lots'"

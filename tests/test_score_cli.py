@@ -129,6 +129,20 @@ def test_max_file_mb_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 2 and "score.max_file_mb: expected a positive number" in result.stderr
 
 
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("ASSIST_SCORE__MIN_SCORE", "abc", "score.min_score: expected a number, got 'abc'"),
+    ("ASSIST_MODEL__BATCH_SIZE", "many", "model.batch_size: expected a positive whole number, got 'many'"),
+    ("ASSIST_MODEL__BACKEND", "gpu", "unknown model backend 'gpu'; use auto, onnx or torch"),
+])
+def test_bad_settings_are_one_line_config_errors(monkeypatch: pytest.MonkeyPatch, variable: str, value: str,
+                                                 message: str) -> None:
+    """Not an internal ValueError, and a bad backend is refused even when every sentence is cached."""
+    monkeypatch.setenv(variable, value)
+    result = run(str(THIN))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [f"Error: {message}"]
+
+
 def test_bad_weights_in_config_are_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSIST_SCORE__WEIGHTS__SPEED", "3")
     result = run("--no-relevance", str(THIN))

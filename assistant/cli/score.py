@@ -28,7 +28,8 @@ def default_embedder(model: str | None) -> Any:
     cfg = settings()
     return Embedder(
         model or cfg.get("model.name"), db=open_db(),
-        backend=str(cfg.get("model.backend", "auto")), batch_size=int(cfg.get("model.batch_size", 64)),
+        backend=str(cfg.get("model.backend", "auto")),
+        batch_size=cfg.number("model.batch_size", 64, integer=True, positive=True),
     )
 
 
@@ -40,12 +41,7 @@ def _embedder_factory(ctx: click.Context) -> Callable[[str | None], Any]:
 
 
 def _positive(cfg: Any, key: str, default: float) -> float:
-    from assistant.errors import ConfigError
-
-    value = cfg.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-        raise ConfigError(f"{key}: expected a positive number, got {value!r}")
-    return float(value)
+    return float(cfg.number(key, default, positive=True))
 
 
 @click.command(epilog=EXIT_HELP)
@@ -81,7 +77,7 @@ def score(
     cfg = settings()
     fmt = "json" if json_ else format_
     max_bytes = int(_positive(cfg, "score.max_file_mb", 5) * 1024 * 1024)
-    threshold = float(cfg.get("score.min_score", 0) if min_score is None else min_score)
+    threshold = float(cfg.number("score.min_score", 0) if min_score is None else min_score)
     refs, ref_errors = load_documents(_reference_paths(compare), max_bytes=max_bytes)
     if ref_errors:
         from assistant.errors import UsageError
