@@ -131,6 +131,16 @@ def test_slots_per_channel_override_the_default() -> None:
         schedule.slots_for(Settings({"schedule": {"slots": ["nine"]}}), "x")
 
 
+def test_a_bad_schedule_setting_names_the_key_that_holds_it() -> None:
+    """ASSIST_SCHEDULE__SLOTS=abc is [schedule] slots, not a [channels.x] table the user never wrote."""
+    with pytest.raises(ConfigError, match=r"^\[schedule\] slots: 'nine' is not a time of day"):
+        schedule.slots_for(Settings({"schedule": {"slots": ["nine"]}}), "x")
+    with pytest.raises(ConfigError, match=r"^\[channels.x\] slots: 'ten'"):
+        schedule.slots_for(Settings({"schedule": {"slots": ["09:00"]}, "channels": {"x": {"slots": "ten"}}}), "x")
+    with pytest.raises(UsageError, match=r"^\[schedule\] min_spacing: 'soon' is not a duration"):
+        schedule.min_spacing(Settings({"schedule": {"min_spacing": "soon"}}), "x")
+
+
 def test_link_key_ignores_tracking_and_case() -> None:
     a = schedule.link_key("HTTPS://Example.org/post/?utm_source=x&b=2&a=1")
     b = schedule.link_key("https://example.org/post?a=1&b=2&utm_campaign=y")

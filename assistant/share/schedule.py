@@ -147,13 +147,22 @@ def channel_setting(settings: Any, channel: str, key: str, default_key: str, def
     return value if value is not None else settings.get(default_key, default)
 
 
+def _setting_name(settings: Any, channel: str, key: str, default_key: str) -> str:
+    """How an error names the setting channel_setting read: the channel's own, else the general one."""
+    if settings.get(f"channels.{channel}.{key}") is not None:
+        return f"[channels.{channel}] {key}"
+    section, _, name = default_key.rpartition(".")
+    return f"[{section}] {name}"
+
+
 def slots_for(settings: Any, channel: str) -> list[time]:
     raw = channel_setting(settings, channel, "slots", "schedule.slots", ["09:00", "13:00", "17:30"])
     if isinstance(raw, str):
         raw = [raw]
-    slots = sorted({parse_clock(s, f"[channels.{channel}] slots") for s in raw})
+    name = _setting_name(settings, channel, "slots", "schedule.slots")
+    slots = sorted({parse_clock(s, name) for s in raw})
     if not slots:
-        raise ConfigError(f"no posting slots for {channel} ([schedule] slots is empty)")
+        raise ConfigError(f"no posting slots for {channel} ({name} is empty)")
     return slots
 
 
@@ -166,7 +175,7 @@ def day_start(settings: Any) -> time:
 
 def min_spacing(settings: Any, channel: str) -> float:
     raw = channel_setting(settings, channel, "min_spacing", "schedule.min_spacing", "1h")
-    return parse_duration(raw, f"[channels.{channel}] min_spacing")
+    return parse_duration(raw, _setting_name(settings, channel, "min_spacing", "schedule.min_spacing"))
 
 
 def next_free_slot(slots: Sequence[time], tz: tzinfo, after: float, taken: Iterable[float],
