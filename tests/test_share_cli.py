@@ -335,3 +335,21 @@ def test_two_shares_at_once_cannot_both_pass_the_guards(home: Path, draft: Path,
     assert share(draft, "--channel", "example").exit_code == 0
     assert other_could_write == [False]
     assert len(queued()) == 1
+
+
+def test_channels_and_plugins_are_aligned_tables_with_a_header() -> None:
+    """Missing credentials are the last column: a long list of variables never runs into the limits."""
+    listing = run("channels")
+    assert listing.exit_code == 0, listing.output
+    header, *rows = listing.output.splitlines()
+    assert header.split() == ["CHANNEL", "PLUGIN", "LIMITS", "CREDENTIALS"]
+    limits_at, creds_at = header.index("LIMITS"), header.index("CREDENTIALS")
+    x = next((r for r in rows if r.startswith("x ")), None)
+    if x is None:
+        pytest.skip("assist-x is not installed")
+    assert x[limits_at:creds_at].strip() == "280 chars, URL=23"
+    assert x[creds_at:].startswith("missing ASSIST_X_API_KEY, ")
+    plugins = run("plugins").output.splitlines()
+    assert plugins[0].split() == ["PLUGIN", "DISTRIBUTION", "HOOKS"]
+    names = [line.split()[0] for line in plugins[1:]]
+    assert names == sorted(names) and "x" in names

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import emit_json, json_option
+from assistant.cli.common import echo_table, emit_json, json_option
 
 
 def _describe(name: str, cls: type[Any], infos: list[Any], settings: Any) -> dict[str, Any]:
@@ -77,10 +77,12 @@ def channels(ctx: click.Context, json_: bool) -> None:
     if not rows:
         click.echo("No channels installed. Install a channel plugin, e.g. pip install -e plugins/x")
         return
+    table = []
     for row in rows:
         source = f"{row['distribution']} {row['version']}" if row["distribution"] else (row["plugin"] or row["module"])
         creds = "ready" if row["configured"] else "missing " + ", ".join(row["missing"])
-        click.echo(f"{row['name']:<10} {source:<24} {creds:<40} {_limits_line(row['limits'])}")
+        table.append((row["name"], source, _limits_line(row["limits"]), creds))
+    echo_table(("CHANNEL", "PLUGIN", "LIMITS", "CREDENTIALS"), table)
 
 
 @channels.command()

@@ -35,3 +35,12 @@ def settings() -> Any:
     from assistant import config
 
     return config.load()
+
+
+def echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Aligned columns under a header, two spaces apart; the last column is never padded, so a long
+    value (a list of missing variables) runs on instead of pushing into its neighbour."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    for row in [header, *rows]:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
+        click.echo("  ".join(cells).rstrip())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli.common import emit_json, json_option
+from assistant.cli.common import echo_table, emit_json, json_option
 
 
 @click.command()
@@ -14,7 +14,7 @@ def plugins(all_: bool, json_: bool) -> None:
     """List installed plugins, their versions and the hooks they implement."""
     from assistant import plugins as pm
 
-    infos = [i for i in pm.plugin_infos() if all_ or not i.builtin]
+    infos = sorted((i for i in pm.plugin_infos() if all_ or not i.builtin), key=lambda i: i.name)
     rows = [
         {"name": i.name, "distribution": i.distribution, "version": i.version,
          "module": i.module, "hooks": i.hooks}
@@ -26,6 +26,8 @@ def plugins(all_: bool, json_: bool) -> None:
     if not rows:
         click.echo("No plugins installed.")
         return
-    for row in rows:
-        dist = f"{row['distribution']} {row['version']}" if row["distribution"] else "(in process)"
-        click.echo(f"{row['name']:<16} {dist:<28} {', '.join(row['hooks'])}")
+    echo_table(("PLUGIN", "DISTRIBUTION", "HOOKS"), [
+        (row["name"], f"{row['distribution']} {row['version']}" if row["distribution"] else "(in process)",
+         ", ".join(row["hooks"]))
+        for row in rows
+    ])
