@@ -139,3 +139,14 @@ def test_a_closed_pipe_is_not_an_internal_error(argv: list[str]) -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 1
     assert "internal error" not in err and "Traceback" not in err and "Exception ignored" not in err, err
+
+
+@pytest.mark.parametrize("group", [[], ["queue"], ["sites"], ["config"], ["channels"]])
+def test_help_lists_each_command_with_its_whole_first_sentence(group: list[str]) -> None:
+    """click cuts a command's summary at the terminal width with "..."; assist wraps it instead."""
+    result = CliRunner().invoke(cli, [*group, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    listing = result.output.split("Commands:", 1)[1]
+    assert "..." not in listing, listing
+    if group == ["queue"]:
+        assert "unknown posts again, now." in " ".join(listing.split())

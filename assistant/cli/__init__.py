@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from assistant import __version__
+from assistant.cli.common import Group
 from assistant.errors import AssistError, first_line, raise_errors
 
 # name -> "module:attribute"; modules must stay cheap to import (heavy imports go in functions).
@@ -52,7 +53,7 @@ def _usage_error(exc: click.UsageError) -> click.ClickException:
     return exc if isinstance(exc, click.exceptions.NoArgsIsHelpError) else OneLineUsageError(exc)
 
 
-class AssistGroup(click.Group):
+class AssistGroup(Group):
     """Loads built-in subcommands lazily and plugin commands on demand; turns errors into one line."""
 
     _plugins_loaded = False

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import echo_table, emit_json, json_option
+from assistant.cli.common import Group, echo_table, emit_json, json_option
 
 
 def _describe(name: str, cls: type[Any], infos: list[Any], settings: Any) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def _limits_line(limits: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-@click.group(invoke_without_command=True)
+@click.group(cls=Group, invoke_without_command=True)
 @json_option
 @click.pass_context
 def channels(ctx: click.Context, json_: bool) -> None:

@@ -44,3 +44,18 @@ def echo_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     for row in [header, *rows]:
         cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)] + [row[-1]]
         click.echo("  ".join(cells).rstrip())
+
+
+class Group(click.Group):
+    """A click group whose command list shows each command's whole first sentence, wrapped, where
+    click cuts it at the terminal width with "..." ("Send failed, dead, cancelled or (with --force)...")."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assistant.cli.common import emit_json, json_option
+from assistant.cli.common import Group, emit_json, json_option
 from assistant.config import is_secret
 
 
@@ -18,7 +18,7 @@ def _redact(value: object, key: str = "") -> object:
     return value
 
 
-@click.group()
+@click.group(cls=Group)
 def config() -> None:
     """Show where assist keeps its settings and state."""
 

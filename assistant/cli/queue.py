@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import emit_json, json_option
+from assistant.cli.common import Group, emit_json, json_option
 
 NEEDS_YOU = frozenset({"dead", "unknown"})  # worker outcomes the user must act on
 
@@ -42,7 +42,7 @@ def _one_line(text: str, width: int = 60) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "\u2026"
 
 
-@click.group()
+@click.group(cls=Group)
 def queue() -> None:
     """The post queue: what is scheduled, sent, failed or waiting for you."""
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import emit_json, open_db, settings, warn
+from assistant.cli.common import Group, emit_json, open_db, settings, warn
 from assistant.cli.crawl import crawl
 
 FORMAT_CHOICES = ["auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain"]
 
 
-@click.group()
+@click.group(cls=Group)
 def sites() -> None:
     """Sites that might link to you: imported from catalogs and backlink exports, or crawled."""
 
