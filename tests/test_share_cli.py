@@ -353,3 +353,13 @@ def test_channels_and_plugins_are_aligned_tables_with_a_header() -> None:
     assert plugins[0].split() == ["PLUGIN", "DISTRIBUTION", "HOOKS"]
     names = [line.split()[0] for line in plugins[1:]]
     assert names == sorted(names) and "x" in names
+
+
+def test_queue_list_has_a_header_and_run_says_when_the_next_post_is_due(home: Path, draft: Path) -> None:
+    assert run("queue", "run").stdout.strip() == "Done: nothing due."
+    post_id = json.loads(share(draft, "--channel", "example", "--at", "2099-05-05T08:00", "--json").stdout)[0]["id"]
+    header, row = run("queue", "list").stdout.splitlines()
+    assert header.split() == ["ID", "STATE", "DUE", "CHANNEL", "POST"]
+    assert row.startswith(f"{post_id:>5}  scheduled  2099-05-05 08:00")
+    assert run("queue", "run").stdout.strip() == \
+        f"Done: nothing due (next: post {post_id} to example at 2099-05-05 08:00 UTC)."

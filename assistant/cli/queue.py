@@ -65,6 +65,7 @@ def list_(states: tuple[str, ...], channel: str | None, limit: int | None, json_
         click.echo("The queue is empty." if not states and not channel else "No posts match.")
         return
     tz = _zone()
+    click.echo(f"{'ID':>5}  {'STATE':<9}  {'DUE':<22}  {'CHANNEL':<18}  POST")
     for item in items:
         where = f"{item.post.channel}:{item.post.target}" if item.post.target else item.post.channel
         click.echo(f"{item.id:>5}  {item.state:<9}  {_local(item.due_at, tz):<22}  {where:<18}  "
@@ -204,6 +205,15 @@ def _run_with_bar(worker: Any, limit: int | None) -> Any:
         return worker.run_once(limit, progress=advance)
 
 
+def _next_due() -> str:
+    """ " (next: post 4 to x at 2026-12-01 17:30 UTC)", or "" when nothing is waiting."""
+    upcoming = _queue().list(["scheduled", "failed"], None, 1)
+    if not upcoming:
+        return ""
+    item = upcoming[0]
+    return f" (next: post {item.id} to {item.post.channel} at {_local(item.due_at, _zone())})"
+
+
 @queue.command()
 @click.option("--limit", type=click.IntRange(min=1), help="Publish at most this many posts.")
 @json_option
@@ -224,7 +234,7 @@ def run(limit: int | None, json_: bool) -> None:
     if json_:
         emit_json(report.to_dict())
     else:
-        counts = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing due"
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing due" + _next_due()
         click.echo(f"Done: {counts}.")
     stuck = [p["id"] for p in report.posts if p["outcome"] in NEEDS_YOU]
     if stuck:  # cron and systemd see a failure; a post that will be retried is not one
