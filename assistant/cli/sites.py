@@ -90,9 +90,9 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
         if not json_:
             delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(result.delimiter or "", "JSON")
             click.echo(
-                f"{file}: {result.format} ({result.encoding}, {delim}): {result.rows_ok:,} rows imported, "
-                f"{result.rows_bad:,} malformed; {result.links_new:,} new links, {result.sites_new:,} new sites"
-                + (f", {result.pages:,} pages" if result.pages else "")
+                f"{file}: {result.format} ({result.encoding}, {delim}): {_count(result.rows_ok, 'row')} imported, "
+                f"{result.rows_bad:,} malformed; {_count(result.links_new, 'new link')}, "
+                f"{_count(result.sites_new, 'new site')}" + (f", {_count(result.pages, 'page')}" if result.pages else "")
             )
     if json_:
         emit_json(results)
@@ -242,3 +242,8 @@ def exclude(domains: tuple[str, ...], undo: bool, json_: bool) -> None:
     for d in done:
         verb = "allowed again" if undo else "excluded"
         click.echo(f"{d['domain']}: {verb}" + ("" if d["known"] else " (not seen yet)"))
+
+
+def _count(n: int, noun: str) -> str:
+    """1 row, 2 rows, 1,234 new sites."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
