@@ -78,7 +78,7 @@ def test_malformed_rows_are_counted_and_reported_by_the_cli(tmp_path: Path) -> N
                     "https://nodot/x,https://b.example/y,bad\n", encoding="utf-8")
     res = CliRunner().invoke(cli, ["sites", "import", str(path)])
     assert res.exit_code == 0, res.output
-    assert "1 row imported, 3 malformed; 1 new link, 2 new sites" in res.stdout  # not "1 rows", "1 new links"
+    assert "1 row imported, 3 malformed; 1 new link, 1 new site" in res.stdout  # not "1 rows", "1 new links"
     assert res.stderr.startswith(f"warning: {path}: 3 malformed row(s) skipped: line 3: source URL without scheme")
     assert "line 4: " in res.stderr and "line 5: " in res.stderr
     assert tuple(db.connect().execute("SELECT rows_ok, rows_bad FROM imports").fetchone()) == (1, 3)
