@@ -45,3 +45,10 @@ def test_config_show_hides_secrets_inside_arrays(assist_home: Path) -> None:
         assert secret not in result.output
     shown = json.loads(result.output)
     assert shown["channels"]["mastodon"]["accounts"] == [{"name": "work", "access_token": "********"}]
+
+
+def test_config_show_takes_json_like_every_listing(assist_home: Path) -> None:
+    """Scripts pass --json everywhere; config show prints JSON anyway and must not refuse the flag."""
+    plain, flagged = (CliRunner().invoke(cli, ["config", "show", *extra]) for extra in ([], ["--json"]))
+    assert flagged.exit_code == 0, flagged.output
+    assert json.loads(flagged.stdout) == json.loads(plain.stdout)

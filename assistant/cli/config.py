@@ -38,8 +38,9 @@ def path(json_: bool) -> None:
 
 
 @config.command("show")
-def show() -> None:
-    """Print the settings in force (defaults + config file + ASSIST_* variables), secrets hidden."""
+@click.option("json_", "--json", is_flag=True, help="Accepted like every listing's --json (the output is JSON anyway).")
+def show(json_: bool) -> None:
+    """Print the settings in force (defaults + config file + ASSIST_* variables), secrets hidden, as JSON."""
     from assistant.cli.common import settings
 
     emit_json(_redact(settings().data))
