@@ -110,6 +110,8 @@ def test_help_does_not_import_heavy_libraries() -> None:
     ("argv", "message", "help_of"),
     [
         (["nope"], "No such command 'nope'", "assist --help"),
+        (["scor", "x.md"], "No such command 'scor'. Did you mean 'score'?", "assist --help"),
+        (["queue", "lst"], "No such command 'lst'. Did you mean 'list'?", "assist queue --help"),
         (["--bogus"], "No such option '--bogus'", "assist --help"),
         (["score"], "Missing argument 'PATH...'", "assist score --help"),
         (["score", "--format", "xml", "x.md"], "Invalid value for '--format'", "assist score --help"),
