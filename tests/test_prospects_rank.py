@@ -552,3 +552,26 @@ def test_scrapers_copying_the_pages_they_link_to_are_penalised(conn, draft, shar
     # home pages and one-word slugs say nothing about a copy
     assert not rank.copies_target("https://a.example/x", "Bread Lab", "https://breadlab.net/")
     assert not rank.copies_target("https://a.example/starter", "Starter", "https://breadlab.net/starter")
+
+
+def test_links_across_unrelated_subjects_are_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # A magazine of paid posts has a page on every subject and links wherever it is paid to; a baking
+    # blog links to pages on baking. Both link to a page like the draft.
+    page = [("baking/starter", "article", "Sourdough starter tips", "Feed your starter rye flour and water daily.")]
+    add_site(conn, "everythingmag.example", "Everything Magazine", "Home, money, pets and baking.", page, links=[
+        "https://breadlab.net/how-to-make-a-sourdough-starter", "https://heatguide.example/heat-pump-sizing-guide",
+        "https://taxguide.example/how-to-file-a-tax-return", "https://carinsure.example/compare-car-insurance-quotes"])
+    add_site(conn, "loafblog.example", "Loaf Blog", "Home, money, pets and baking.", page, links=[
+        "https://breadlab.net/how-to-make-a-sourdough-starter", "https://breadlab.net/sourdough-hydration-explained",
+        "https://ryebakers.example/baking-with-rye-flour", "https://crumbshots.example/open-crumb-sourdough-bread"])
+    # profiles and tags (one-word addresses) and home pages say nothing of a subject
+    add_site(conn, "socialbaker.example", "Social Baker", "Home, money, pets and baking.", page, links=[
+        "https://breadlab.net/how-to-make-a-sourdough-starter", "https://social.example/socialbaker",
+        "https://photos.example/tags/cats", "https://bank.example/"])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    mag, blog, social = found["everythingmag.example"], found["loafblog.example"], found["socialbaker.example"]
+    (reason,) = [r for r in mag.reasons if r.startswith("its links have little in common")]
+    assert reason.startswith("its links have little in common (4 linked pages, mean similarity 0.")
+    assert reason.endswith("): bought or link-farm links")
+    assert mag.penalty == pytest.approx(0.15) and blog.penalty == 0.0 and social.penalty == 0.0
+    assert mag.score < blog.score

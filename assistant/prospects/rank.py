@@ -47,6 +47,7 @@ _PAID_RE = re.compile(
     r"|(?:pricing|price) per post)\b", re.I
 )
 MAX_DRAFT_CHUNKS = 48
+UNRELATED_LINKS = 0.2  # mean similarity of a site's linked pages below this: they share no subject (~0.1)
 SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
 
 
@@ -248,6 +249,7 @@ class Ranker:
         self.dropped_linking = 0  # sites left out because they already link to you
         self.dropped_spam = 0  # sites with spam signals that would have made the list
         self._linking: set[str] | None = None
+        self._target_vecs: dict[str, np.ndarray] = {}  # linked page -> its vector (for link spread)
 
     # ------------------------------------------------------------ inputs
 
@@ -292,6 +294,7 @@ class Ranker:
             anchors = ", ".join(sorted(a for a in targets[url] if a and len(a) > 3)[:3])
             texts.append(known.get(url) or f"{url_words(url)}. {anchors}".strip(". "))
         vecs = self.embedder.encode(texts)
+        self._target_vecs = dict(zip(urls, vecs, strict=True))
         # best match of the linked page against any part of the draft, blended with the whole draft
         sims = draft_vecs @ vecs.T
         centroid = draft_vecs.mean(axis=0)
@@ -560,6 +563,11 @@ class Ranker:
         if len(copied) >= 2 and 2 * len(copied) >= len({t for _, t in content_links}):
             penalty += 0.3
             reasons_bad.append(f"its pages copy the {len(copied)} pages they link to (title or address): a scraper")
+        linked_count, alike = self._link_spread(links)
+        if linked_count >= 3 and alike < UNRELATED_LINKS:
+            penalty += 0.15
+            reasons_bad.append(f"its links have little in common ({linked_count} linked pages, mean similarity"
+                               f" {alike:.2f}): bought or link-farm links")
         paid_hits = sorted({m.lower() for m in _PAID_RE.findall(spam_text)})
         if paid_hits:
             penalty += 0.15
@@ -619,6 +627,21 @@ class Ranker:
             guest_pages=guests[:3], broken_targets=sorted({lp.target_url for lp in linked} & broken)[:3],
             spam_signals=spam_hits,
         )
+
+    def _link_spread(self, links: list[sqlite3.Row]) -> tuple[int, float]:
+        """How many article pages a site links to, and how alike they are (mean similarity of each pair):
+        an editorial site links within its subject, a link seller or a magazine of paid posts wherever it
+        is paid to. Home pages and one-word addresses (profiles, tags) say nothing of a subject."""
+        import numpy as np
+
+        urls = sorted({r["target_url"] for r in links if r["target_url"] in self._target_vecs
+                       and len(url_words(r["target_url"]).split()) >= 2})[:100]
+        if len(urls) < 3:
+            return len(urls), 1.0
+        vecs = np.stack([self._target_vecs[u] for u in urls])
+        sims = vecs @ vecs.T
+        n = len(urls)
+        return n, float((sims.sum() - np.trace(sims)) / (n * (n - 1)))
 
     @staticmethod
     def _pitch(
