@@ -188,6 +188,23 @@ def test_edit_opens_the_editor_per_post(home: Path, draft: Path, tmp_path: Path,
     assert queued()[0]["text"] == post["text"]
 
 
+def test_edit_keeps_the_hashtag_line(home: Path, draft: Path, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """An edit that touches only the words must not drop '#Sourdough #Baking' as a comment line."""
+    editor = tmp_path / "editor.sh"
+    editor.write_text('#!/bin/sh\nsed -i "s/^\\([A-Z]\\)/\\1/; 2s/$/ Edited./" "$1"\n')
+    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.setenv("VISUAL", str(editor))
+    plain = json.loads(share(draft, "--channel", "example", "--dry-run", "--json").stdout)[0]["text"]
+    hashtags = plain.splitlines()[-1]
+    assert hashtags.startswith("#") and not hashtags.startswith("# ")
+    result = share(draft, "--channel", "example", "--edit", "--dry-run", "--json")
+    assert result.exit_code == 0, result.output
+    text = json.loads(result.stdout)[0]["text"]
+    assert "Edited." in text and text.splitlines()[-1] == hashtags and "by example's count" not in text
+
+
 def test_invalid_post_is_not_queued(home: Path, draft: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     editor = tmp_path / "editor.sh"
     editor.write_text('#!/bin/sh\npython3 -c "print(\'word \' * 200)" > "$1"\n')

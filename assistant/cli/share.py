@@ -122,15 +122,21 @@ def _status(message: str) -> Any:
     return Console(stderr=True).status(message)
 
 
+def _is_comment(line: str) -> bool:
+    """An editor comment: '#' alone or followed by a space. '#Sourdough #Baking' is the post's hashtags."""
+    return line == "#" or line.startswith("# ")
+
+
 def _edit(composed: Any, dest: Any) -> Any:
     """Open the post in $EDITOR; an unchanged or empty result keeps the composed text."""
     from assistant.share.compose import measure
 
-    header = f"# {dest.spec}: {composed.length}/{composed.limit} by {dest.channel.name}'s count. Lines starting with # are dropped.\n"
+    header = (f"# {dest.spec}: {composed.length}/{composed.limit} by {dest.channel.name}'s count."
+              " Lines starting with '# ' (a hash and a space) are dropped; #hashtags stay.\n")
     edited = click.edit(header + composed.post.text + "\n", extension=".txt")
     if edited is None:
         return composed
-    text = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
+    text = "\n".join(line for line in edited.splitlines() if not _is_comment(line)).strip()
     if not text:
         return composed
     composed.post.text = text
