@@ -114,6 +114,24 @@ def test_sites_list_never_cuts_a_domain(columns: str) -> None:
     assert "…" not in wide.stdout and f" {long} " in wide.stdout and "┃" not in wide.stdout
 
 
+def test_sites_list_keeps_a_site_on_one_line_when_its_sources_do_not_fit() -> None:
+    conn = store_site("focusfriday.net", name="Focus Friday", authority=75)
+    for source in ("ahrefs", "gsc", "majestic", "plain", "semrush"):
+        store.upsert_site(conn, "focusfriday.net", source=source)
+    conn.close()
+    res = CliRunner().invoke(cli, ["sites", "list"], env={"COLUMNS": "80"})
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == [
+        "focusfriday.net  Focus Friday; authority 75; 0 page(s); 0 link(s) out; "
+        "catalog, ahrefs, gsc, majestic, plain, semrush"]
+
+
+def test_sites_list_says_when_a_filter_matches_nothing() -> None:
+    store_site("short.example", name="Short", authority=90).close()
+    res = CliRunner().invoke(cli, ["sites", "list", "--source", "ahref"])
+    assert res.exit_code == 0 and res.stderr.strip() == "No sites match --source ahref."
+
+
 def test_score_report_never_cuts_the_path(tmp_path: Path) -> None:
     deep = tmp_path / "a-very-long-directory-name-for-drafts" / "another-long-subdirectory-name"
     deep.mkdir(parents=True)

@@ -137,7 +137,11 @@ def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool)
         _write_csv(rows, ["domain", "name", "authority", "pages", "links_out", "sources", "excluded"])
         return
     if not rows:
-        click.echo("No sites yet: import a catalog or backlink export with `assist sites import FILE`.", err=True)
+        filters = " and ".join(f for f in (f"--source {source}" if source else "", "--excluded" if excluded else "") if f)
+        if filters and _site_rows(open_db(), 1, None, False):
+            click.echo(f"No sites match {filters}.", err=True)
+        else:
+            click.echo("No sites yet: import a catalog or backlink export with `assist sites import FILE`.", err=True)
         return
     from rich import box
     from rich.console import Console
@@ -157,10 +161,12 @@ def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool)
         table.add_row(r["domain"], r["name"] or "", auth, str(r["pages"]), str(r["links_out"]), sources,
                       "yes" if r["excluded"] else "")
     console = Console()
-    if table.__rich_measure__(console, console.options).minimum <= console.width:
+    if table.__rich_measure__(console, console.options).maximum <= console.width:
         console.print(table)
         return
-    for r in rows:  # a domain too long for a table this narrow: one site a line, the domain first and whole
+    # Too narrow for a row a site (a list of sources folded over five lines is unreadable):
+    # one site a line, the domain first and whole.
+    for r in rows:
         facts = [r["name"] or "", "" if r["authority"] is None else f"authority {r['authority']:.0f}",
                  f"{r['pages']} page(s)", f"{r['links_out']} link(s) out", ", ".join((r["sources"] or "").split(",")),
                  "excluded" if r["excluded"] else ""]
