@@ -168,6 +168,12 @@ def test_readability_prefers_short_active_sentences() -> None:
     assert "Split long sentences" in messages and "active voice" in messages and "Flesch" in messages
 
 
+def test_readability_evidence_stays_on_the_scales_readers_know() -> None:
+    """Very plain text scores past Flesch's 0-100 and below grade 0; the report shows 100 and 0.0."""
+    sig = signals.readability(doc("I ran. We ate. It is hot. Go now. We sat. I saw it.\n"))
+    assert sig.evidence[0].text == "Flesch reading ease 100, grade 0.0"
+
+
 def test_readability_flags_a_long_paragraph_by_line() -> None:
     para = SIMPLE * 14  # about 196 words in one paragraph
     sig = signals.readability(doc("# T\n\nShort intro here.\n\n" + para + "\n"))

@@ -475,7 +475,9 @@ def readability(doc: Document) -> Signal:
         "paragraph_length": max(0.0, 20.0 - 7.0 * len(long_paras)),
         "passive_voice": ramp(passive_share, ((PASSIVE_SHARE, 25.0), (0.25, 0.0))),
     }
-    found = [Evidence(f"Flesch reading ease {fre:.0f}, grade {grade:.1f}")]
+    # The formulas run past their scales on very short, plain text (ease 107, grade -0.1): show them
+    # on the scales readers know; the score uses the raw value either way.
+    found = [Evidence(f"Flesch reading ease {min(100.0, max(0.0, fre)):.0f}, grade {max(0.0, grade):.1f}")]
     found.append(Evidence(f"{long_share:.0%} of sentences over {LONG_SENTENCE_WORDS} words"))
     found += [Evidence(f"{n}-word sentence: {_short(s.text)}", s.line)
               for s, n in sorted(long_, key=lambda x: -x[1])[:3]]
