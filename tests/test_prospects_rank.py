@@ -575,3 +575,25 @@ def test_links_across_unrelated_subjects_are_penalised(conn, draft, shared_embed
     assert reason.endswith("): bought or link-farm links")
     assert mag.penalty == pytest.approx(0.15) and blog.penalty == 0.0 and social.penalty == 0.0
     assert mag.score < blog.score
+
+
+def test_authority_counts_in_full_only_for_sites_on_the_topic(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # The same site at authority 90 and at 10: on the draft's topic, the gap is the full authority
+    # weight; on another subject, authority counts in proportion to the topic match, so a big site on
+    # freight rates does not climb past a small one about starters by its size.
+    bread = [("blog/levain", "article", "Keeping a levain healthy",
+              "Feed your levain with whole rye, keep it warm, and bake when it has doubled and smells tangy.")]
+    freight = [("rates", "article", "Freight rates this week", "Container rates from Shanghai to Rotterdam rose.")]
+    add_site(conn, "bigbread.example", "Crumb", "Home bread baking.", bread, authority=90)
+    add_site(conn, "smallbread.example", "Crumb", "Home bread baking.", bread, authority=10)
+    add_site(conn, "bigfreight.example", "Freight", "Freight and port news.", freight, authority=90)
+    add_site(conn, "smallfreight.example", "Freight", "Freight and port news.", freight, authority=10)
+    add_site(conn, "hugefreight.example", "Freight", "Freight and port news.", freight, authority=100)
+    add_site(conn, "tinyloaf.example", "Loaf notes", "Notes on wild yeast.",
+             [("p", "article", "A sleepy starter", "Mine takes ten hours to double in winter.")], authority=1)
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    w = rank.DEFAULT_WEIGHTS["authority"]
+    assert found["bigbread.example"].score - found["smallbread.example"].score == pytest.approx(w * 0.8)
+    off_topic_gap = found["bigfreight.example"].score - found["smallfreight.example"].score
+    assert 0 <= off_topic_gap < w * 0.8 / 2
+    assert found["tinyloaf.example"].score > found["hugefreight.example"].score

@@ -505,7 +505,11 @@ class Ranker:
             authority, source = pagerank[site["domain"]], "pagerank"
         else:
             authority, source = None, "unknown"
-        auth_norm = (authority or 0.0) / 100
+        # Authority says how much a link is worth, not whether the site would give one: it counts in
+        # full for a site on the draft's topic (a topic match at WEAK_TOPIC or links to pages like the
+        # draft), and in proportion below that, so a big site on another subject does not climb on it.
+        relevance = min(1.0, max(topical, intersect) / _topical_norm(WEAK_TOPIC))
+        auth_norm = (authority or 0.0) / 100 * relevance
 
         w = self.weights
         bound = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
