@@ -130,3 +130,29 @@ def test_cli_outreach(conn, draft, catalog, shared_embedder, monkeypatch) -> Non
     assert res.exit_code == 2 and res.stderr.startswith("Error: unknown site 'unknown.example'")
     res = runner.invoke(cli, ["outreach", draft.path, "--site", "teamrituals.co", "--template", "nope"])
     assert res.exit_code == 2 and "unknown outreach template" in res.stderr and res.stderr.count("\n") == 1
+
+
+def test_cli_outreach_warns_when_the_email_would_be_useless(conn, catalog, shared_embedder, monkeypatch,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    """No link to the draft, no address to write to, a site the writer excluded: said on stderr."""
+    from assistant.cli import prospects as cli_prospects
+
+    monkeypatch.setattr(cli_prospects, "_embedder", lambda c, cfg: shared_embedder)
+    path = tmp_path / "no-url.md"
+    path.write_text(DRAFT.replace("canonical_url: https://mysite.example/async-status-updates\n", ""), encoding="utf-8")
+    store.upsert_site(conn, "teamrituals.co", excluded=True)
+    res = CliRunner().invoke(cli, ["outreach", str(path), "--site", "teamrituals.co"])
+    assert res.exit_code == 0, res.output
+    assert res.stderr.splitlines() == [
+        "warning: the draft has no canonical_url (front matter): the email carries no link to it",
+        "warning: no contact known for teamrituals.co: find one on the site (the To: line is left out)",
+        "warning: teamrituals.co is excluded (assist sites exclude --undo teamrituals.co allows it again)",
+    ]
+    res = CliRunner().invoke(cli, ["outreach", draft_path(tmp_path), "--site", "writtenculture.blog"])
+    assert res.exit_code == 0 and res.stderr == ""
+
+
+def draft_path(tmp_path: Path) -> str:
+    path = tmp_path / "with-url.md"
+    path.write_text(DRAFT, encoding="utf-8")
+    return str(path)

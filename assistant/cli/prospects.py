@@ -227,13 +227,23 @@ def outreach(draft: str, site: str, template: str | None, competitors: tuple[str
     from assistant.prospects import outreach as mail
     from assistant.prospects import rank, store
 
+    from assistant.cli.common import warn
+
     cfg = settings()
     if template is not None:
         mail.find_template(template)  # fail fast, before loading the model
     doc = _load_draft(draft)
     conn = open_db()
-    if store.site_by_domain(conn, site) is None:
+    row = store.site_by_domain(conn, site)
+    if row is None:
         raise UsageError(f"unknown site {site!r}: import or crawl it first (assist sites import / assist sites crawl)")
+    # What would make the email useless or unwelcome, said before it is sent, not found out after.
+    if not doc.canonical_url:
+        warn("the draft has no canonical_url (front matter): the email carries no link to it")
+    if not row["contact"]:
+        warn(f"no contact known for {row['domain']}: find one on the site (the To: line is left out)")
+    if row["excluded"]:
+        warn(f"{row['domain']} is excluded (assist sites exclude --undo {row['domain']} allows it again)")
     embedder = _embedder(conn, cfg)
     prospect = rank.prospect_for(conn, doc, embedder, site, competitors=competitors,
                                  own_domain=cfg.get("site.domain"))
