@@ -223,11 +223,10 @@ def _print_indented(console: Any, text: Any, indent: int) -> None:
 def outreach(draft: str, site: str, template: str | None, competitors: tuple[str, ...], fmt: str,
              json_: bool) -> None:
     """Draft an outreach email to one site about DRAFT, with the reasons and the page to pitch filled in."""
+    from assistant.cli.common import warn
     from assistant.errors import UsageError
     from assistant.prospects import outreach as mail
     from assistant.prospects import rank, store
-
-    from assistant.cli.common import warn
 
     cfg = settings()
     if template is not None:
