@@ -378,8 +378,28 @@ def test_shop_pages_are_penalised(conn, draft, shared_embedder) -> None:  # type
     ])
     found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
     shop = found["starterjar.store"]
-    assert "looks like a shop (add to cart); shops rarely link out" in shop.reasons
+    assert "looks like a shop or a service (add to cart); they rarely link out" in shop.reasons
     assert shop.score < found["starterjar.blog"].score
+
+
+def test_service_booking_and_trial_pages_are_penalised_as_shops(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # A bakery class business and a baking app sell a booking or a trial: like shops, they rarely give
+    # an editorial link. A blog on the same subject that mentions "booking oven time" is not one.
+    text = "Make a sourdough starter with rye flour and water and feed it daily until it doubles."
+    add_site(conn, "starterclass.example", "Starter Class", "Sourdough classes.",
+             [("classes", "article", "Sourdough starter class", f"{text} Book online or call now.")])
+    add_site(conn, "starterapp.example", "Starter App", "Starter reminders.",
+             [("app", "article", "Sourdough starter app", f"{text} Download the app: free trial.")])
+    add_site(conn, "starterblog.example", "Starter Blog", "Sourdough notes.",
+             [("p", "article", "Sourdough starter notes", f"{text} We are booking oven time at the bakery.")])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    assert "looks like a shop or a service (book online); they rarely link out" in found["starterclass.example"].reasons
+    assert "looks like a shop or a service (download the app); they rarely link out" in found[
+        "starterapp.example"].reasons
+    assert found["starterclass.example"].penalty == found["starterapp.example"].penalty == pytest.approx(0.1)
+    assert found["starterblog.example"].penalty == 0.0
+    assert max(found["starterclass.example"].score, found["starterapp.example"].score) < found[
+        "starterblog.example"].score
 
 
 def test_weights_are_checked() -> None:

@@ -37,9 +37,12 @@ SPAM_TERMS = (
 # they count only next to a spam term or when three of them differ.
 WEAK_SPAM_TERMS = ("slots", "poker", "betting", "bonus", "pills", "pharmacy", "loan", "loans")
 _SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS + WEAK_SPAM_TERMS) + r")\b", re.I)
-# Shops and product pages rarely give editorial links.
+# Shops, product pages and businesses selling a service, a booking or a trial rarely give editorial
+# links: their calls to action.
 _SHOP_RE = re.compile(
-    r"\b(add to cart|buy now|free shipping|order online|shop now|instant download|bulk pricing|checkout)\b", re.I
+    r"\b(add to cart|add to basket|buy now|free shipping|free delivery|order online|shop now|instant download"
+    r"|bulk pricing|checkout|book online|book now|book a consultation|call now|call today|free quote|get a quote"
+    r"|free trial|download the app|apply now|apply online)\b", re.I
 )
 # Disclosures of paid content: the links on such pages are bought, not given.
 _PAID_RE = re.compile(
@@ -559,7 +562,7 @@ class Ranker:
         shop_hits = sorted({m.lower() for m in _SHOP_RE.findall(spam_text)})
         if shop_hits:
             penalty += 0.1
-            reasons_bad.append(f"looks like a shop ({shop_hits[0]}); shops rarely link out")
+            reasons_bad.append(f"looks like a shop or a service ({shop_hits[0]}); they rarely link out")
         titles = {p["url"]: p["title"] for p in pages}
         content_links = {(r["source_url"], r["target_url"]): r["source_title"] or titles.get(r["source_url"])
                          for r in links if not is_home_page(r["target_url"])}
