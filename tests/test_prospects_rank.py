@@ -617,3 +617,32 @@ def test_authority_counts_in_full_only_for_sites_on_the_topic(conn, draft, share
     off_topic_gap = found["bigfreight.example"].score - found["smallfreight.example"].score
     assert 0 <= off_topic_gap < w * 0.8 / 2
     assert found["tinyloaf.example"].score > found["hugefreight.example"].score
+
+
+def test_a_linked_page_known_by_one_word_counts_half(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # /starter with no anchor could be a seed starter, a car starter or a sourdough starter: one word
+    # is too little to call it a page like the draft. With an anchor, or crawled, it is known better.
+    import numpy as np
+
+    ranker = rank.Ranker(conn, shared_embedder)
+    vecs = shared_embedder.encode(rank.draft_chunks(draft))
+    centroid = vecs.mean(axis=0) / np.linalg.norm(vecs.mean(axis=0))
+
+    def unscaled(text: str) -> float:
+        (v,) = shared_embedder.encode([text])
+        return float(0.5 * (vecs @ v).max() + 0.5 * (v @ centroid))
+
+    url = "https://breadlab.net/starter"
+    alone = ranker._target_similarity(vecs, {url: {""}})[url]
+    assert alone == pytest.approx(0.5 * unscaled("starter"), abs=1e-5)
+    named = ranker._target_similarity(vecs, {url: {"", "sourdough starter"}})[url]
+    assert named == pytest.approx(unscaled("starter. sourdough starter"), abs=1e-5) and named >= rank.SIMILAR
+    add_site(conn, "breadlab.net", "Bread Lab", "Bread.", [("starter", "article", "Starter", "Rye and water.")])
+    crawled = ranker._target_similarity(vecs, {url: {""}})[url]
+    assert crawled == pytest.approx(unscaled("Starter. Rye and water."), abs=1e-5)
+    # in a ranking: a link to the one-word page is not "a page like this draft"
+    add_site(conn, "kitchen-a.example", "Kitchen A", "A home cooking blog.",
+             [("blog/weeknight", "article", "Weeknight cooking", "Quick dinners.")],
+             links=["https://carparts.example/starter"])
+    (a,) = [p for p in rank.rank(conn, draft, shared_embedder) if p.domain == "kitchen-a.example"]
+    assert a.linked_pages[0].similarity < rank.SIMILAR and not any(r.startswith("linked to") for r in a.reasons)

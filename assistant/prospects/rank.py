@@ -303,6 +303,10 @@ class Ranker:
         centroid = draft_vecs.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
         score = 0.5 * sims.max(axis=0) + 0.5 * (vecs @ centroid)
+        # one word (an address like /espresso, no anchor) is too little to call a page like the draft
+        sure = np.array([1.0 if url in known or len(set(re.findall(r"[a-z0-9]+", t.lower()))) >= 2 else 0.5
+                         for url, t in zip(urls, texts, strict=True)])
+        score = score * sure
         return {url: float(s) for url, s in zip(urls, score, strict=True)}
 
     def _links(self, domains: set[str]) -> dict[str, list[sqlite3.Row]]:
