@@ -47,7 +47,8 @@ and runs every ``test_contract_*`` check below against your channel and your fak
 
 Override ``make_post`` for channels that need more than a text, a URL, a title and a target.
 The fake needs ``published`` (a list) and ``fail_next(...)``; checks that need what a fake lacks
-are skipped with a reason.
+are skipped with a reason. ``FakeServer`` (from ``assistant.fakeserver``, re-exported here) is a
+loopback HTTP server base that has both: subclass it with your platform's endpoints.
 """
 
 from __future__ import annotations
@@ -73,6 +74,9 @@ from assistant.channels import (
     TransientError,
     takes_in_flight_since,
 )
+from assistant.fakeserver import FakeServer, fake_fixture
+
+__all__ = ["ChannelContract", "FakeServer", "fake_fixture"]
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 ENV_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")
