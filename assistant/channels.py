@@ -93,6 +93,7 @@ class Limits:
     needs_title: bool = False
     needs_target: bool = False  # e.g. a subreddit
     notes: str = ""
+    target_example: str = "TARGET"  # what goes after NAME: in --channel NAME:TARGET (reddit: r/SUBREDDIT)
 
 
 @dataclass
@@ -164,6 +165,8 @@ class Channel:
     # How long the platform keeps an idempotency key, in seconds (None: for good). Past it, a resend
     # with the same key is a new post: Mastodon forgets a key after an hour.
     idempotency_window: ClassVar[float | None] = None
+    # Other names users may type for it ("twitter" for x): an unknown channel error suggests this one.
+    aliases: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, settings: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
@@ -213,7 +216,7 @@ class Channel:
         if post.title and limits.max_title_length and len(post.title) > limits.max_title_length:
             problems.append(f"{self.name}: title is {len(post.title)} characters; the limit is {limits.max_title_length}")
         if limits.needs_target and not post.target:
-            problems.append(f"{self.name}: a destination is required (e.g. {self.name}:TARGET)")
+            problems.append(f"{self.name}: a destination is required (e.g. {self.name}:{limits.target_example})")
         return problems
 
     def parse_target(self, target: str | None) -> str | None:
@@ -373,6 +376,17 @@ def never_connected(error: BaseException) -> bool:
 class UnknownChannel(AssistError):
     exit_code = 2
 
+    @classmethod
+    def named(cls, name: str, channels: Mapping[str, type[Channel]], hint: str = "") -> UnknownChannel:
+        """'unknown channel NAME', with the channel meant (by alias or a close spelling) and the ones there are."""
+        import difflib
+
+        spellings = {a.lower(): n for n, c in channels.items() for a in c.aliases} | {n: n for n in channels}
+        close = difflib.get_close_matches(name.lower(), list(spellings), n=1, cutoff=0.6)
+        guess = f"; did you mean {spellings[close[0]]!r}?" if close else ""
+        known = ", ".join(channels) or "none installed"
+        return cls(f"unknown channel {name!r}{guess} (available: {known}){hint}")
+
 
 def available_channels() -> dict[str, type[Channel]]:
     """Every channel registered by a plugin, by name. Duplicate names are refused with the culprit named."""
@@ -401,8 +415,7 @@ def get_channel(name: str, settings: Mapping[str, Any] | None = None) -> Channel
     channels = available_channels()
     cls = channels.get(name)
     if cls is None:
-        known = ", ".join(channels) or "none installed"
-        raise UnknownChannel(f"unknown channel {name!r} (available: {known}); see `assist channels`")
+        raise UnknownChannel.named(name, channels, "; see `assist channels`")
     if settings is None:
         from assistant import config
 

@@ -83,6 +83,16 @@ def queued() -> list[dict]:
 def test_unknown_channel(home: Path, draft: Path) -> None:
     line = one_line_error(share(draft, "--channel", "nope"))
     assert "unknown channel 'nope'" in line and "example" in line
+    assert "did you mean" not in line
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("twitter", "x"), ("Twitter", "x"), ("twiter", "x"),
+                                              ("bsky", "bluesky"), ("mastodn", "mastodon")])
+def test_unknown_channel_suggests_the_one_meant_by_alias_or_spelling(home: Path, draft: Path, typed: str,
+                                                                     meant: str) -> None:
+    for result in (share(draft, "--channel", typed, "--dry-run"), run("channels", "show", typed)):
+        line = one_line_error(result)  # share lowercases a channel name (X is x); channels show does not
+        assert f"; did you mean '{meant}'?" in line and f"unknown channel '{typed.lower()}'" in line.lower()
 
 
 @pytest.mark.parametrize(("at", "message"), [("not a time at all", "cannot read"),
@@ -120,7 +130,7 @@ def test_missing_draft(home: Path, tmp_path: Path) -> None:
 
 
 def test_reddit_needs_a_subreddit(home: Path, draft: Path) -> None:
-    assert "needs a destination" in one_line_error(share(draft, "--channel", "reddit"))
+    assert "needs a destination, e.g. --channel reddit:r/SUBREDDIT" in one_line_error(share(draft, "--channel", "reddit"))
     assert "not a subreddit" in one_line_error(share(draft, "--channel", "reddit:r/no spaces!"))
 
 

@@ -90,11 +90,11 @@ def channels(ctx: click.Context, json_: bool) -> None:
 @json_option
 def show(name: str, json_: bool) -> None:
     """Show one channel: its plugin, each credential (set or not), its limits and notes."""
-    from assistant.channels import UnknownChannel
+    from assistant.channels import UnknownChannel, available_channels
 
     rows = {r["name"]: r for r in _all()}
     if name not in rows:
-        raise UnknownChannel(f"unknown channel {name!r} (available: {', '.join(rows) or 'none installed'})")
+        raise UnknownChannel.named(name, available_channels())
     row = rows[name]
     if json_:
         emit_json(row)

@@ -53,8 +53,9 @@ def resolve(specs: Sequence[str], option_values: Sequence[str] = ()) -> list[Des
             target = channel.parse_target(raw_target)
         except ValueError as exc:
             raise UsageError(f"--channel {spec}: {exc}") from None
-        if channel.limits().needs_target and not target:
-            raise UsageError(f"--channel {spec}: {name} needs a destination, e.g. --channel {name}:TARGET")
+        limits = channel.limits()
+        if limits.needs_target and not target:
+            raise UsageError(f"--channel {spec}: {name} needs a destination, e.g. --channel {name}:{limits.target_example}")
         if (name, target) in seen:
             raise UsageError(f"--channel {spec} is given twice")
         seen.add((name, target))

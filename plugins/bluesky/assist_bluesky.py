@@ -58,6 +58,7 @@ class BlueskyChannel(Channel):
 
     name = "bluesky"
     description = "Posts with link facets and a link card (atproto)"
+    aliases = ("bsky",)
     credentials = (
         Credential("handle", "ASSIST_BLUESKY_HANDLE", secret=False, help="your handle, e.g. you.bsky.social"),
         Credential("app_password", "ASSIST_BLUESKY_APP_PASSWORD",

@@ -83,6 +83,7 @@ class RedditChannel(Channel):
             max_title_length=TITLE_LIMIT,
             needs_title=True,
             needs_target=True,
+            target_example="r/SUBREDDIT",
             notes="title <= 300 characters; a link post when the post has a URL (reposts refused), "
             "else a text post of up to 40,000 characters; some subreddits require a flair_id",
         )

@@ -68,6 +68,7 @@ class XChannel(Channel):
 
     name = "x"
     description = "Posts on X, formerly Twitter (tweepy, API v2)"
+    aliases = ("twitter",)
     credentials = (
         Credential("api_key", "ASSIST_X_API_KEY", help="your X app's API key (consumer key)"),
         Credential("api_secret", "ASSIST_X_API_SECRET", help="your X app's API key secret (consumer secret)"),
