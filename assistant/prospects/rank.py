@@ -3,9 +3,10 @@
 Per site: topical match (draft chunks against the site's page and profile vectors: best and
 typical), links to pages like this draft (link intersect weighted by the similarity of each linked
 page to the draft), link propensity (resource and guest-post pages, outbound links), authority
-(imported metric, else PageRank over the domain link graph), and penalties (spam signals, absurd
-outbound link density). Excluded sites and sites already linking to you are dropped (or, on
-request, kept with a penalty).
+(imported metric, else PageRank over the domain link graph, in proportion to the topic match), and
+penalties (spam signals, shops and services, paid content, sponsored links, links with little in
+common, scrapers, absurd outbound link density). Excluded sites and sites already linking to you
+are dropped (or, on request, kept with a penalty).
 """
 
 from __future__ import annotations
