@@ -250,7 +250,7 @@ def main() -> None:
         if split == "seconds":
             continue
         if split == "HELD-OUT":
-            print("=" * 40 + " held out (not used to choose changes)")
+            print("=" * 40 + " held out (labelled before any ranking change; used only to veto changes that hurt it)")
         print(f"== {split}: {data['drafts']} drafts, {data['true_links']} true (draft, site) links")
         print(f"{'system':22} " + " ".join(f"{m:>19}" for m in METRICS) + "   (mean [95% bootstrap] min)")
         for system, entry in data["systems"].items():
