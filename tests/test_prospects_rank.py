@@ -402,6 +402,26 @@ def test_service_booking_and_trial_pages_are_penalised_as_shops(conn, draft, sha
         "starterblog.example"].score
 
 
+def test_calls_to_action_in_editorial_prose_are_not_a_shop(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # "book now" in a book review, "apply now" in a how-to, "a free trial" in a software review: the
+    # words of a call to action inside a sentence are prose, not a button. A shop's call to action
+    # stands alone ("Book online.", "Start your free trial.", ", call today.").
+    text = "Make a sourdough starter with rye flour and water and feed it daily until it doubles."
+    for domain, body in [
+        ("bakingbooks.example", "Her baking book now has a chapter on starters; I read the book now and then."),
+        ("bakinghowto.example", "Once the loaf has cooled, you can apply now a thin glaze of syrup."),
+        ("bakingtools.example", "The feeding-reminder app has a free trial, and you download the app from its site."),
+        ("bakinghistory.example", "What we call today a levain was once a plain leaven; ask a baker for a free quote"
+                                  " on a class or book a consultation with a mill and they will book online."),
+    ]:
+        add_site(conn, domain, "Starter notes", "Sourdough notes.",
+                 [("p", "article", "Sourdough starter notes", f"{text} {body}")])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    for domain in ("bakingbooks.example", "bakinghowto.example", "bakingtools.example", "bakinghistory.example"):
+        assert not [r for r in found[domain].reasons if r.startswith("looks like a shop")], domain
+        assert found[domain].penalty == 0.0, domain
+
+
 def test_weights_are_checked() -> None:
     from assistant.errors import ConfigError
 
