@@ -41,9 +41,15 @@ _SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS + WEAK_
 # Shops, product pages and businesses selling a service, a booking or a trial rarely give editorial
 # links: their calls to action.
 _SHOP_RE = re.compile(
-    r"\b(add to cart|add to basket|buy now|free shipping|free delivery|order online|shop now|instant download"
-    r"|bulk pricing|checkout|book online|book now|book a consultation|call now|call today|free quote|get a quote"
-    r"|free trial|download the app|apply now|apply online)\b", re.I
+    r"\b(add to cart|add to basket|buy now|free shipping|order online|shop now|instant download"
+    r"|bulk pricing|checkout)\b", re.I
+)
+# These words are also prose ("I read the book now", "you can apply now a glaze", "the app has a free
+# trial"): they are a call to action only where one stands, at the start of a text or a clause.
+_CALL_RE = re.compile(
+    r"(?:^|[.!?;:,|\u2013\u2014]\s*|\s-\s)(?:start (?:a |your )?|get a )?(free delivery|book online|book now"
+    r"|book a consultation|call now|call today|free quote|get a quote|free trial|download the app|apply now"
+    r"|apply online)\b", re.I | re.M
 )
 # Disclosures of paid content: the links on such pages are bought, not given.
 _PAID_RE = re.compile(
@@ -564,7 +570,9 @@ class Ranker:
         if spam_hits:
             penalty += min(0.6, 0.25 + 0.1 * len(spam_hits))
             reasons_bad.append(f"spam signals: {', '.join(spam_hits[:4])}")
-        shop_hits = sorted({m.lower() for m in _SHOP_RE.findall(spam_text)})
+        own_texts = [site["name"], site["description"], site["topics"], *vecs.texts[:10]]
+        shop_hits = sorted({m.lower() for m in _SHOP_RE.findall(spam_text)}
+                           | {m.lower() for t in own_texts if t for m in _CALL_RE.findall(t)})
         if shop_hits:
             penalty += 0.1
             reasons_bad.append(f"looks like a shop or a service ({shop_hits[0]}); they rarely link out")
