@@ -560,6 +560,20 @@ def test_paid_content_disclosures_are_penalised(conn, draft, shared_embedder) ->
         "Sponsored post", "Pricing per post", "advertorial"]
 
 
+def test_saying_content_is_not_paid_is_not_a_disclosure(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # "This is not a sponsored post" and "we never accept paid posts" are what an editorial site says.
+    text = "Feed your starter rye flour and water every day until it doubles."
+    for domain, note in [("notsponsored.example", "This is not a sponsored post."),
+                         ("nopaid.example", "We never accept paid posts or advertorials."),
+                         ("noads.example", "No sponsored content, no partner content, ever.")]:
+        add_site(conn, domain, "Starter notes", "Sourdough notes.",
+                 [("p", "article", "Sourdough starter notes", f"{text} {note}")])
+    found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
+    for domain in ("notsponsored.example", "nopaid.example", "noads.example"):
+        assert not [r for r in found[domain].reasons if r.startswith("publishes paid content")], domain
+        assert found[domain].penalty == 0.0, domain
+
+
 def test_scrapers_copying_the_pages_they_link_to_are_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
     # A scraper republishes other sites' articles under their titles and addresses, with a link back:
     # it matches the draft on topic and on links, but gives no editorial link.
