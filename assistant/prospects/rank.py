@@ -56,6 +56,8 @@ _PAID_RE = re.compile(
     r"\b(sponsored (?:posts?|content|articles?)|paid posts?|advertorials?|partner content|from our partners"
     r"|(?:pricing|price) per post)\b", re.I
 )
+# "This is not a sponsored post", "we never accept paid posts": an editorial site saying so.
+_NEGATED_RE = re.compile(r"(?:\b(?:not|no|never|nor|without)|n't)(?:\W+\w+){0,4}\W*$", re.I)
 MAX_DRAFT_CHUNKS = 48
 UNRELATED_LINKS = 0.2  # mean similarity of a site's linked pages below this: they share no subject (~0.1)
 SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
@@ -588,7 +590,8 @@ class Ranker:
             penalty += 0.15
             reasons_bad.append(f"its links have little in common ({linked_count} linked pages, mean similarity"
                                f" {alike:.2f}): bought or link-farm links")
-        paid_hits = sorted({m.lower() for m in _PAID_RE.findall(spam_text)})
+        paid_hits = sorted({m.group(1).lower() for m in _PAID_RE.finditer(spam_text)
+                            if not _NEGATED_RE.search(re.split(r"[.!?;:]", spam_text[max(0, m.start() - 60):m.start()])[-1])})
         if paid_hits:
             penalty += 0.15
             reasons_bad.append(f"publishes paid content ({paid_hits[0]}); its links are bought")
