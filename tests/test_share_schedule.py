@@ -70,6 +70,20 @@ def test_parse_at_reads_hours_and_days_as_written(text: str, expected: datetime)
     assert local(schedule.parse_at(text, PARIS, NOW)).replace(tzinfo=None) == expected
 
 
+# A weekday then a bare hour is that day at that hour, as "tomorrow 9" is: dateparser alone reads
+# "friday 9" as 1 September next year and "friday 17" as the 17th. A day of the month stays one.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("friday 9", datetime(2026, 6, 12, 9, 0)),
+    ("friday 17", datetime(2026, 6, 12, 17, 0)),
+    ("fri 17", datetime(2026, 6, 12, 17, 0)),
+    ("monday 9", datetime(2026, 6, 15, 9, 0)),
+    ("friday 19 june", datetime(2026, 6, 19, 9, 0)),
+    ("friday 19 jun 5pm", datetime(2026, 6, 19, 17, 0)),
+])
+def test_parse_at_reads_a_weekday_and_a_bare_hour(text: str, expected: datetime) -> None:
+    assert local(schedule.parse_at(text, PARIS, NOW)).replace(tzinfo=None) == expected
+
+
 def test_parse_at_a_day_alone_takes_the_given_day_start_and_today_means_now() -> None:
     assert local(schedule.parse_at("friday", PARIS, NOW, time(13, 30))).time() == time(13, 30)
     assert schedule.parse_at("today", PARIS, NOW) == pytest.approx(NOW, abs=1)
