@@ -18,7 +18,10 @@ UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 TIME_ONLY_RE = re.compile(r"^\s*(at\s+)?\d{1,2}([:.h]\d{2})?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
 # "at 9", "tomorrow 9": a bare hour that dateparser misreads ("at 9" as September, "friday at 17" as
 # the 17th, "tomorrow at 9" as tomorrow at the current time); written as "9:00" it reads it right.
-BARE_HOUR_RE = re.compile(r"\b(at|today|tonight|tomorrow)\s+(?:at\s+)?(\d{1,2})(?![\d:.h])(?!\s*(?:[ap]\.?m\b|o'?clock))",
+# "friday 9" too (dateparser: 1 September); "friday 19 june" is a day of the month, not an hour.
+BARE_HOUR_RE = re.compile(r"\b(at|today|tonight|tomorrow|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\s+(?:at\s+)?"
+                          r"(\d{1,2})(?![\d:.h])(?!\s*(?:[ap]\.?m\b|o'?clock|st\b|nd\b|rd\b|th\b))"
+                          r"(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
                           re.IGNORECASE)
 # The time of day the user wrote, to check dateparser kept it: 9am, 9:30 pm, 17:00, 9h30.
 CLOCK_12_RE = re.compile(r"(?<![\d.:])(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?m\b", re.IGNORECASE)
