@@ -112,7 +112,7 @@ def parse_at(text: str, tz: tzinfo, now: float, day_start: time = time(9)) -> fl
 
         when = dateparser.parse(phrase, settings={
             "RELATIVE_BASE": base, "PREFER_DATES_FROM": "future",
-            "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": False,
+            "STRICT_PARSING": False,  # aware only when the text names a zone ("9am UTC"), which then wins
         })
         if when is None:
             raise UsageError(f"--at: cannot read {text!r} as a time (try 2026-05-01T09:30 or 'tomorrow 9am')")
