@@ -373,6 +373,9 @@ def test_shop_pages_are_penalised(conn, draft, shared_embedder) -> None:  # type
     add_site(conn, "starterjar.store", "Starter Jar", "Jars and dried starter.", [
         ("p", "article", "Dried sourdough starter", "Dried sourdough starter for bread. Add to cart."),
     ])
+    add_site(conn, "starterjar.shop", "Starter Jar Shop", "Jars and dried starter.", [
+        ("p", "article", "Dried sourdough starter", "Dried sourdough starter for bread. Proceed to checkout."),
+    ])
     add_site(conn, "starterjar.blog", "Starter Jar", "Jars and dried starter.", [
         ("p", "article", "Dried sourdough starter", "Dried sourdough starter for bread. Rehydrate it."),
     ])
@@ -380,6 +383,8 @@ def test_shop_pages_are_penalised(conn, draft, shared_embedder) -> None:  # type
     shop = found["starterjar.store"]
     assert "looks like a shop or a service (add to cart); they rarely link out" in shop.reasons
     assert shop.score < found["starterjar.blog"].score
+    assert "looks like a shop or a service (proceed to checkout); they rarely link out" in found[
+        "starterjar.shop"].reasons
 
 
 def test_service_booking_and_trial_pages_are_penalised_as_shops(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -413,11 +418,13 @@ def test_calls_to_action_in_editorial_prose_are_not_a_shop(conn, draft, shared_e
         ("bakingtools.example", "The feeding-reminder app has a free trial, and you download the app from its site."),
         ("bakinghistory.example", "What we call today a levain was once a plain leaven; ask a baker for a free quote"
                                   " on a class or book a consultation with a mill and they will book online."),
+        ("bakinglog.example", "I keep the feeding log in git: git checkout -b rye-starter, then commit each feed."),
     ]:
         add_site(conn, domain, "Starter notes", "Sourdough notes.",
                  [("p", "article", "Sourdough starter notes", f"{text} {body}")])
     found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
-    for domain in ("bakingbooks.example", "bakinghowto.example", "bakingtools.example", "bakinghistory.example"):
+    for domain in ("bakingbooks.example", "bakinghowto.example", "bakingtools.example", "bakinghistory.example",
+                   "bakinglog.example"):
         assert not [r for r in found[domain].reasons if r.startswith("looks like a shop")], domain
         assert found[domain].penalty == 0.0, domain
 

@@ -42,7 +42,7 @@ _SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS + WEAK_
 # links: their calls to action.
 _SHOP_RE = re.compile(
     r"\b(add to cart|add to basket|buy now|free shipping|order online|shop now|instant download"
-    r"|bulk pricing|checkout)\b", re.I
+    r"|bulk pricing|proceed to checkout|secure checkout)\b", re.I  # not "git checkout"
 )
 # These words are also prose ("I read the book now", "you can apply now a glaze", "the app has a free
 # trial"): they are a call to action only where one stands, at the start of a text or a clause.
