@@ -40,9 +40,9 @@ WEAK_SPAM_TERMS = ("slots", "poker", "betting", "bonus", "pills", "pharmacy", "l
 _SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS + WEAK_SPAM_TERMS) + r")\b", re.I)
 # Shops, product pages and businesses selling a service, a booking or a trial rarely give editorial
 # links: their calls to action.
-_SHOP_RE = re.compile(
+_SHOP_RE = re.compile(  # "proceed to checkout", not a bare "checkout" ("git checkout")
     r"\b(add to cart|add to basket|buy now|free shipping|order online|shop now|instant download"
-    r"|bulk pricing|proceed to checkout|secure checkout)\b", re.I  # not "git checkout"
+    r"|bulk pricing|proceed to checkout|secure checkout)\b", re.I
 )
 # These words are also prose ("I read the book now", "you can apply now a glaze", "the app has a free
 # trial"): they are a call to action only where one stands, at the start of a text or a clause.
