@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,9 +40,7 @@ def test_parse_at_iso_in_the_users_zone() -> None:
 @pytest.mark.parametrize(("text", "utc_hour"), [("tomorrow 9am UTC", 9), ("tomorrow 9am PST", 17),
                                                 ("tomorrow 9:00 +0200", 7), ("tomorrow 9am", 7)])
 def test_parse_at_natural_language_with_a_zone_named_uses_that_zone(text: str, utc_hour: int) -> None:
-    from datetime import timezone
-
-    when = datetime.fromtimestamp(schedule.parse_at(text, PARIS, NOW), timezone.utc)
+    when = datetime.fromtimestamp(schedule.parse_at(text, PARIS, NOW), UTC)
     assert (when.date().isoformat(), when.hour) == ("2026-06-11", utc_hour)  # Paris is UTC+2 in June
 
 
