@@ -200,3 +200,22 @@ def test_parse_at_refuses_a_reading_that_lost_the_written_hour(monkeypatch: pyte
     monkeypatch.setattr(dateparser, "parse", lambda text, settings=None: datetime(2026, 6, 12, 0, 0))
     with pytest.raises(UsageError, match="cannot tell when 'friday 5pm' is"):
         schedule.parse_at("friday 5pm", PARIS, NOW)
+
+
+# NOW is Wednesday 2026-06-10 11:00 in Paris. dateparser alone reads "friday 4th" and "the 4th at 9"
+# as the 1st of April (4 as the month): a day of the month without a month is the next such day.
+@pytest.mark.parametrize(("text", "expected"), [
+    ("friday 12th", datetime(2026, 6, 12, 9, 0)),       # a day alone: the first posting slot
+    ("the 12th at 9", datetime(2026, 6, 12, 9, 0)),
+    ("the 12th 5pm", datetime(2026, 6, 12, 17, 0)),
+    ("4th", datetime(2026, 7, 4, 9, 0)),                # the 4th of June is past: July's
+    ("the 31st at 10:00", datetime(2026, 7, 31, 10, 0)),  # June has no 31st
+    ("12th june 9am", datetime(2026, 6, 12, 9, 0)),     # with a month, dateparser's reading stands
+])
+def test_parse_at_a_day_of_the_month_without_a_month(text: str, expected: datetime) -> None:
+    assert local(schedule.parse_at(text, PARIS, NOW)) == expected.replace(tzinfo=PARIS)
+
+
+def test_parse_at_a_weekday_that_is_not_that_day_of_the_month_is_refused() -> None:
+    with pytest.raises(UsageError, match=r"the next 12th is a Friday \(2026-06-12\), not a monday"):
+        schedule.parse_at("monday 12th", PARIS, NOW)

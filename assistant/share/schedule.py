@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -23,6 +24,11 @@ BARE_HOUR_RE = re.compile(r"\b(at|today|tonight|tomorrow|(?:mon|tues?|wed(?:nes)
                           r"(\d{1,2})(?![\d:.h])(?!\s*(?:[ap]\.?m\b|o'?clock|st\b|nd\b|rd\b|th\b))"
                           r"(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
                           re.IGNORECASE)
+# "friday 4th", "the 4th at 9": a day of the month with no month, which dateparser reads as April.
+ORDINAL_DAY_RE = re.compile(r"\b(?:the\s+)?([12]?\d|3[01])(?:st|nd|rd|th)\b", re.IGNORECASE)
+MONTH_RE = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+                      r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b", re.IGNORECASE)
+WEEKDAY_RE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:s|nes|rs?|ur)?(?:day)?\b", re.IGNORECASE)
 # The time of day the user wrote, to check dateparser kept it: 9am, 9:30 pm, 17:00, 9h30.
 CLOCK_12_RE = re.compile(r"(?<![\d.:])(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?m\b", re.IGNORECASE)
 CLOCK_24_RE = re.compile(r"(?<![\d.:])(\d{1,2})[:h](\d{2})(?!\d)", re.IGNORECASE)
@@ -91,6 +97,29 @@ def _written_clock(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _ordinal_day(phrase: str, today: date, text: str) -> str:
+    """"friday 4th" -> the next 4th (this month or the next that has one) as an ISO date; a weekday
+    written with it must be that day's."""
+    match = ORDINAL_DAY_RE.search(phrase)
+    if match is None or MONTH_RE.search(phrase):
+        return phrase
+    wanted, month = int(match.group(1)), today.replace(day=1)
+    for _ in range(3):  # a 31st may skip a month
+        with contextlib.suppress(ValueError):
+            day = month.replace(day=wanted)
+            if day >= today:
+                break
+        month = (month + timedelta(days=32)).replace(day=1)
+    else:
+        raise UsageError(f"--at: {text!r} names no day of a month")
+    weekday = WEEKDAY_RE.search(phrase)
+    if weekday and day.strftime("%a").lower() != weekday.group(1).lower():
+        raise UsageError(f"--at: the next {match.group(1)}{phrase[match.end(1):match.end()]} is a "
+                         f"{day:%A} ({day.isoformat()}), not a {weekday.group(0)}")
+    phrase = phrase[: match.start()] + day.isoformat() + phrase[match.end():]
+    return " ".join((WEEKDAY_RE.sub(" ", phrase) if weekday else phrase).split())
+
+
 def parse_at(text: str, tz: tzinfo, now: float, day_start: time = time(9)) -> float:
     """An ISO 8601 time or natural language ("tomorrow 9am", "in 2 hours") -> Unix seconds, not past.
 
@@ -102,6 +131,7 @@ def parse_at(text: str, tz: tzinfo, now: float, day_start: time = time(9)) -> fl
         raise UsageError("--at: empty time")
     phrase = BARE_HOUR_RE.sub(_bare_hour, raw)
     base = datetime.fromtimestamp(now, tz).replace(tzinfo=None)
+    phrase = _ordinal_day(phrase, base.date(), text)
     when: datetime | None
     try:
         when = datetime.fromisoformat(raw)
