@@ -301,6 +301,23 @@ def test_channels_never_print_credential_values(assist_home: Path, monkeypatch: 
     assert "unknown channel 'nope'" in one_line_error(run("channels", "show", "nope"))
 
 
+def test_channels_show_describes_only_the_channel_asked_for(assist_home: Path) -> None:
+    """Describing Mastodon asks its server for max_characters: `channels show x` must not."""
+    from fakes.mastodon import FakeMastodon
+
+    pytest.importorskip("assist_mastodon")
+    import assist_mastodon
+
+    assist_mastodon._instance_cache.clear()
+    with FakeMastodon() as fake:
+        table = "\n".join(f"{k} = {json.dumps(v)}" for k, v in fake.settings().items())
+        (assist_home / "config.toml").write_text(f"[channels.mastodon]\n{table}\n")
+        assert run("channels", "show", "x").exit_code == 0
+        assert fake.requests == []
+        assert run("channels", "show", "mastodon").exit_code == 0
+        assert fake.requests, "describing mastodon asks its server (the check above can fail)"
+
+
 @pytest.mark.parametrize(("content", "message"), [(b"", "empty file"), (b"  \n\n", "empty"),
                                                   (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file")])
 def test_empty_or_binary_draft(home: Path, tmp_path: Path, content: bytes, message: str) -> None:

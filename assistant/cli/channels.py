@@ -34,14 +34,15 @@ def _describe(name: str, cls: type[Any], infos: list[Any], settings: Any) -> dic
     }
 
 
-def _all() -> list[dict[str, Any]]:
+def _all(channels: dict[str, type[Any]] | None = None) -> list[dict[str, Any]]:
+    """``channels`` (default: every installed one) described; one that cannot be is a warning."""
     from assistant import config, plugins
     from assistant.channels import available_channels
 
     settings = config.load()
     infos = plugins.plugin_infos()
     rows = []
-    for name, cls in available_channels().items():
+    for name, cls in (available_channels() if channels is None else channels).items():
         try:
             rows.append(_describe(name, cls, infos, settings))
         except Exception as exc:  # noqa: BLE001 - one broken plugin must not hide the others
@@ -92,10 +93,13 @@ def show(name: str, json_: bool) -> None:
     """Show one channel: its plugin, each credential (set or not), its limits and notes."""
     from assistant.channels import UnknownChannel, available_channels
 
-    rows = {r["name"]: r for r in _all()}
-    if name not in rows:
-        raise UnknownChannel.named(name, available_channels())
-    row = rows[name]
+    installed = available_channels()
+    if name not in installed:
+        raise UnknownChannel.named(name, installed)
+    described = _all({name: installed[name]})  # only this one: describing a channel may ask its server
+    if not described:
+        raise UnknownChannel(f"channel {name!r} cannot be described (see the warning above)")
+    row = described[0]
     if json_:
         emit_json(row)
         return
