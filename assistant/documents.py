@@ -7,6 +7,7 @@ file they came from, so every finding can point at its place.
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Iterator
@@ -292,6 +293,18 @@ def iter_paths(paths: list[str]) -> Iterator[str]:
                     yield str(child)
         else:
             yield path
+
+
+def unique_paths(paths: list[str]) -> list[str]:
+    """Each file once, first spelling kept: `a.md ./a.md dir/` (dir holding a.md) name a.md once."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for path in paths:
+        key = path if path == "-" else os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out
 
 
 def load(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, text: str | None = None) -> Document:

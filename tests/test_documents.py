@@ -246,3 +246,12 @@ def test_html_sentences_carry_the_line_their_text_is_on() -> None:
     assert [(s.text, s.line) for s in doc.sentences] == [
         ("Alpha starts here.", 3), ("Beta follows it.", 5), ("Gamma is loose text.", 7), ("Delta is loose too.", 10),
     ]
+
+
+def test_unique_paths_names_each_file_once_in_its_first_spelling(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assistant.documents import unique_paths
+
+    (tmp_path / "a.md").write_text("# A\n\nText.\n")
+    (tmp_path / "b.md").write_text("# B\n\nText.\n")
+    monkeypatch.chdir(tmp_path)
+    assert unique_paths(["a.md", "./a.md", str(tmp_path / "a.md"), "-", "b.md", "-"]) == ["a.md", "-", "b.md"]

@@ -97,7 +97,7 @@ def score(
 
 def _reference_paths(compare: tuple[str, ...]) -> list[str]:
     """--compare paths with directories expanded into the pages inside them (like PATH)."""
-    from assistant.documents import iter_paths
+    from assistant.documents import iter_paths, unique_paths
     from assistant.errors import UsageError
 
     out: list[str] = []
@@ -106,7 +106,7 @@ def _reference_paths(compare: tuple[str, ...]) -> list[str]:
         if not found:
             raise UsageError(f"--compare {path}: no pages (.md, .markdown, .html, .txt) in this directory")
         out += found
-    return list(dict.fromkeys(out))
+    return unique_paths(out)
 
 
 def _is_dir(path: str) -> bool:

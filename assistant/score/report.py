@@ -220,26 +220,12 @@ class Batch:
         return [r for r in self.reports if r.ok and r.linkability and r.linkability.score < min_score]
 
 
-def _unique_files(paths: list[str]) -> list[str]:
-    """Each file once, first spelling kept: `a.md ./a.md dir/` (dir holding a.md) score a.md once."""
-    import os
-
-    seen: set[str] = set()
-    out: list[str] = []
-    for path in paths:
-        key = path if path == "-" else os.path.realpath(path)
-        if key not in seen:
-            seen.add(key)
-            out.append(path)
-    return out
-
-
 def score_paths(
     paths: Iterable[str], embedder: Embedder | None, *, max_bytes: int = DEFAULT_MAX_BYTES,
     on_error: Callable[[Report], None] | None = None, **kw: Any,
 ) -> Batch:
     """Load and score every path (directories expanded); bad files are error entries, the rest score."""
-    from assistant.documents import iter_paths
+    from assistant.documents import iter_paths, unique_paths
 
     ordered: list[str] = []
     empty: list[Report] = []
@@ -250,7 +236,7 @@ def score_paths(
             if on_error:
                 on_error(empty[-1])
         ordered += found or [path]
-    ordered = _unique_files(ordered)
+    ordered = unique_paths(ordered)
     docs, errors = load_documents([p for p in ordered if p not in {r.path for r in empty}],
                                   max_bytes=max_bytes, on_error=on_error)
     errors += empty
