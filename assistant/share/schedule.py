@@ -20,7 +20,8 @@ TIME_ONLY_RE = re.compile(r"^\s*(at\s+)?\d{1,2}([:.h]\d{2})?\s*([ap]\.?m\.?)?\s*
 # "at 9", "tomorrow 9": a bare hour that dateparser misreads ("at 9" as September, "friday at 17" as
 # the 17th, "tomorrow at 9" as tomorrow at the current time); written as "9:00" it reads it right.
 # "friday 9" too (dateparser: 1 September); "friday 19 june" is a day of the month, not an hour.
-BARE_HOUR_RE = re.compile(r"\b(at|today|tonight|tomorrow|(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?)\s+(?:at\s+)?"
+WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"  # mon, tues, thursday...
+BARE_HOUR_RE = re.compile(rf"\b(at|today|tonight|tomorrow|{WEEKDAY})\s+(?:at\s+)?"
                           r"(\d{1,2})(?![\d:.h])(?!\s*(?:[ap]\.?m\b|o'?clock|st\b|nd\b|rd\b|th\b))"
                           r"(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b)",
                           re.IGNORECASE)
@@ -28,7 +29,7 @@ BARE_HOUR_RE = re.compile(r"\b(at|today|tonight|tomorrow|(?:mon|tues?|wed(?:nes)
 ORDINAL_DAY_RE = re.compile(r"\b(?:the\s+)?([12]?\d|3[01])(?:st|nd|rd|th)\b", re.IGNORECASE)
 MONTH_RE = re.compile(r"\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
                       r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b", re.IGNORECASE)
-WEEKDAY_RE = re.compile(r"\b(mon|tue|wed|thu|fri|sat|sun)(?:s|nes|rs?|ur)?(?:day)?\b", re.IGNORECASE)
+WEEKDAY_RE = re.compile(rf"\b{WEEKDAY}\b", re.IGNORECASE)
 # The time of day the user wrote, to check dateparser kept it: 9am, 9:30 pm, 17:00, 9h30.
 CLOCK_12_RE = re.compile(r"(?<![\d.:])(\d{1,2})(?:[:.h](\d{2}))?\s*([ap])\.?m\b", re.IGNORECASE)
 CLOCK_24_RE = re.compile(r"(?<![\d.:])(\d{1,2})[:h](\d{2})(?!\d)", re.IGNORECASE)
@@ -113,7 +114,7 @@ def _ordinal_day(phrase: str, today: date, text: str) -> str:
     else:
         raise UsageError(f"--at: {text!r} names no day of a month")
     weekday = WEEKDAY_RE.search(phrase)
-    if weekday and day.strftime("%a").lower() != weekday.group(1).lower():
+    if weekday and day.strftime("%a").lower() != weekday.group(0)[:3].lower():
         raise UsageError(f"--at: the next {match.group(1)}{phrase[match.end(1):match.end()]} is a "
                          f"{day:%A} ({day.isoformat()}), not a {weekday.group(0)}")
     phrase = phrase[: match.start()] + day.isoformat() + phrase[match.end():]
