@@ -183,13 +183,18 @@ def test_reddit_has_a_self_promotion_ratio_by_default(home: Path, draft: Path, m
     assert "limit 10%" in line and "other_activity" in line
 
 
-def test_edit_opens_the_editor_per_post(home: Path, draft: Path, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def use_editor(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str) -> None:
+    """$EDITOR (and $VISUAL) is this shell script, run on the file to edit."""
     editor = tmp_path / "editor.sh"
-    editor.write_text('#!/bin/sh\nprintf "# a comment\\nMy own words https://bread.example/starter-smell\\n" > "$1"\n')
+    editor.write_text(script)
     editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("EDITOR", str(editor))
     monkeypatch.setenv("VISUAL", str(editor))
+
+
+def test_edit_opens_the_editor_per_post(home: Path, draft: Path, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    use_editor(tmp_path, monkeypatch, '#!/bin/sh\nprintf "# a comment\\nMy own words https://bread.example/starter-smell\\n" > "$1"\n')
     result = share(draft, "--channel", "example", "--edit", "--json")
     assert result.exit_code == 0, result.output
     post = json.loads(result.stdout)[0]
@@ -201,11 +206,7 @@ def test_edit_opens_the_editor_per_post(home: Path, draft: Path, tmp_path: Path,
 def test_edit_keeps_the_hashtag_line(home: Path, draft: Path, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     """An edit that touches only the words must not drop '#Sourdough #Baking' as a comment line."""
-    editor = tmp_path / "editor.sh"
-    editor.write_text('#!/bin/sh\nsed -i "s/^\\([A-Z]\\)/\\1/; 2s/$/ Edited./" "$1"\n')
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.setenv("VISUAL", str(editor))
+    use_editor(tmp_path, monkeypatch, '#!/bin/sh\nsed -i "s/^\\([A-Z]\\)/\\1/; 2s/$/ Edited./" "$1"\n')
     plain = json.loads(share(draft, "--channel", "example", "--dry-run", "--json").stdout)[0]["text"]
     hashtags = plain.splitlines()[-1]
     assert hashtags.startswith("#") and not hashtags.startswith("# ")
@@ -216,11 +217,7 @@ def test_edit_keeps_the_hashtag_line(home: Path, draft: Path, tmp_path: Path,
 
 
 def test_invalid_post_is_not_queued(home: Path, draft: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    editor = tmp_path / "editor.sh"
-    editor.write_text('#!/bin/sh\npython3 -c "print(\'word \' * 200)" > "$1"\n')
-    editor.chmod(editor.stat().st_mode | stat.S_IEXEC)
-    monkeypatch.setenv("EDITOR", str(editor))
-    monkeypatch.setenv("VISUAL", str(editor))
+    use_editor(tmp_path, monkeypatch, '#!/bin/sh\npython3 -c "print(\'word \' * 200)" > "$1"\n')
     line = one_line_error(share(draft, "--channel", "example", "--edit"))
     assert "the limit is 500" in line and "nothing was queued" in line
     assert queued() == []
