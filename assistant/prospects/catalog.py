@@ -15,7 +15,7 @@ from typing import Any
 
 from assistant.db import transaction
 from assistant.errors import ImportDataError
-from assistant.prospects import store
+from assistant.prospects import identity, store
 from assistant.prospects.imports import (
     MAX_BAD_SAMPLES,
     BadRow,
@@ -139,7 +139,7 @@ def _page_problem(page: Any, domain: str) -> str | None:
         host = store.normalize_domain(url)
     except store.InvalidURL:
         return f"invalid page URL: {url[:80]}"
-    if host != domain and not host.endswith("." + domain):
+    if not identity.contains(domain, host):
         # storing it would give this site another site's text (or move that site's page here)
         return f"page {url[:80]} is not on {domain}"
     return None
@@ -196,6 +196,36 @@ def _link_rows(site_url: str, links: list[Any], import_id: int, line: int,
     return rows
 
 
+def _capped(good: list[dict[str, Any]]) -> list[str]:
+    """Sites whose texts are longer than a ranking matches (chunking.MAX_SITE_CHUNKS), named."""
+    from assistant.prospects import chunking
+
+    out = []
+    for fields in good:
+        text = " ".join([str(fields.get("description") or "")]
+                        + [str(p.get("text") or "") for p in fields["pages"] if isinstance(p, dict)])
+        if chunking.chunk_count(text) > chunking.MAX_SITE_CHUNKS:
+            words = len(text.split())
+            cap = chunking.MAX_SITE_CHUNKS * chunking.CHUNK_WORDS
+            out.append(f"{fields['domain']}: its text is {words:,} words; ranking matches the first {cap:,}"
+                       f" ({chunking.MAX_SITE_CHUNKS} chunks of {chunking.CHUNK_WORDS} words)")
+    return out
+
+
+def _merged_rows(good: list[dict[str, Any]]) -> list[str]:
+    """Rows that are one site (the same domain, or one owner's pages on a shared host), named."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for fields in good:
+        by_key.setdefault(fields["domain"], []).append(fields)
+    out = []
+    for key, rows in by_key.items():
+        if len(rows) > 1:
+            named = ", ".join(f"line {r['line']} ({r['url'][:60]})" for r in rows[:3])
+            more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+            out.append(f"{named}{more} are one site, {key}: merged (later rows update earlier ones)")
+    return out
+
+
 def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResult:
     """Upsert every valid catalog entry; malformed ones are counted with their line numbers."""
     result = ImportResult(str(file), "catalog", sn.encoding.replace("-sig", ""), sn.delimiter)
@@ -214,6 +244,8 @@ def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResul
             raise ImportDataError(f"{file}: no valid rows ({result.rows_bad} malformed); first: {result.bad[0]}")
         raise ImportDataError(f"{file}: no rows after the header")
     result.rows_ok = len(good)
+    result.merged = _merged_rows(good)
+    result.capped = _capped(good)
     with transaction(db):  # joins the caller's transaction when there is one
         sites_before = db.execute("SELECT count(*) FROM sites").fetchone()[0]
         links_before = db.execute("SELECT count(*) FROM links").fetchone()[0]
@@ -222,6 +254,7 @@ def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResul
             (str(file.resolve()), result.rows_ok, result.rows_bad),
         )
         result.import_id = int(cur.lastrowid or 0)
+        keys = {f["domain"] for f in good}
         for fields in good:
             pages, links, line = fields.pop("pages"), fields.pop("links"), fields.pop("line")
             domain = fields.pop("domain")
@@ -230,6 +263,7 @@ def import_catalog(db: sqlite3.Connection, file: Path, sn: Sniff) -> ImportResul
             rows = _link_rows(fields["url"], links, result.import_id, line, result)
             if rows:
                 store.add_links(db, rows)
+        store.fill_link_context(db, keys)
         result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)
         result.links_new = int(db.execute("SELECT count(*) FROM links").fetchone()[0] - links_before)
     return result

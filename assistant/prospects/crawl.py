@@ -29,8 +29,8 @@ import httpx
 
 from assistant import __version__
 from assistant import db as db_mod
+from assistant.prospects import identity, store
 from assistant.prospects import robots as robots_mod
-from assistant.prospects import store
 
 USER_AGENT = f"assist/{__version__} (+https://github.com/assist-dev/assist)"
 MAX_REDIRECTS = 5
@@ -64,6 +64,7 @@ class OutLink:
     nofollow: bool = False
     ugc: bool = False
     sponsored: bool = False
+    context: str = ""  # the list item, paragraph or cell the link sits in
 
 
 @dataclass
@@ -153,7 +154,7 @@ class CrawlResult:
 
 
 def domain_of(url: str) -> str:
-    """Lower-case host without "www." (the key of the sites table); "" when there is none."""
+    """The site key of a URL (host without "www.", plus the owner's path on a shared host); "" when none."""
     try:
         return store.normalize_domain(url)
     except store.InvalidURL:
@@ -161,9 +162,10 @@ def domain_of(url: str) -> str:
 
 
 def same_site(url: str, domain: str) -> bool:
-    """Is the URL on the site's domain or one of its subdomains?"""
-    host = domain_of(url)
-    return bool(host) and (host == domain or host.endswith("." + domain))
+    """Is the URL on the site (its domain or one of its subdomains; on a shared host such as
+    github.com, under the owner's path: see assistant.prospects.identity)?"""
+    key = domain_of(url)
+    return bool(key) and identity.contains(domain, key)
 
 
 def clean_url(url: str) -> str:
@@ -588,8 +590,11 @@ def _links(tree: Any, base: str, domain: str) -> tuple[list[OutLink], list[tuple
             continue
         if target not in outbound:
             rel = set(a.get("rel", "").lower().split())
+            block = a.xpath("ancestor::*[self::li or self::p or self::td or self::dd or self::dt"
+                            " or self::h1 or self::h2 or self::h3 or self::h4 or self::blockquote][1]")
+            context = _squash(block[0].text_content())[: store.MAX_CONTEXT] if block else ""
             outbound[target] = OutLink(target, domain_of(target), anchor[:500], "nofollow" in rel,
-                                       "ugc" in rel, "sponsored" in rel)
+                                       "ugc" in rel, "sponsored" in rel, context)
             in_lists += bool(a.xpath("ancestor::li"))
     return list(outbound.values()), list(internal.items()), in_lists
 
@@ -1072,7 +1077,7 @@ class _Crawl:
             dict(source_url=page.url, source_domain=self.domain, target_url=link.url,
                  target_domain=link.domain, anchor=link.anchor, source_title=page.title,
                  nofollow=int(link.nofollow), ugc=int(link.ugc), sponsored=int(link.sponsored),
-                 first_seen=now, last_seen=now, origin="crawl")
+                 first_seen=now, last_seen=now, origin="crawl", context=link.context or None)
             for link in page.outbound
         ]
         if rows:

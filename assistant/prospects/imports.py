@@ -26,7 +26,7 @@ from typing import Any
 
 from assistant.db import transaction
 from assistant.errors import ImportDataError, first_line
-from assistant.prospects import store
+from assistant.prospects import identity, store
 
 FORMATS = ("auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain")
 LINK_FORMATS = ("ahrefs", "semrush", "majestic", "gsc", "plain")
@@ -108,6 +108,8 @@ class ImportResult:
     import_id: int | None = None
     items_skipped: int = 0  # pages or links inside good catalog rows that could not be stored
     skipped: list[BadRow] = field(default_factory=list)
+    merged: list[str] = field(default_factory=list)  # input rows that resolved to one site, named
+    capped: list[str] = field(default_factory=list)  # texts longer than ranking matches, named
 
     def to_dict(self) -> dict[str, Any]:
         data = {k: v for k, v in self.__dict__.items() if k not in ("bad", "skipped")}
@@ -450,6 +452,7 @@ def _import_links(
             ).fetchall()
             con.execute(f"CREATE TEMP TABLE norm AS {_select_sql(variant, cols, own_domain, sn.delimiter == ';')}")
             _idna_domains(con)
+            _shared_host_sites(con)
             _collect_bad(con, result, rejects)
             total_good = con.execute("SELECT count(*) FROM norm WHERE problem IS NULL").fetchone()[0]
             if total_good == 0:
@@ -486,6 +489,31 @@ def _idna_domains(con: Any) -> None:
     con.executemany("INSERT INTO idna_map VALUES (?, ?)", mapping)
     for column in ("source_domain", "target_domain"):
         con.execute(f"UPDATE norm SET {column} = m.a FROM idna_map m WHERE norm.{column} = m.d")
+
+
+def _shared_host_sites(con: Any) -> None:
+    """Rows on a shared host (github.com, medium.com, ...) belong to the owner's site, not the host's
+    (assistant.prospects.identity): their URLs are keyed in Python and joined back, like IDNA names."""
+    hosts = sorted(set(identity.shared_hosts()) | set(identity.HOST_ALIASES))
+    if not hosts:
+        return
+    con.execute("CREATE TEMP TABLE shared_hosts (h VARCHAR)")
+    con.executemany("INSERT INTO shared_hosts VALUES (?)", [(h,) for h in hosts])
+    for url_col, key_col in (("source_url", "source_domain"), ("target_url", "target_domain")):
+        found = con.execute(
+            f"SELECT DISTINCT {url_col} FROM norm WHERE {key_col} IN (SELECT h FROM shared_hosts)"
+            f" AND {url_col} IS NOT NULL"
+        ).fetchall()
+        mapping = []
+        for (url,) in found:
+            try:
+                mapping.append((url, store.normalize_domain(url)))
+            except store.InvalidURL:
+                continue
+        if mapping:
+            con.execute("CREATE OR REPLACE TEMP TABLE key_map (u VARCHAR, k VARCHAR)")
+            con.executemany("INSERT INTO key_map VALUES (?, ?)", mapping)
+            con.execute(f"UPDATE norm SET {key_col} = m.k FROM key_map m WHERE norm.{url_col} = m.u")
 
 
 def _collect_bad(con: Any, result: ImportResult, rejects: list[tuple[int, str]]) -> None:
@@ -547,13 +575,14 @@ def _write_links_tx(con: Any, db: sqlite3.Connection, result: ImportResult, fmt:
         result.import_id = import_id
         # Per source domain: the best authority seen and a home URL (same scheme as its pages).
         sites = con.execute(
-            "SELECT source_domain, min(regexp_extract(source_url, '^([A-Za-z]+://[^/?#]+)', 1)) || '/',"
+            "SELECT source_domain, CASE WHEN contains(source_domain, '/') THEN 'https://' || source_domain || '/'"
+            " ELSE min(regexp_extract(source_url, '^([A-Za-z]+://[^/?#]+)', 1)) || '/' END,"
             " max(authority) FROM norm WHERE problem IS NULL GROUP BY source_domain"
         ).fetchall()
         db.executemany(_SITES_BULK_SQL, [(d, u, a, fmt) for d, u, a in sites])
         rel = con.execute(
             "SELECT source_url, source_domain, target_url, target_domain, anchor, source_title, nofollow,"
-            f" ugc, sponsored, first_seen, last_seen, {_sql_str(fmt)}, {import_id} FROM norm"
+            f" ugc, sponsored, first_seen, last_seen, {_sql_str(fmt)}, {import_id}, NULL FROM norm"
             # sorted like the unique index: B-tree inserts in order are several times faster
             " WHERE problem IS NULL ORDER BY source_url, target_url"
         )
@@ -567,6 +596,7 @@ def _write_links_tx(con: Any, db: sqlite3.Connection, result: ImportResult, fmt:
                 "SELECT DISTINCT source_domain FROM norm WHERE problem IS NULL AND source_title IS NOT NULL"
             ).fetchall()
             store.invalidate_vectors(db, [d for (d,) in titled])
+        store.fill_link_context(db, [row[0] for row in sites])
         result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)
 
 

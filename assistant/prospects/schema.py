@@ -100,8 +100,56 @@ def _sites_003(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX site_vectors_model_built ON site_vectors(model, built_at)")
 
 
+def _sites_004(db: sqlite3.Connection) -> None:
+    """Site identity (assistant.prospects.identity): pages, links and sites on a shared host
+    (github.com, medium.com, ...) are re-keyed to the owner's site; links get the text around them.
+
+    Sites that an earlier version merged under a shared host are split again by the URLs of their
+    pages and links; the host's row keeps its fields under the key of its own URL. Every stored
+    vector is dropped: site texts are now chunked in full and the next ranking rebuilds them.
+    """
+    from assistant.prospects import identity, store
+
+    def key(url: str | None) -> str | None:
+        try:
+            return store.normalize_domain(url or "")
+        except store.InvalidURL:
+            return None
+
+    db.create_function("site_key", 1, key, deterministic=True)
+    db.execute("ALTER TABLE links ADD COLUMN context TEXT")  # the line or sentence the link sits in
+    hosts = sorted(set(identity.shared_hosts()) | set(identity.HOST_ALIASES))
+    marks = ",".join("?" * len(hosts))
+    for url_col, key_col in (("source_url", "source_domain"), ("target_url", "target_domain")):
+        db.execute(f"UPDATE links SET {key_col} = coalesce(site_key({url_col}), {key_col})"
+                   f" WHERE {key_col} IN ({marks})", hosts)
+    shared = db.execute(f"SELECT id, domain, url, sources FROM sites WHERE domain IN ({marks})", hosts).fetchall()
+    for site in shared:
+        new = key(site["url"])
+        if new and new != site["domain"]:
+            taken = db.execute("SELECT id FROM sites WHERE domain = ?", (new,)).fetchone()
+            if taken is None:
+                db.execute("UPDATE sites SET domain = ? WHERE id = ?", (new, site["id"]))
+        for page in db.execute("SELECT id, url FROM pages WHERE site_id = ?", (site["id"],)).fetchall():
+            page_key = key(page["url"])
+            owner = db.execute("SELECT domain FROM sites WHERE id = ?", (site["id"],)).fetchone()[0]
+            if page_key and page_key != owner:
+                db.execute("INSERT OR IGNORE INTO sites (domain, url, sources) VALUES (?, ?, ?)",
+                           (page_key, identity.home_url(page_key), site["sources"]))
+                db.execute("UPDATE pages SET site_id = (SELECT id FROM sites WHERE domain = ?) WHERE id = ?",
+                           (page_key, page["id"]))
+    # sites seen only as the source of links (exports) under their new keys
+    db.execute(
+        "INSERT OR IGNORE INTO sites (domain, url, sources)"
+        " SELECT source_domain, 'https://' || source_domain || '/', min(origin) FROM links"
+        " WHERE source_domain NOT IN (SELECT domain FROM sites) GROUP BY source_domain"
+    )
+    db.execute("DELETE FROM site_vectors")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("sites_001_sites_pages_links", _sites_001),
     ("sites_002_site_vector_labels", _sites_002),
     ("sites_003_site_vectors_freshness_index", _sites_003),
+    ("sites_004_site_identity_link_context", _sites_004),
 ]

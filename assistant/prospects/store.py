@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from assistant.db import transaction
 from assistant.errors import ImportDataError
+from assistant.prospects import identity
 
 SITE_FIELDS = ("url", "name", "description", "topics", "authority", "contact", "excluded")
 PAGE_FIELDS = (
@@ -22,7 +23,7 @@ PAGE_FIELDS = (
 # Order of a link row given as a tuple to add_links().
 LINK_COLUMNS = (
     "source_url", "source_domain", "target_url", "target_domain", "anchor", "source_title",
-    "nofollow", "ugc", "sponsored", "first_seen", "last_seen", "origin", "import_id",
+    "nofollow", "ugc", "sponsored", "first_seen", "last_seen", "origin", "import_id", "context",
 )
 PAGE_KINDS = ("home", "article", "resource", "guest_post", "feed_item")
 
@@ -32,12 +33,14 @@ class InvalidURL(ImportDataError, ValueError):
 
 
 def normalize_domain(url_or_domain: str) -> str:
-    """Lower-case host without "www.", port or trailing dot: "https://WWW.Example.com:443/x" -> "example.com"."""
+    """The site key of a URL or domain (see assistant.prospects.identity): the lower-case host without
+    "www.", port or trailing dot ("https://WWW.Example.com:443/x" -> "example.com"), plus the owner's
+    path on a shared host ("https://github.com/Owner/Repo/issues" -> "github.com/owner/repo")."""
     value = (url_or_domain or "").strip()
     if not value:
         raise InvalidURL("empty URL or domain")
-    host = urlsplit(value if "//" in value else f"//{value}").hostname or ""
-    host = host.strip(".").lower()
+    parts = urlsplit(value if "//" in value else f"//{value}")
+    host = (parts.hostname or "").strip(".").lower()
     if host.startswith("www."):
         host = host[4:]
     if not host or " " in host or "." not in host and host != "localhost":
@@ -46,7 +49,7 @@ def normalize_domain(url_or_domain: str) -> str:
         host = host.encode("idna").decode("ascii")
     except UnicodeError:
         pass  # keep the Unicode form rather than reject an unusual but real host
-    return host
+    return identity.key_for(host, parts.path)
 
 
 def _merge_sources(field: str) -> str:
@@ -139,7 +142,8 @@ LINK_UPSERT_SQL = (
     " first_seen = coalesce(links.first_seen, excluded.first_seen),"
     " last_seen = coalesce(excluded.last_seen, links.last_seen),"
     " origin = CASE WHEN links.origin = excluded.origin THEN links.origin ELSE excluded.origin END,"
-    " import_id = coalesce(excluded.import_id, links.import_id)"
+    " import_id = coalesce(excluded.import_id, links.import_id),"
+    " context = coalesce(excluded.context, links.context)"
 )
 
 
@@ -175,6 +179,74 @@ def add_links(db: sqlite3.Connection, rows: Iterable[Mapping[str, Any] | Sequenc
         # titles of linking pages are part of a site's text
         invalidate_vectors(db, {row[1] for row in batch if row[5]})
     return int(added)
+
+
+MAX_CONTEXT = 300
+
+
+def clean_context(line: str) -> str:
+    """A line of Markdown or HTML as words (link texts kept, addresses and tags dropped), capped."""
+    from assistant.prospects.chunking import clean_line
+
+    return clean_line(line)[:MAX_CONTEXT]
+
+
+def url_contexts(text: str, urls: Iterable[str]) -> dict[str, str]:
+    """For each URL that appears in a text, the line around it (first occurrence), cleaned."""
+    out: dict[str, str] = {}
+    if not text:
+        return out
+    for url in urls:
+        bare = url.split("://", 1)[-1].rstrip("/")
+        if len(bare) < 4:
+            continue
+        at = text.find(bare)
+        if at < 0:
+            continue
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        line = clean_context(text[start : end if end >= 0 else len(text)])
+        if line:
+            out[url] = line
+    return out
+
+
+def fill_link_context(db: sqlite3.Connection, sites: Iterable[str] | None = None) -> int:
+    """Give links without context the line around them in their source site's own texts (a catalog
+    description or page that holds the link's address, as a Markdown list or an HTML page does).
+    Returns how many links got one."""
+    with_text = {r[0] for r in db.execute(
+        "SELECT domain FROM sites WHERE description IS NOT NULL OR id IN (SELECT site_id FROM pages)")}
+    keys = sorted(with_text if sites is None else with_text & set(sites))
+    if not keys:
+        return 0
+    if len(keys) > 500:  # many sites: one pass over the table instead of a long IN list
+        keys_set, keys = set(keys), None
+    else:
+        keys_set = set(keys)
+    where = "" if keys is None else f" AND source_domain IN ({','.join('?' * len(keys))})"
+    pending: dict[str, list[tuple[int, str]]] = {}
+    for row in db.execute(f"SELECT id, source_domain, target_url FROM links WHERE context IS NULL{where}",
+                          keys or ()):
+        if row[1] in keys_set:
+            pending.setdefault(row[1], []).append((row[0], row[2]))
+    filled = 0
+    for key, rows in pending.items():
+        site = db.execute("SELECT id, description FROM sites WHERE domain = ?", (key,)).fetchone()
+        if site is None:
+            continue
+        texts = [site[1] or ""] + [r[0] or "" for r in db.execute(
+            "SELECT text FROM pages WHERE site_id = ?", (site[0],))]
+        found: dict[str, str] = {}
+        urls = [u for _, u in rows]
+        for text in texts:
+            for url, ctx in url_contexts(text, [u for u in urls if u not in found]).items():
+                found[url] = ctx
+        updates = [(found[u], i) for i, u in rows if u in found]
+        if updates:
+            db.executemany("UPDATE links SET context = ? WHERE id = ?", updates)
+            filled += len(updates)
+    return filled
 
 
 def site_by_domain(db: sqlite3.Connection, domain: str) -> sqlite3.Row | None:
