@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from assistant import db, documents
 from assistant.cli import cli
-from assistant.prospects import graph, index, rank, store
+from assistant.prospects import evidence, graph, index, rank, store
 
 DRAFT = """---
 title: How to make a sourdough starter from scratch
@@ -77,7 +77,9 @@ def test_topical_match_beats_keyword_stuffed_spam(conn, draft, shared_embedder) 
     assert order[0] == "crumbandcrust.com"
     assert order.index("sourdough-casino.xyz") > order.index("crumbandcrust.com")
     spam = found[order.index("sourdough-casino.xyz")]
-    assert spam.penalty > 0 and any("spam signals: " in r and "casino" in r for r in spam.reasons)
+    assert spam.penalty > 0 and "spam vocabulary in its texts (bonus, casino, jackpot, slots)" in spam.reasons
+    assert spam.markers == ["spam vocabulary in its texts (bonus, casino, jackpot, slots)",
+                            "spam words in its address (casino)"] and spam.left_out
     assert "casino" in spam.spam_signals and found[0].spam_signals == []
     top = found[0]
     assert any(r.startswith("topic match ") for r in top.reasons)
@@ -145,17 +147,17 @@ def test_sites_with_spam_signals_are_left_out_unless_asked(conn, draft, shared_e
     found = rank.rank(conn, draft, shared_embedder, notes=notes)
     assert [p.domain for p in found] == ["crumbandcrust.com", "containershipping.news"]
     assert all(not p.spam_signals for p in found)
-    assert notes == ["2 site(s) with spam signals left out (--include-spam shows them)"]
+    assert notes == ["2 site(s) left out on two or more kinds of evidence: sourdough-casino.xyz (spam vocabulary"
+                     " in its texts, spam words in its address); ryecasino.example (spam vocabulary in its texts,"
+                     " spam words in its address) (--include-spam shows them; `assist sites show SITE` says why)"]
     every = rank.rank(conn, draft, shared_embedder, include_spam=True)
     assert {p.domain for p in every} == {"crumbandcrust.com", "containershipping.news", "sourdough-casino.xyz",
                                          "ryecasino.example"}
-    # the note counts the spam sites that would have made the list, not every spam site known
+    # every site left out is counted and named, whatever the limit
     notes = []
     (top,) = rank.rank(conn, draft, shared_embedder, limit=1, notes=notes)
-    shown = [p.domain for p in rank.rank(conn, draft, shared_embedder, limit=1, include_spam=True)]
     assert top.domain == "crumbandcrust.com"
-    assert notes == ([] if shown == ["crumbandcrust.com"] else
-                     ["1 site(s) with spam signals left out (--include-spam shows them)"])
+    assert notes[0].startswith("2 site(s) left out on two or more kinds of evidence: sourdough-casino.xyz (")
     # outreach to a spam site asked for by name still scores it
     casino = rank.prospect_for(conn, draft, shared_embedder, "ryecasino.example")
     assert casino is not None and casino.spam_signals == ["casino", "jackpot"]
@@ -166,7 +168,7 @@ def test_sites_with_spam_signals_are_left_out_unless_asked(conn, draft, shared_e
         mp.setattr(cli_prospects, "_embedder", lambda conn, cfg: shared_embedder)
         res = CliRunner().invoke(cli, ["prospects", draft.path, "--json"])
         assert res.exit_code == 0 and "ryecasino.example" not in res.stdout
-        assert "note: 2 site(s) with spam signals left out (--include-spam shows them)\n" in res.stderr
+        assert "note: 2 site(s) left out on two or more kinds of evidence: sourdough-casino.xyz" in res.stderr
         res = CliRunner().invoke(cli, ["prospects", draft.path, "--json", "--include-spam"])
         listed = {d["domain"]: d for d in json.loads(res.stdout)}
         assert listed["ryecasino.example"]["spam_signals"] == ["casino", "jackpot"] and "spam" not in res.stderr
@@ -192,7 +194,8 @@ def test_excluded_and_already_linking_sites(conn, draft, shared_embedder) -> Non
     notes: list[str] = []
     rank.rank(conn, draft, shared_embedder, notes=notes)
     assert notes[:2] == ["1 site(s) already linking to mybakery.example left out (--include-linking shows them)",
-                         "1 site(s) with spam signals left out (--include-spam shows them)"]
+                         "1 site(s) left out on two or more kinds of evidence: sourdough-casino.xyz (spam vocabulary in its texts,"
+                         " spam words in its address) (--include-spam shows them; `assist sites show SITE` says why)"]
     # what is left (freight news) is off the topic: the keyword-stuffed casino does not count as on it
     assert notes[2].startswith("no known site is close to this draft's topic") and len(notes) == 3
     kept = {p.domain: p for p in rank.rank(conn, draft, shared_embedder, include_linking=True)}
@@ -467,7 +470,8 @@ def test_notes_for_unknown_competitor_and_off_topic_catalog(conn, draft, shared_
     notes = []
     rank.rank(conn, draft, shared_embedder, notes=notes)
     # crumbandcrust.com is on the topic
-    assert notes == ["1 site(s) with spam signals left out (--include-spam shows them)"]
+    assert notes == ["1 site(s) left out on two or more kinds of evidence: sourdough-casino.xyz (spam vocabulary in its texts,"
+                     " spam words in its address) (--include-spam shows them; `assist sites show SITE` says why)"]
 
 
 def test_cli_own_domain_is_checked(conn, draft, cli_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -500,11 +504,14 @@ def test_competitors_links_to_you_sponsored_links_and_link_farms(conn, draft, sh
     store.add_links(conn, [{"source_url": "https://paidposts.example/blog/weeknight",
                             "target_url": f"https://brand{i}.example/", "sponsored": True} for i in range(3)])
     store.upsert_page(conn, sid, "https://paidposts.example/blog/weeknight", outbound_links=450)
-    paid = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}["paidposts.example"]
+    # two kinds of evidence: left out of the list, listed with --include-spam with both named
+    assert "paidposts.example" not in {p.domain for p in rank.rank(conn, draft, shared_embedder)}
+    paid = {p.domain: p for p in rank.rank(conn, draft, shared_embedder, include_spam=True)}["paidposts.example"]
     assert "3 of its 3 known links are sponsored" in paid.reasons
-    assert "absurd outbound link density (450 links a page)" in paid.reasons
     assert "publishes paid content (paid posts); its links are bought" in paid.reasons  # its name says so
-    assert paid.penalty == pytest.approx(0.15 + 0.3 + 0.15)
+    # 450 links a page is a long list, not by itself a link farm
+    assert not any("link density" in r or "link-farm" in r for r in paid.reasons)
+    assert paid.penalty == pytest.approx(0.15 + 0.15) and paid.left_out
 
 
 def test_a_short_list_is_the_head_of_the_full_ranking(conn, draft, shared_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -539,9 +546,8 @@ def test_a_short_list_is_the_head_of_the_full_ranking(conn, draft, shared_embedd
         assert [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=k, include_spam=True)] == full[:k]
         notes: list[str] = []
         assert [p.to_dict() for p in rank.rank(conn, draft, shared_embedder, limit=k, notes=notes)] == clean[:k]
-        left_out = sum(1 for p in full[:k] if p["spam_signals"])  # the ones --include-spam would show
-        assert [n for n in notes if "spam" in n] == (
-            [f"{left_out} site(s) with spam signals left out (--include-spam shows them)"] if left_out else [])
+        # every site left out is counted, whatever the limit
+        assert [n.split(" left out")[0] for n in notes if "left out" in n] == ["2 site(s)"]
     finished.clear()
     rank.rank(conn, draft, shared_embedder, limit=1, include_spam=True)
     assert 1 <= len(finished) < 8  # the sites that could not reach the top were never finished
@@ -563,7 +569,7 @@ def test_paid_content_disclosures_are_penalised(conn, draft, shared_embedder) ->
     assert "publishes paid content (from our partners); its links are bought" in paid.reasons
     assert paid.penalty == pytest.approx(0.15) and honest.penalty == 0.0
     assert paid.score < honest.score
-    assert rank._PAID_RE.findall("Sponsored post. Pricing per post: $90. An advertorial.") == [
+    assert evidence._PAID_RE.findall("Sponsored post. Pricing per post: $90. An advertorial.") == [
         "Sponsored post", "Pricing per post", "advertorial"]
 
 
@@ -615,13 +621,18 @@ def test_scrapers_copying_the_pages_they_link_to_are_penalised(conn, draft, shar
     assert not rank.copies_target("https://a.example/starter", "Starter", "https://breadlab.net/starter")
 
 
-def test_links_across_unrelated_subjects_are_penalised(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
-    # A magazine of paid posts has a page on every subject and links wherever it is paid to; a baking
-    # blog links to pages on baking. Both link to a page like the draft.
+def test_link_farm_needs_several_signs_together(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # A link farm links wherever it is paid to: pages with little in common, off its own subject. One
+    # sign alone is no case: a magazine on many subjects has unrelated links, a curated list has
+    # hundreds of links.
     page = [("baking/starter", "article", "Sourdough starter tips", "Feed your starter rye flour and water daily.")]
-    add_site(conn, "everythingmag.example", "Everything Magazine", "Home, money, pets and baking.", page, links=[
-        "https://breadlab.net/how-to-make-a-sourdough-starter", "https://heatguide.example/heat-pump-sizing-guide",
-        "https://taxguide.example/how-to-file-a-tax-return", "https://carinsure.example/compare-car-insurance-quotes"])
+    paid_for = ["https://heatguide.example/heat-pump-sizing-guide", "https://taxguide.example/how-to-file-a-tax-return",
+                "https://carinsure.example/compare-car-insurance-quotes",
+                "https://casinoreviews.example/best-online-slot-machines"]
+    add_site(conn, "everythingmag.example", "Everything Magazine", "Home, money, pets and baking.", page,
+             links=["https://breadlab.net/how-to-make-a-sourdough-starter", *paid_for[:3]])
+    add_site(conn, "starterfarm.example", "Starter tips", "Sourdough starter, levain and rye bread baking.", page,
+             links=["https://breadlab.net/how-to-make-a-sourdough-starter", *paid_for])
     add_site(conn, "loafblog.example", "Loaf Blog", "Home, money, pets and baking.", page, links=[
         "https://breadlab.net/how-to-make-a-sourdough-starter", "https://breadlab.net/sourdough-hydration-explained",
         "https://ryebakers.example/baking-with-rye-flour", "https://crumbshots.example/open-crumb-sourdough-bread"])
@@ -630,12 +641,24 @@ def test_links_across_unrelated_subjects_are_penalised(conn, draft, shared_embed
         "https://breadlab.net/how-to-make-a-sourdough-starter", "https://social.example/socialbaker",
         "https://photos.example/tags/cats", "https://bank.example/"])
     found = {p.domain: p for p in rank.rank(conn, draft, shared_embedder)}
-    mag, blog, social = found["everythingmag.example"], found["loafblog.example"], found["socialbaker.example"]
-    (reason,) = [r for r in mag.reasons if r.startswith("its links have little in common")]
-    assert reason.startswith("its links have little in common (4 linked pages, mean similarity 0.")
-    assert reason.endswith("): bought or link-farm links")
-    assert mag.penalty == pytest.approx(0.15) and blog.penalty == 0.0 and social.penalty == 0.0
-    assert mag.score < blog.score
+    mag, farm, blog, social = (found[d] for d in ("everythingmag.example", "starterfarm.example", "loafblog.example",
+                                                   "socialbaker.example"))
+    (reason,) = [r for r in farm.reasons if r.startswith("link-farm links: ")]
+    assert "linked pages have little in common" in reason and "off its own subject" in reason
+    assert farm.penalty == pytest.approx(0.15) and farm.score < blog.score
+    assert mag.penalty == pytest.approx(0.15)  # a thin magazine text, links to heat pumps, tax and cars
+    assert blog.penalty == 0.0 and social.penalty == 0.0
+
+
+def test_a_long_curated_list_is_no_link_farm(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    # 1,200 outbound links on one page, every one on the list's subject: one sign, no penalty.
+    items = [f"https://bakers{i}.example/sourdough-starter-day-{i}" for i in range(40)]
+    text = "\n".join(f"- [Sourdough starter diary, day {i}]({u}) - feeding a rye starter" for i, u in enumerate(items))
+    sid = add_site(conn, "breadlinks.example", "Awesome bread", "A curated list of sourdough baking resources.\n"
+                   + text, [("list", "resource", "Awesome bread", text)], links=items)
+    store.upsert_page(conn, sid, "https://breadlinks.example/list", outbound_links=1200)
+    (p,) = rank.rank(conn, draft, shared_embedder)
+    assert p.penalty == 0.0 and not p.markers
 
 
 def test_authority_counts_in_full_only_for_sites_on_the_topic(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -87,6 +87,14 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
             more = "" if result.items_skipped <= len(result.skipped) else \
                 f"; and {result.items_skipped - len(result.skipped)} more"
             warn(f"{file}: {result.items_skipped} page(s) or link(s) in catalog entries skipped: {shown}{more}")
+        for message in result.merged[:5]:
+            warn(f"{file}: {message}")
+        if len(result.merged) > 5:
+            warn(f"{file}: and {len(result.merged) - 5} more merged site(s) (--json lists them all)")
+        for message in result.capped[:5]:
+            warn(f"{file}: {message}")
+        if len(result.capped) > 5:
+            warn(f"{file}: and {len(result.capped) - 5} more site(s) with text past the cap (--json lists them)")
         if not json_:
             delim = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}.get(result.delimiter or "", "JSON")
             click.echo(
@@ -186,11 +194,18 @@ def _write_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
     click.echo(buf.getvalue(), nl=False)
 
 
+DESCRIPTION_CHARS = 500  # of a description on screen; --full prints it all
+
+
 @sites.command("show")
 @click.argument("domain")
 @click.option("--json", "json_", is_flag=True, help="Print the site as JSON.")
-def show(domain: str, json_: bool) -> None:
-    """Show one site: its fields, pages and where it links."""
+@click.option("--full", is_flag=True, help="Print the whole description (on screen it is cut at 500 characters).")
+def show(domain: str, json_: bool, full: bool) -> None:
+    """Show one site: its fields, the evidence against it, its pages and where it links.
+
+    DOMAIN is a domain, a URL, or a site on a shared host (github.com/OWNER/REPO, medium.com/@NAME).
+    """
     from assistant.errors import UsageError
     from assistant.prospects import store
 
@@ -207,13 +222,21 @@ def show(domain: str, json_: bool) -> None:
         " ORDER BY target_url LIMIT 200", (row["domain"],))]
     site["linked_from"] = conn.execute(
         "SELECT count(*) FROM links WHERE target_domain = ?", (row["domain"],)).fetchone()[0]
+    site["markers"], site["left_out"] = _evidence(conn, row["domain"])
     if json_:
         emit_json(site)
         return
     click.echo(f"{site['domain']}" + (f"  {site['name']}" if site["name"] else ""))
     for key in ("url", "description", "topics", "authority", "contact", "sources"):
         if site[key] not in (None, ""):
-            click.echo(f"  {key}: {site[key]}")
+            value = str(site[key])
+            if key == "description" and not full and len(value) > DESCRIPTION_CHARS:
+                value = (" ".join(value[:DESCRIPTION_CHARS].split()) + f"... ({len(value):,} characters;"
+                         " --full shows all)")
+            click.echo(f"  {key}: {value}")
+    if site["markers"]:
+        left = "; left out of rankings (--include-spam shows it)" if site["left_out"] else ""
+        click.echo(f"  evidence against it: {'; '.join(site['markers'])}{left}")
     if site["excluded"]:
         click.echo("  excluded: yes (never suggested)")
     click.echo(f"  pages: {len(site['pages'])}")
@@ -223,6 +246,14 @@ def show(domain: str, json_: bool) -> None:
     for link in site["links_to"][:20]:
         click.echo(f"    -> {link['target_url']}" + (f"  \"{link['anchor']}\"" if link["anchor"] else ""))
     click.echo(f"  linked from: {site['linked_from']} link(s) in the graph")
+
+
+def _evidence(conn: Any, domain: str) -> tuple[list[str], bool]:
+    """The markers a ranking finds against the site (its texts and links; loads the model)."""
+    from assistant.cli.prospects import _embedder
+    from assistant.prospects.rank import Ranker
+
+    return Ranker(conn, _embedder(conn, settings()), include_spam=True).evidence(domain)
 
 
 @sites.command("exclude")

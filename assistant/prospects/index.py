@@ -15,11 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from assistant.prospects import chunking
+from assistant.prospects.chunking import Chunk, chunk_text
+
 if TYPE_CHECKING:
     import numpy as np
 
-MAX_SITE_CHUNKS = 40
-PAGE_CHARS = 1500
 ANN_THRESHOLD = 2000  # sites; below this, exhaustive scoring is fast enough
 
 
@@ -28,17 +29,27 @@ class SiteVectors:
     it came from and its text. Stored labels and texts are parsed from JSON only when asked for: a
     ranking reads the vectors of thousands of candidates but the labels of only the few it lists."""
 
-    __slots__ = ("site_id", "vectors", "_labels", "_texts", "_meta")
+    __slots__ = ("site_id", "vectors", "_labels", "_sections", "_texts", "_meta")
 
     def __init__(self, site_id: int, vectors: np.ndarray, labels: list[str] | None = None,
-                 texts: list[str] | None = None, meta: str | None = None) -> None:
+                 texts: list[str] | None = None, meta: str | None = None,
+                 sections: list[str] | None = None) -> None:
         self.site_id = site_id
         self.vectors = vectors
         self._labels, self._texts, self._meta = labels, texts, meta
+        self._sections = sections if sections is not None or labels is None else [""] * len(labels)
 
     def _parse(self) -> None:
         data = json.loads(self._meta or "{}")
         self._labels, self._texts, self._meta = data.get("labels", []), data.get("texts", []), None
+        self._sections = data.get("sections") or [""] * len(self._labels)
+
+    @property
+    def sections(self) -> list[str]:
+        """The heading each chunk starts under ("" when none)."""
+        if self._labels is None:
+            self._parse()
+        return self._sections  # type: ignore[return-value]
 
     @property
     def labels(self) -> list[str]:
@@ -65,37 +76,37 @@ class SiteVectors:
         return c / (np.linalg.norm(c) or 1.0)
 
 
-def _chunks(text: str, words: int = 90, limit: int = 3) -> list[str]:
-    parts = text.split()
-    return [" ".join(parts[i : i + words]) for i in range(0, min(len(parts), words * limit), words)]
-
-
-def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str]]:
-    """(label, text) units describing a site: its profile, page texts and the titles of its linking pages."""
-    units: list[tuple[str, str]] = []
-    profile = ". ".join(
-        part for part in (site["name"], site["description"],
-                          f"Topics: {site['topics']}" if site["topics"] else None) if part
-    )
+def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str, str]]:
+    """(label, section, text) chunks describing a site, every text in full (assistant.prospects.chunking):
+    its profile (name, topics, description), the texts of its pages below HTTP 400 (home, resource
+    and guest-post pages first), and the titles of pages of it seen in backlink exports. At most
+    chunking.MAX_SITE_CHUNKS chunks."""
+    units: list[tuple[str, str, str]] = []
+    head = ". ".join(p for p in (site["name"], f"Topics: {site['topics']}" if site["topics"] else None) if p)
+    profile = chunk_text(site["description"] or "")
     if profile:
-        units.append(("profile", profile))
+        first = profile[0]
+        units.append(("profile", first.section, f"{head}. {first.text}".strip(". ")))
+        units.extend(("profile", c.section, c.text) for c in profile[1:])
+    elif head:
+        units.append(("profile", "", head))
     pages = db.execute(
         "SELECT url, title, text FROM pages WHERE site_id = ? AND (status IS NULL OR status < 400)"
-        " ORDER BY CASE kind WHEN 'home' THEN 0 WHEN 'resource' THEN 1 WHEN 'guest_post' THEN 2 ELSE 3 END, id"
-        " LIMIT 30",
+        " ORDER BY CASE kind WHEN 'home' THEN 0 WHEN 'resource' THEN 1 WHEN 'guest_post' THEN 2 ELSE 3 END, id",
         (site["id"],),
-    ).fetchall()
+    )
     for page in pages:
-        body = (page["text"] or "")[:PAGE_CHARS]
+        if len(units) >= chunking.MAX_SITE_CHUNKS:
+            break
         title = page["title"] or ""
-        chunks = _chunks(body) or [""]
+        chunks = chunk_text(page["text"] or "") or [Chunk("", "")]
         for i, chunk in enumerate(chunks):
-            text = f"{title}. {chunk}".strip(". ") if i == 0 else chunk
+            text = f"{title}. {chunk.text}".strip(". ") if i == 0 else chunk.text
             if text:
-                units.append((page["url"], text))
-    seen_titles = {t for _, t in units}
+                units.append((page["url"], chunk.section, text))
+    seen_titles = {t for _, _, t in units}
     titled = [
-        (row["source_url"], row["source_title"])
+        (row["source_url"], "", row["source_title"])
         for row in db.execute(
             "SELECT source_url, source_title FROM links WHERE source_domain = ? AND source_title IS NOT NULL"
             " GROUP BY source_title LIMIT 20",
@@ -106,9 +117,9 @@ def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str
     if not units and titled:
         # A site known only from backlink exports: one text of its page titles keeps the first
         # ranking after a large import (tens of thousands of such sites) to one embedding a site.
-        return [(titled[0][0], "; ".join(t for _, t in titled[:8]))]
+        return [(titled[0][0], "", "; ".join(t for _, _, t in titled[:8]))]
     units.extend(titled[:5])
-    return units[:MAX_SITE_CHUNKS]
+    return units[: chunking.MAX_SITE_CHUNKS]
 
 
 def load_vectors(
@@ -139,20 +150,22 @@ def load_vectors(
             chunks, blob, meta = found
             out[sid] = SiteVectors(sid, np.frombuffer(blob, dtype=np.float32).reshape(chunks, -1), meta=meta)
         else:
-            units = site_texts(db, site) or [("domain", site["domain"].replace(".", " "))]
+            units = site_texts(db, site) or [("domain", "", site["domain"].replace(".", " ").replace("/", " "))]
             todo.append((site, units))
     if todo:
-        texts = [t for _, units in todo for _, t in units]
+        texts = [t for _, units in todo for _, _, t in units]
         matrix = embedder.encode(texts, progress=progress)
         pos = 0
         rows = []
         for site, units in todo:
             vecs = np.ascontiguousarray(matrix[pos : pos + len(units)], dtype=np.float32)
             pos += len(units)
-            labels = [label for label, _ in units]
-            texts_ = [t for _, t in units]
-            out[site["id"]] = SiteVectors(site["id"], vecs, labels, texts_)
-            meta = json.dumps({"labels": labels, "texts": [t[:200] for t in texts_]})
+            labels = [label for label, _, _ in units]
+            sections_ = [section for _, section, _ in units]
+            texts_ = [t for _, _, t in units]
+            out[site["id"]] = SiteVectors(site["id"], vecs, labels, texts_, sections=sections_)
+            # the whole chunk texts: the lexical index (lexical.py) is built from them
+            meta = json.dumps({"labels": labels, "sections": sections_, "texts": texts_})
             rows.append((site["id"], model, len(units), vecs.tobytes(), meta))
         from assistant.db import transaction
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
-from assistant.prospects import graph, index, store
+from assistant.prospects import evidence, graph, index, lexical, store
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,37 +29,14 @@ if TYPE_CHECKING:
     from assistant.documents import Document
 
 DEFAULT_WEIGHTS = {"topical": 0.45, "intersect": 0.30, "propensity": 0.10, "authority": 0.15}
-# Terms that only spam sites put in their texts and anchors: one is enough.
-SPAM_TERMS = (
-    "casino", "jackpot", "viagra", "cialis", "payday", "no credit check", "escort", "replica",
-    "buy backlinks", "dofollow", "forex signals", "crypto giveaway",
-)
-# Terms with honest uses too ("time slots", "planning poker", "signing bonus", "student loans"):
-# they count only next to a spam term or when three of them differ.
-WEAK_SPAM_TERMS = ("slots", "poker", "betting", "bonus", "pills", "pharmacy", "loan", "loans")
-_SPAM_RE = re.compile(r"\b(" + "|".join(re.escape(t) for t in SPAM_TERMS + WEAK_SPAM_TERMS) + r")\b", re.I)
-# Shops, product pages and businesses selling a service, a booking or a trial rarely give editorial
-# links: their calls to action.
-_SHOP_RE = re.compile(  # "proceed to checkout", not a bare "checkout" ("git checkout")
-    r"\b(add to cart|add to basket|buy now|free shipping|order online|shop now|instant download"
-    r"|bulk pricing|proceed to checkout|secure checkout)\b", re.I
-)
-# These words are also prose ("I read the book now", "you can apply now a glaze", "the app has a free
-# trial"): they are a call to action only where one stands, at the start of a text or a clause.
-_CALL_RE = re.compile(
-    r"(?:^|[.!?;:,|\u2013\u2014]\s*|\s-\s)(?:start (?:a |your )?|get a )?(free delivery|book online|book now"
-    r"|book a consultation|call now|call today|free quote|get a quote|free trial|download the app|apply now"
-    r"|apply online)\b", re.I | re.M
-)
-# Disclosures of paid content: the links on such pages are bought, not given.
-_PAID_RE = re.compile(
-    r"\b(sponsored (?:posts?|content|articles?)|paid posts?|advertorials?|partner content|from our partners"
-    r"|(?:pricing|price) per post)\b", re.I
-)
-# "This is not a sponsored post", "we never accept paid posts": an editorial site saying so.
-_NEGATED_RE = re.compile(r"(?:\b(?:not|no|never|nor|without)|n't)(?:\W+\w+){0,4}\W*$", re.I)
+# How the semantic match (MiniLM, best and typical chunk cosines) and the lexical one (BM25 of the
+# site's best chunk, as a share of the best site's) make the topic match: a weighted mean, 0-1.
+LEXICAL_SHARE = 0.5
+spam_signals = evidence.spam_signals  # 0.1's name for the spam vocabulary of a text
 MAX_DRAFT_CHUNKS = 48
 UNRELATED_LINKS = 0.2  # mean similarity of a site's linked pages below this: they share no subject (~0.1)
+OFF_TOPIC_LINKS = 0.25  # mean similarity of a site's links (anchor and context) to its own texts below this
+HUGE_PAGE_LINKS = 1000  # outbound links on one page: a link dump, not a curated list
 SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
 
 
@@ -95,10 +72,15 @@ class Prospect:
     guest_pages: list[str] = field(default_factory=list)
     broken_targets: list[str] = field(default_factory=list)
     spam_signals: list[str] = field(default_factory=list)  # listed only with include_spam
+    lexical: float = 0.0  # BM25 of its best chunk as a share of the best site's (0-1)
+    semantic: float = 0.0  # the MiniLM part of the topic match (0-1)
+    markers: list[str] = field(default_factory=list)  # evidence against it, each named
+    left_out: bool = False  # two or more markers: not a prospect (listed only with include_spam)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
-        for key in ("score", "topical_best", "topical_typical", "intersect", "propensity", "penalty"):
+        for key in ("score", "topical_best", "topical_typical", "intersect", "propensity", "penalty", "lexical",
+                    "semantic"):
             data[key] = round(data[key], 4)
         return data
 
@@ -128,13 +110,11 @@ def draft_chunks(doc: Document) -> list[str]:
     return [c for c in [head, *windows] if c.strip()]
 
 
-def spam_signals(text: str) -> list[str]:
-    """The spam terms in a site's texts: any strong one, or weak ones only when three differ."""
-    hits = sorted({m.lower() for m in _SPAM_RE.findall(text.replace("-", " "))})
-    weak = {"loan" if h == "loans" else h for h in hits if h in WEAK_SPAM_TERMS}
-    if len(weak) < 3 and not any(h in SPAM_TERMS for h in hits):
-        return []
-    return hits
+def draft_query_text(doc: Document) -> str:
+    """The draft's words for the lexical match: its title and description twice (they name the
+    subject), then its prose."""
+    head = " ".join(p for p in (doc.title, doc.description) if p)
+    return f"{head} {head} {doc.text}"
 
 
 def own_domain_of(doc: Document | None, configured: str | None) -> str | None:
@@ -186,6 +166,12 @@ def copies_target(source_url: str, source_title: str | None, target_url: str) ->
     return source_slug == target_slug or slug_words <= _words(source_title or "")
 
 
+def _where(label: str | None, section: str | None) -> str:
+    """'section 'HTTP clients' of its description', 'example.com/guide' and the like, for reasons."""
+    place = "its description" if label == "profile" else short_url(label or "")
+    return f"section '{section}' of {place}" if section else place
+
+
 def _index_dir() -> Path:
     from assistant import config
 
@@ -210,6 +196,9 @@ class _Parts:
     bound: float
     density: float
     link_pages: int
+    semantic: float = 0.0
+    lexical: float = 0.0
+    topical: float = 0.0
 
 
 def _topical(draft_vecs: np.ndarray, sites: list[index.SiteVectors], block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
@@ -288,12 +277,16 @@ class Ranker:
                 "SELECT DISTINCT source_domain FROM links WHERE target_domain = ?", (self.own,))}
         return self._linking
 
-    def _target_similarity(self, draft_vecs: np.ndarray, targets: dict[str, set[str]]) -> dict[str, float]:
-        """Similarity of each linked page to the draft: its title/text if known, else URL words + anchors."""
+    def _target_similarity(self, draft_vecs: np.ndarray, targets: dict[str, set[str]],
+                           contexts: dict[str, str] | None = None) -> dict[str, float]:
+        """Similarity of each linked page to the draft, judged by what the linking site says of it:
+        the anchor with the line or sentence around the link when known, else the page's own title
+        and text when it was crawled, else the words of its address with its anchors."""
         import numpy as np
 
         if not targets:
             return {}
+        contexts = contexts or {}
         urls = list(targets)
         known: dict[str, str] = {}
         for start in range(0, len(urls), 500):
@@ -301,22 +294,51 @@ class Ranker:
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(f"SELECT url, title, text FROM pages WHERE url IN ({marks})", chunk):
                 known[row["url"]] = f"{row['title'] or ''}. {(row['text'] or '')[:400]}"
-        texts = []
-        for url in urls:
-            anchors = ", ".join(sorted(a for a in targets[url] if a and len(a) > 3)[:3])
-            texts.append(known.get(url) or f"{url_words(url)}. {anchors}".strip(". "))
-        vecs = self.embedder.encode(texts)
-        self._target_vecs = dict(zip(urls, vecs, strict=True))
+        vecs, solid = self._target_vectors(urls, targets, contexts, known)
         # best match of the linked page against any part of the draft, blended with the whole draft
         sims = draft_vecs @ vecs.T
         centroid = draft_vecs.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
-        score = 0.5 * sims.max(axis=0) + 0.5 * (vecs @ centroid)
-        # one word (an address like /espresso, no anchor) is too little to call a page like the draft
-        sure = np.array([1.0 if url in known or len(set(re.findall(r"[a-z0-9]+", t.lower()))) >= 2 else 0.5
-                         for url, t in zip(urls, texts, strict=True)])
-        score = score * sure
-        return {url: float(s) for url, s in zip(urls, score, strict=True)}
+        score = (0.5 * sims.max(axis=0) + 0.5 * (vecs @ centroid)) * np.where(solid, 1.0, 0.5)
+        return {url: float(x) for url, x in zip(urls, score, strict=True)}
+
+    def _target_vectors(self, urls: list[str], targets: dict[str, set[str]], contexts: dict[str, str],
+                        known: dict[str, str]) -> tuple[np.ndarray, list[bool]]:
+        """Each linked page's vector (kept for the link-farm signs) and whether its text is more than one word."""
+        texts = []
+        solid = []
+        for url in urls:
+            anchors = ", ".join(sorted(a for a in targets[url] if a and len(a) > 3)[:3])
+            context = contexts.get(url, "")
+            if context:
+                text = context if any(a and a.lower() in context.lower() for a in targets[url]) \
+                    else f"{anchors}. {context}".strip(". ")
+            else:
+                text = known.get(url) or f"{url_words(url)}. {anchors}".strip(". ")
+            texts.append(text)
+            # one word (an address like /espresso, no anchor) is too little to call a page like the draft
+            solid.append(bool(context) or url in known or len(set(re.findall(r"[a-z0-9]+", text.lower()))) >= 2)
+        vecs = self.embedder.encode(texts)
+        self._target_vecs.update(zip(urls, vecs, strict=True))
+        return vecs, solid
+
+    def evidence(self, domain: str) -> tuple[list[str], bool]:
+        """The markers against one site, as a ranking finds them, and whether they leave it out."""
+        site = store.site_by_domain(self.db, domain)
+        if site is None:
+            return [], False
+        vecs = index.load_vectors(self.db, self.embedder, [site])[site["id"]]
+        links = self._links({site["domain"]}).get(site["domain"], [])
+        targets: dict[str, set[str]] = defaultdict(set)
+        contexts: dict[str, str] = {}
+        for row in links:
+            targets[row["target_url"]].add(row["anchor"] or "")
+            if row["context"]:
+                contexts[row["target_url"]] = row["context"]
+        if targets:
+            self._target_vectors(list(targets)[:500], targets, contexts, {})
+        found = self._markers(site, vecs, links, self._pages([site["id"]]).get(site["id"], []))
+        return [m for m, _ in found], len(found) >= evidence.LEAVE_OUT_AT
 
     def _links(self, domains: set[str]) -> dict[str, list[sqlite3.Row]]:
         out: dict[str, list[sqlite3.Row]] = defaultdict(list)
@@ -325,8 +347,8 @@ class Ranker:
             chunk = names[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.db.execute(
-                "SELECT source_domain, source_url, source_title, target_url, target_domain, anchor, sponsored"
-                " FROM links"
+                "SELECT source_domain, source_url, source_title, target_url, target_domain, anchor, sponsored,"
+                " context FROM links"
                 f" WHERE source_domain IN ({marks}) AND source_domain != target_domain",
                 chunk,
             ):
@@ -355,15 +377,20 @@ class Ranker:
         draft_vecs = self.embedder.encode(chunks)
         centroid = draft_vecs.mean(axis=0)
         centroid /= np.linalg.norm(centroid) or 1.0
+        self.query = lexical.query_terms(draft_query_text(doc))
         linking = self._linking_to_you()
         large = not self.only and self.db.execute(
             "SELECT count(*) FROM sites WHERE excluded = 0").fetchone()[0] > index.ANN_THRESHOLD
+        lex_scores: dict[int, tuple[float, int]] = {}
         if large:
-            # Never read every site: ask the index, then check only the candidates it returns.
+            # Never read every site: ask the indexes, then check only the candidates they return.
             if not self.include_linking:
                 self.dropped_linking = self._count_domains(linking - self._skip())
             keep = set(index.candidate_ids(self.db, self.embedder, self._allowed, centroid,
                                            k=max(500, limit * 20), progress=self.progress))
+            lex_scores = self._lexical_scores()
+            by_lex = sorted(lex_scores, key=lambda i: -lex_scores[i][0])[: max(500, limit * 20)]
+            keep |= self._allowed(by_lex)
             keep |= self._intersect_candidates()
             sites = self._full_rows(sorted(keep))
         else:
@@ -375,14 +402,23 @@ class Ranker:
         if not sites:
             return []
         vectors = index.load_vectors(self.db, self.embedder, sites, progress=self.progress)
+        if not large:
+            lex_scores = self._lexical_scores()
+        top_lex = max((lex_scores.get(s["id"], (0.0, 0))[0] for s in sites), default=0.0)
+        if self.only:  # one site: its lexical match against the best of every known site
+            top_lex = max((v[0] for v in lex_scores.values()), default=0.0)
+        self._lex_pos = {sid: pos for sid, (_, pos) in lex_scores.items()}
         domains = {s["domain"] for s in sites}
         links = self._links(domains)
         targets: dict[str, set[str]] = defaultdict(set)
+        contexts: dict[str, str] = {}
         for rows in links.values():
             for row in rows:
                 if self._counts_for_intersect(row["target_domain"]):
                     targets[row["target_url"]].add(row["anchor"] or "")
-        target_sim = self._target_similarity(draft_vecs, targets)
+                    if row["context"] and len(row["context"]) > len(contexts.get(row["target_url"], "")):
+                        contexts[row["target_url"]] = row["context"]
+        target_sim = self._target_similarity(draft_vecs, targets, contexts)
         pages = self._pages([s["id"] for s in sites])
         broken = self._broken_targets(targets)
         need_pr = any(s["authority"] is None for s in sites)
@@ -391,36 +427,62 @@ class Ranker:
             best, typical = _topical(draft_vecs, [vectors[s["id"]] for s in sites])
         parts = [
             self._parts(site, float(b), float(t), links.get(site["domain"], []), target_sim,
-                        pages.get(site["id"], []), pagerank)
+                        pages.get(site["id"], []), pagerank,
+                        lex_scores.get(site["id"], (0.0, 0))[0] / top_lex if top_lex > 0 else 0.0)
             for site, b, t in zip(sites, best, typical, strict=True)
         ]
+        # Evidence against each site (cheap: its own texts and links). Sites with two or more
+        # independent markers are left out unless include_spam; every one of them is counted and
+        # named in the notes, whatever the limit.
+        markers = {site["id"]: self._markers(site, vectors[site["id"]], links.get(site["domain"], []),
+                                             pages.get(site["id"], []))
+                   for site in sites}
+        self.left_out = sorted(
+            ((parts[i].bound, site["domain"], [m for m, _ in markers[site["id"]]])
+             for i, site in enumerate(sites) if len(markers[site["id"]]) >= evidence.LEAVE_OUT_AT),
+            key=lambda x: (-x[0], x[1]))
+        self.dropped_spam = 0 if self.include_spam else len(self.left_out)
         # Penalties only lower a score, so the score without them bounds it from above. Reasons,
         # penalties and the pitch are worked out in the order of that bound, and only until no
         # site left can reach the top `limit`: the same list as scoring every site in full.
-        # Sites with spam signals are left out (unless include_spam); `with_spam` is the list they
-        # would have made, to count the ones left out. It holds more sites than `top`, so it is
-        # complete by the time `top` is.
-        order = sorted(range(len(sites)), key=lambda i: (-parts[i].bound, sites[i]["domain"]))
-        top: list[tuple[float, str]] = []  # (-score, domain) of the best `limit` so far, sorted
-        with_spam: list[tuple[float, str, bool]] = []  # the same with spam sites: (-score, domain, spam)
+        order = sorted(range(len(sites)), key=lambda i: (-parts[i].bound, *self._tie(parts[i]), sites[i]["domain"]))
+        top: list[tuple[Any, ...]] = []  # sort keys of the best `limit` so far, sorted
         prospects: list[Prospect] = []
+        self.no_match = sum(1 for i, site in enumerate(sites) if parts[i].bound <= 0
+                            and len(markers[site["id"]]) < evidence.LEAVE_OUT_AT) if not self.only else 0
         for i in order:
             site = sites[i]
-            if len(top) >= limit and top[limit - 1] < (-parts[i].bound, site["domain"]):
+            if len(top) >= limit and top[limit - 1] < (-parts[i].bound, *self._tie(parts[i]), site["domain"]):
                 break
-            p = self._finish(site, parts[i], vectors[site["id"]], draft_vecs, links.get(site["domain"], []),
-                             target_sim, pages.get(site["id"], []), site["domain"] in linking, broken)
-            left_out = bool(p.spam_signals) and not self.include_spam
-            bisect.insort(with_spam, (-p.score, p.domain, left_out))
-            del with_spam[limit:]
-            if left_out:
+            if parts[i].bound <= 0 and not self.only:
+                continue  # nothing in common with the draft: never listed in a made-up order
+            found = markers[site["id"]]
+            if len(found) >= evidence.LEAVE_OUT_AT and not self.include_spam:
                 continue
+            p = self._finish(site, parts[i], vectors[site["id"]], draft_vecs, links.get(site["domain"], []),
+                             target_sim, pages.get(site["id"], []), site["domain"] in linking, broken, found)
             prospects.append(p)
-            bisect.insort(top, (-p.score, p.domain))
+            bisect.insort(top, self._key(p))
             del top[limit:]
-        self.dropped_spam = sum(spam for _, _, spam in with_spam)
-        prospects.sort(key=lambda p: (-p.score, p.domain))
+        prospects.sort(key=self._key)
         return prospects[:limit]
+
+    @staticmethod
+    def _tie(parts: _Parts) -> tuple[float, float]:
+        """What orders sites of equal score: the topic match, then the best single chunk's cosine."""
+        return (-round(parts.topical, 6), -round(parts.best, 6))
+
+    @staticmethod
+    def _key(p: Prospect) -> tuple[Any, ...]:
+        topical = (1 - LEXICAL_SHARE) * p.semantic + LEXICAL_SHARE * p.lexical
+        return (-p.score, -round(topical, 6), -round(p.topical_best, 6), p.domain)
+
+    def _lexical_scores(self) -> dict[int, tuple[float, int]]:
+        """BM25 of each site's best chunk for the draft's words (site id -> (score, chunk position))."""
+        if not self.query:
+            return {}
+        idx = lexical.lexical_index(self.db, self.embedder.cache_identity)
+        return idx.site_scores(self.query)
 
     def _counts_for_intersect(self, target_domain: str) -> bool:
         if target_domain == self.own:
@@ -488,9 +550,11 @@ class Ranker:
         target_sim: dict[str, float],
         pages: list[sqlite3.Row],
         pagerank: dict[str, float],
+        lex: float = 0.0,
     ) -> _Parts:
         """Everything of a site's score but the penalties, in plain numbers (thousands of sites)."""
-        topical = _topical_norm(0.6 * best + 0.4 * typical)
+        semantic = _topical_norm(0.6 * best + 0.4 * typical)
+        topical = (1 - LEXICAL_SHARE) * semantic + LEXICAL_SHARE * lex
 
         # links to pages like this draft
         intersect = 0.0
@@ -530,7 +594,58 @@ class Ranker:
         w = self.weights
         bound = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
                  + w["authority"] * auth_norm)
-        return _Parts(best, typical, intersect, propensity, authority, source, bound, density, link_pages)
+        return _Parts(best, typical, intersect, propensity, authority, source, bound, density, link_pages,
+                      semantic, lex, topical)
+
+    def _markers(self, site: sqlite3.Row, vecs: index.SiteVectors, links: list[sqlite3.Row],
+                 pages: list[sqlite3.Row]) -> list[tuple[str, float]]:
+        """Independent evidence against a site, each (reason in words, penalty). Two or more leave the
+        site out of a ranking (evidence.LEAVE_OUT_AT); one only lowers its score."""
+        import numpy as np
+
+        found: list[tuple[str, float]] = []
+        own = " ".join(filter(None, [site["name"], (site["description"] or "")[:50_000], site["topics"],
+                                     *vecs.texts[:10]]))
+        vocabulary = evidence.spam_vocabulary(own)
+        if vocabulary:
+            found.append((f"spam vocabulary in its texts ({', '.join(vocabulary[:4])})",
+                          min(0.6, 0.25 + 0.1 * len(vocabulary))))
+        anchors = " ".join(r["anchor"] or "" for r in links[:500])
+        strong = [t for t in evidence.spam_terms(anchors) if t in evidence.SPAM_TERMS]
+        if strong:
+            found.append((f"spam words in the anchors of its links ({', '.join(strong[:3])})", 0.2))
+        in_address = evidence.address_spam(site["domain"])
+        if in_address:
+            found.append((f"spam words in its address ({', '.join(in_address[:2])})", 0.2))
+        paid = evidence.paid_disclosures(own)
+        if paid:
+            found.append((f"publishes paid content ({paid[0]}); its links are bought", 0.15))
+        titles = {p["url"]: p["title"] for p in pages}
+        content_links = {(r["source_url"], r["target_url"]): r["source_title"] or titles.get(r["source_url"])
+                         for r in links if not is_home_page(r["target_url"])}
+        copied = {t for (src, t), title in content_links.items() if copies_target(src, title, t)}
+        if len(copied) >= 2 and 2 * len(copied) >= len({t for _, t in content_links}):
+            found.append((f"its pages copy the {len(copied)} pages they link to (title or address): a scraper", 0.3))
+        # A link farm shows several signs at once; a curated list of one subject shows none of them,
+        # however many links it has.
+        farm: list[str] = []
+        most = max((p["outbound_links"] or 0 for p in pages), default=0)
+        if most >= HUGE_PAGE_LINKS:
+            farm.append(f"{most:,} outbound links on one page")
+        linked_count, alike = self._link_spread(links)
+        if linked_count >= 3 and alike < UNRELATED_LINKS:
+            farm.append(f"its {linked_count} linked pages have little in common (mean similarity {alike:.2f})")
+        targets = [self._target_vecs[u] for u in {r["target_url"] for r in links} if u in self._target_vecs][:200]
+        if vecs.has_text and len(targets) >= 3:
+            fit = float((np.stack(targets) @ vecs.centroid).mean())
+            if fit < OFF_TOPIC_LINKS:
+                farm.append(f"its links are off its own subject (similarity {fit:.2f})")
+        if len(farm) >= 2:
+            found.append((f"link-farm links: {'; '.join(farm)}", 0.15))
+        sponsored = sum(1 for r in links if r["sponsored"])
+        if links and sponsored / len(links) > 0.5:
+            found.append((f"{sponsored} of its {len(links)} known links are sponsored", 0.15))
+        return found
 
     def _finish(
         self,
@@ -543,11 +658,13 @@ class Ranker:
         pages: list[sqlite3.Row],
         links_to_you: bool,
         broken: set[str],
+        markers: list[tuple[str, float]] | None = None,
     ) -> Prospect:
         """The prospect: penalties, reasons in words and the page to pitch."""
         import numpy as np
 
-        best, typical, density, link_pages = parts.best, parts.typical, parts.density, parts.link_pages
+        markers = markers or []
+        best, typical, link_pages = parts.best, parts.typical, parts.link_pages
         authority = parts.authority
         linked = sorted(
             (LinkedPage(r["target_url"], r["source_url"], target_sim[r["target_url"]], r["anchor"])
@@ -558,50 +675,19 @@ class Ranker:
         resources = [p["url"] for p in pages if p["kind"] == "resource"]
         guests = [p["url"] for p in pages if p["kind"] == "guest_post"]
         has_text = vecs.has_text
-        best_label = None
+        best_label = best_section = None
         if has_text:
             sims = draft_vecs @ vecs.vectors.T
-            best_label = vecs.labels[int(np.unravel_index(int(sims.argmax()), sims.shape)[1])]
+            at = int(np.unravel_index(int(sims.argmax()), sims.shape)[1])
+            best_label, best_section = vecs.labels[at], vecs.sections[at]
 
         # penalties
-        penalty = 0.0
-        reasons_bad: list[str] = []
-        spam_text = " ".join(filter(None, [site["name"], site["description"], site["topics"], site["domain"]]
-                                    + [t for t in vecs.texts[:10]] + [r["anchor"] or "" for r in links[:50]]))
-        spam_hits = spam_signals(spam_text)
-        if spam_hits:
-            penalty += min(0.6, 0.25 + 0.1 * len(spam_hits))
-            reasons_bad.append(f"spam signals: {', '.join(spam_hits[:4])}")
-        own_texts = [site["name"], site["description"], site["topics"], *vecs.texts[:10]]
-        shop_hits = sorted({m.lower() for m in _SHOP_RE.findall(spam_text)}
-                           | {m.lower() for t in own_texts if t for m in _CALL_RE.findall(t)})
+        penalty = sum(p for _, p in markers)
+        reasons_bad = [m for m, _ in markers]
+        shop_hits = evidence.shop_calls([site["name"], site["description"], site["topics"], *vecs.texts[:10]])
         if shop_hits:
             penalty += 0.1
             reasons_bad.append(f"looks like a shop or a service ({shop_hits[0]}); they rarely link out")
-        titles = {p["url"]: p["title"] for p in pages}
-        content_links = {(r["source_url"], r["target_url"]): r["source_title"] or titles.get(r["source_url"])
-                         for r in links if not is_home_page(r["target_url"])}
-        copied = {t for (src, t), title in content_links.items() if copies_target(src, title, t)}
-        if len(copied) >= 2 and 2 * len(copied) >= len({t for _, t in content_links}):
-            penalty += 0.3
-            reasons_bad.append(f"its pages copy the {len(copied)} pages they link to (title or address): a scraper")
-        linked_count, alike = self._link_spread(links)
-        if linked_count >= 3 and alike < UNRELATED_LINKS:
-            penalty += 0.15
-            reasons_bad.append(f"its links have little in common ({linked_count} linked pages, mean similarity"
-                               f" {alike:.2f}): bought or link-farm links")
-        paid_hits = sorted({m.group(1).lower() for m in _PAID_RE.finditer(spam_text)
-                            if not _NEGATED_RE.search(re.split(r"[.!?;:]", spam_text[max(0, m.start() - 60):m.start()])[-1])})
-        if paid_hits:
-            penalty += 0.15
-            reasons_bad.append(f"publishes paid content ({paid_hits[0]}); its links are bought")
-        sponsored = sum(1 for r in links if r["sponsored"])
-        if links and sponsored / len(links) > 0.5:
-            penalty += 0.15
-            reasons_bad.append(f"{sponsored} of its {len(links)} known links are sponsored")
-        if density > 300:
-            penalty += 0.3
-            reasons_bad.append(f"absurd outbound link density ({density:.0f} links a page)")
         if links_to_you:
             penalty += 0.5
             reasons_bad.append("already links to you")
@@ -623,8 +709,12 @@ class Ranker:
             reasons.append(f"links only to pages loosely like yours: closest {short_url(lp.target_url)},"
                            f" similarity {lp.similarity:.2f} (from {short_url(lp.source_url)})")
         if has_text:
-            where = "its description" if best_label == "profile" else short_url(best_label or "")
-            reasons.append(f"topic match {best:.2f} with {where} (typical {typical:.2f})")
+            reasons.append(f"topic match {best:.2f} with {_where(best_label, best_section)} (typical {typical:.2f})")
+            lex_at = self._lex_pos.get(site["id"])
+            if parts.lexical > 0 and lex_at is not None and lex_at < len(vecs.texts):
+                shared = [t for t in self.query if t in set(lexical.tokens(vecs.texts[lex_at]))][:5]
+                reasons.append(f"words in common ({', '.join(shared)}) with "
+                               f"{_where(vecs.labels[lex_at], vecs.sections[lex_at])}, lexical match {parts.lexical:.2f}")
         else:
             reasons.append("no text known for this site yet (crawl it for a topical match)")
         if resources:
@@ -640,6 +730,9 @@ class Ranker:
 
         pitch_url, pitch_reason, template = self._pitch(linked, similar, resources, guests, best_label,
                                                         site, broken)
+        # the spam words of a site left out (0.1's field; `markers` names every kind of evidence)
+        spam_hits = evidence.spam_terms(" ".join(filter(None, [site["name"], site["description"], site["domain"]])))\
+            if len(markers) >= evidence.LEAVE_OUT_AT else []
         return Prospect(
             domain=site["domain"], name=site["name"], score=float(score), topical_best=best,
             topical_typical=typical, intersect=parts.intersect, propensity=parts.propensity,
@@ -648,7 +741,8 @@ class Ranker:
             matched_page=best_label if best_label not in (None, "profile") else None,
             links_to_you=links_to_you, linked_pages=linked[:5], resource_pages=resources[:3],
             guest_pages=guests[:3], broken_targets=sorted({lp.target_url for lp in linked} & broken)[:3],
-            spam_signals=spam_hits,
+            spam_signals=spam_hits, lexical=parts.lexical, semantic=parts.semantic,
+            markers=[m for m, _ in markers], left_out=len(markers) >= evidence.LEAVE_OUT_AT,
         )
 
     def _link_spread(self, links: list[sqlite3.Row]) -> tuple[int, float]:
@@ -727,7 +821,16 @@ def _notes(db: sqlite3.Connection, ranker: Ranker, found: list[Prospect]) -> lis
         out.append(f"{ranker.dropped_linking} site(s) already linking to {ranker.own} left out"
                    " (--include-linking shows them)")
     if ranker.dropped_spam:
-        out.append(f"{ranker.dropped_spam} site(s) with spam signals left out (--include-spam shows them)")
+        named = "; ".join(f"{domain} ({', '.join(m.split(' (')[0].split(':')[0] for m in marks)})"
+                          for _, domain, marks in ranker.left_out[:5])
+        more = f"; and {ranker.dropped_spam - 5} more" if ranker.dropped_spam > 5 else ""
+        out.append(f"{ranker.dropped_spam} site(s) left out on two or more kinds of evidence: {named}{more}"
+                   " (--include-spam shows them; `assist sites show SITE` says why)")
+    if ranker.no_match:
+        out.append(f"{ranker.no_match} site(s) with nothing in common with this draft are not listed")
+    ties = _ties(found)
+    if ties:
+        out.append(ties)
     for comp in sorted(ranker.competitors):
         if not db.execute("SELECT 1 FROM links WHERE target_domain = ? LIMIT 1", (comp,)).fetchone():
             out.append(f"no known site links to {comp} (--competitor): import its backlink export"
@@ -737,6 +840,22 @@ def _notes(db: sqlite3.Connection, ranker: Ranker, found: list[Prospect]) -> lis
         out.append(f"no known site is close to this draft's topic (best topic match {best:.2f}):"
                    " import or crawl sites that cover it")
     return out
+
+
+def _ties(found: list[Prospect]) -> str | None:
+    """Say where listed sites have the same score, and what ordered them."""
+    groups: dict[float, list[str]] = defaultdict(list)
+    for p in found:
+        groups[round(p.score, 4)].append(p.domain)
+    tied = [(score, domains) for score, domains in groups.items() if len(domains) > 1]
+    if not tied:
+        return None
+    score, domains = max(tied, key=lambda x: x[0])
+    shown = ", ".join(domains[:4]) + (f" and {len(domains) - 4} more" if len(domains) > 4 else "")
+    others = sum(len(d) for _, d in tied) - len(domains)
+    extra = f" ({others} more site(s) tie at lower scores)" if others else ""
+    return (f"{len(domains)} sites tie at score {score:.3f} ({shown}): ordered among themselves by topic match,"
+            f" then by their closest text, not by merit{extra}")
 
 
 def prospect_for(

@@ -1,0 +1,172 @@
+"""The lexical signal of a ranking: Okapi BM25 over every site's text chunks (bm25s).
+
+The chunks are the ones the semantic signal embeds (``site_vectors``: a site's description and
+pages, chunked in full by ``index.site_texts``). A query is the draft's most telling words, each
+weighted by how often the draft uses it (1 + log tf), at most :data:`MAX_QUERY_TERMS`. A site's
+lexical score is the BM25 score of its best-matching chunk: a resource list that names the draft's
+project in one line scores on that line, not on the average of its other sections.
+
+The index is saved beside the vector index and rebuilt only when the stored chunks change (the same
+count-and-newest-``built_at`` check); each query maps it and adds up the posting lists of the query
+terms (sparse, so it is milliseconds for millions of chunks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MAX_QUERY_TERMS = 200
+K1, B = 1.2, 0.75
+_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
+# English function words; the lexical signal is about subject words and names.
+STOPWORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours ourselves out over own same she should so
+    some such than that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your
+    yours yourself yourselves also use using used via may might must shall one two get gets like make
+    makes new etc eg ie www http https com org html md png svg img src href""".split()
+)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case words of two or more characters, stop words left out."""
+    return [t for t in _TOKEN.findall(text.lower()) if len(t) > 1 and t not in STOPWORDS and not t.isdigit()]
+
+
+def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> dict[str, float]:
+    """The draft's words weighted 1 + log(count), the most frequent first, at most ``limit``."""
+    counts = Counter(tokens(text))
+    return {t: 1.0 + math.log(c) for t, c in counts.most_common(limit)}
+
+
+@dataclass
+class LexicalIndex:
+    """BM25 over chunks: the bm25s score matrix (CSC by term), the vocabulary, and each chunk's site."""
+
+    retriever: object
+    vocab: dict[str, int]
+    chunk_site: np.ndarray  # int64, one site id per chunk
+    chunk_pos: np.ndarray  # int32, the chunk's position among its site's chunks
+
+    @property
+    def size(self) -> int:
+        return len(self.chunk_site)
+
+    def chunk_scores(self, terms: dict[str, float]) -> np.ndarray:
+        """BM25 of every chunk for the weighted query terms."""
+        import numpy as np
+
+        scores = np.zeros(self.size, dtype=np.float32)
+        matrix = self.retriever.scores  # type: ignore[attr-defined]
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        for term, weight in terms.items():
+            tid = self.vocab.get(term)
+            if tid is None:
+                continue
+            lo, hi = int(indptr[tid]), int(indptr[tid + 1])
+            if hi > lo:
+                scores[indices[lo:hi]] += weight * data[lo:hi]  # a term appears once per chunk column
+        return scores
+
+    def site_scores(self, terms: dict[str, float]) -> dict[int, tuple[float, int]]:
+        """Per site with any matching chunk: (best chunk's score, that chunk's position in the site)."""
+        import numpy as np
+
+        scores = self.chunk_scores(terms)
+        hit = np.nonzero(scores > 0)[0]
+        if not len(hit):
+            return {}
+        order = hit[np.argsort(-scores[hit], kind="stable")]
+        out: dict[int, tuple[float, int]] = {}
+        for i in order:
+            sid = int(self.chunk_site[i])
+            if sid not in out:
+                out[sid] = (float(scores[i]), int(self.chunk_pos[i]))
+        return out
+
+
+def _folder(model: str) -> Path:
+    from assistant import config
+
+    key = hashlib.sha256(model.encode()).hexdigest()[:12]
+    return config.data_dir() / "index" / f"bm25-{key}"
+
+
+def _build(db: sqlite3.Connection, model: str) -> tuple[list[list[str]], list[int], list[int]]:
+    corpus: list[list[str]] = []
+    sites: list[int] = []
+    positions: list[int] = []
+    cur = db.execute("SELECT site_id, labels FROM site_vectors WHERE model = ? ORDER BY site_id", (model,))
+    cur.row_factory = None
+    while rows := cur.fetchmany(5000):
+        for site_id, meta in rows:
+            texts = json.loads(meta or "{}").get("texts", [])
+            for pos, text in enumerate(texts):
+                corpus.append(tokens(text))
+                sites.append(site_id)
+                positions.append(pos)
+    return corpus, sites, positions
+
+
+def lexical_index(db: sqlite3.Connection, model: str) -> LexicalIndex:
+    """The saved BM25 index over the stored chunks of this model, rebuilt if the chunks changed.
+
+    Call after the site vectors are up to date (``index.site_index`` or ``index.load_vectors``).
+    """
+    import bm25s
+    import numpy as np
+
+    count, stamp = db.execute("SELECT count(*), max(built_at) FROM site_vectors WHERE model = ?", (model,)).fetchone()
+    folder = _folder(model)
+    meta = {"count": count, "stamp": stamp, "version": 1}
+    try:
+        saved = json.loads((folder / "assist.json").read_text())
+    except (OSError, ValueError):
+        saved = None
+    if saved == meta:
+        try:
+            retriever = bm25s.BM25.load(str(folder), mmap=True, load_vocab=True, show_progress=False)
+            with np.load(folder / "chunks.npz") as arrays:
+                chunk_site, chunk_pos = arrays["site"], arrays["pos"]
+            return LexicalIndex(retriever, retriever.vocab_dict, chunk_site, chunk_pos)
+        except (OSError, ValueError, KeyError):
+            pass  # a damaged or half-written index: build it again
+    corpus, sites, positions = _build(db, model)
+    retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
+    empty = vocab.setdefault("", len(vocab))  # bm25s wants a token for empty documents
+    ids = [doc or [empty] for doc in ids]
+    retriever.index((ids, vocab), show_progress=False)  # type: ignore[arg-type]
+    retriever.vocab_dict = vocab
+    chunk_site = np.array(sites, dtype=np.int64)
+    chunk_pos = np.array(positions, dtype=np.int32)
+    # written aside then swapped in: another process may be reading the old one
+    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    retriever.save(str(tmp), show_progress=False)
+    np.savez(tmp / "chunks.npz", site=chunk_site, pos=chunk_pos)
+    (tmp / "assist.json").write_text(json.dumps(meta))
+    old = folder.with_name(f"{folder.name}.{os.getpid()}.old")
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+    return LexicalIndex(retriever, vocab, chunk_site, chunk_pos)

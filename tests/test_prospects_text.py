@@ -1,0 +1,200 @@
+"""Whole-text matching: site texts chunked in full, a lexical (BM25) signal fused with the semantic
+one, link contexts, evidence that needs more than one word, and an honest order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from assistant import db, documents
+from assistant.cli import cli
+from assistant.prospects import chunking, evidence, index, lexical, rank, store
+
+FILLER = ("## Garden tools\n\n" + "\n".join(
+    f"- [Trowel {i}](https://garden{i}.example/) - a hand trowel with an ash handle for bulbs and seedlings."
+    for i in range(40)) + "\n\n")
+
+
+def test_chunks_follow_headings_and_never_exceed_the_window() -> None:
+    text = ("# Awesome HTTP\n\nA curated list.\n\n## HTTP clients\n\n"
+            "- [httpx](https://github.com/encode/httpx) - A next-generation HTTP client.\n"
+            "- [requests](https://github.com/psf/requests) - HTTP for humans.\n\n"
+            "Servers\n=======\n\n" + "word " * 400 + "\n\n<h3>Tools <b>for</b> tests</h3>\n\nrespx mocks httpx.\n"
+            "![build](https://img.shields.io/badge.svg)\n[ref]: https://example.com/ref\n")
+    chunks = chunking.chunk_text(text)
+    assert all(c.words <= chunking.CHUNK_WORDS for c in chunks)
+    first = chunks[0]
+    assert first.section == "Awesome HTTP"  # small sections joined, named by the first heading
+    assert "httpx - A next-generation HTTP client" in first.text and "github.com" not in first.text
+    servers = [c for c in chunks if c.section == "Servers"]
+    assert len(servers) == 3 and sum(c.words for c in servers) == 401  # 400 words + the heading, in even windows
+    assert chunks[-1].section == "Tools for tests" and chunks[-1].text == "Tools for tests respx mocks httpx."
+    assert not any("shields" in c.text or "example.com" in c.text for c in chunks)
+
+
+def test_a_section_after_50000_characters_is_matched(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A long resource list whose only section on the draft's subject comes after 50,000 characters
+    # of other things: the whole text is chunked and matched, and the reason names the section.
+    filler = FILLER * 14
+    assert len(filler) > 50_000
+    espresso = ("## Espresso\n\n- [Dialling in](https://coffee.example/dial-in) - how to dial in an espresso grinder:"
+                " dose, yield, extraction time and the taste of sour or bitter shots.\n")
+    conn = db.connect()
+    store.upsert_site(conn, "https://github.com/ana/awesome-home", name="Awesome home",
+                      description=filler + espresso, source="catalog")
+    store.upsert_site(conn, "https://github.com/bob/awesome-tea", name="Awesome tea",
+                      description="## Tea\n\nGreen tea, black tea and oolong: brewing times and temperatures.",
+                      source="catalog")
+    draft = tmp_path / "espresso.md"
+    draft.write_text("# How to dial in espresso at home\n\nChange the grind until a shot of 18 g gives 36 g in"
+                     " 28 seconds. Sour shots mean under-extraction: grind finer. Bitter shots: grind coarser.\n")
+    found = rank.rank(conn, documents.load(str(draft)), shared_embedder)
+    assert found[0].domain == "github.com/ana/awesome-home"
+    assert any("section 'Espresso' of its description" in r for r in found[0].reasons)
+    stored = index.load_vectors(conn, shared_embedder, [store.site_by_domain(conn, "github.com/ana/awesome-home")])
+    assert len(next(iter(stored.values())).vectors) > 50  # every part of the text has its chunk
+
+
+def test_import_says_when_a_text_is_past_the_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(chunking, "MAX_SITE_CHUNKS", 3)
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps({"url": "https://long.example/", "description": "word " * 1000}) + "\n"
+                    + json.dumps({"url": "https://short.example/", "description": "short"}) + "\n")
+    res = CliRunner().invoke(cli, ["sites", "import", str(path)])
+    assert res.exit_code == 0
+    assert ("warning: " in res.stderr and "long.example: its text is 1,000 words; ranking matches the first 450"
+            " (3 chunks of 150 words)") in res.stderr
+    assert "short.example" not in res.stderr
+
+
+def test_lexical_signal_finds_the_one_line_that_names_the_draft(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Two lists on the same subject; only one names the draft's project (a rare word). Semantics
+    # alone cannot tell them apart; BM25 on the best chunk can, and the reason shows the shared words.
+    conn = db.connect()
+    common = "## HTTP\n\n" + "\n".join(f"- [client{i}](https://x.example/{i}) - an HTTP client library for Python."
+                                       for i in range(8))
+    store.upsert_site(conn, "https://github.com/ana/awesome-http", name="Awesome HTTP", source="catalog",
+                      description=common + "\n- [zorblat](https://github.com/z/zorblat) - zorblat, async HTTP/2.")
+    store.upsert_site(conn, "https://github.com/bob/awesome-web", name="Awesome Web", source="catalog",
+                      description=common)
+    draft = tmp_path / "zorblat.md"
+    draft.write_text("# zorblat\n\nzorblat is an async HTTP client for Python with HTTP/2 support. Install zorblat"
+                     " with pip. zorblat supports connection pooling.\n")
+    found = rank.rank(conn, documents.load(str(draft)), shared_embedder)
+    top, other = found
+    assert top.domain == "github.com/ana/awesome-http" and top.lexical == 1.0 and other.lexical < 1.0
+    assert any(r.startswith("words in common (zorblat") and "section 'HTTP' of its description" in r
+               for r in top.reasons)
+
+
+def test_lexical_index_is_saved_and_rebuilt_when_chunks_change(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    conn = db.connect()
+    store.upsert_site(conn, "a.example", description="Rye sourdough starters.", source="catalog")
+    index.load_vectors(conn, shared_embedder, conn.execute("SELECT * FROM sites").fetchall())
+    model = shared_embedder.cache_identity
+    first = lexical.lexical_index(conn, model)
+    assert set(first.site_scores({"rye": 1.0})) == {1}
+    again = lexical.lexical_index(conn, model)  # loaded from disk, same answer
+    assert again.site_scores({"rye": 1.0}).keys() == {1}
+    store.upsert_site(conn, "b.example", description="Rye whisky tasting notes.", source="catalog")
+    index.load_vectors(conn, shared_embedder, conn.execute("SELECT * FROM sites").fetchall())
+    assert set(lexical.lexical_index(conn, model).site_scores({"rye": 1.0})) == {1, 2}
+
+
+def test_query_terms_weight_repeats_sublinearly() -> None:
+    terms = lexical.query_terms("The httpx client. httpx httpx and the pool of the client")
+    assert list(terms)[:2] == ["httpx", "client"] and "the" not in terms and "and" not in terms
+    assert terms["httpx"] == pytest.approx(1 + __import__("math").log(3))
+
+
+@pytest.mark.parametrize("text, hits", [
+    ("A web-based replica of a calculator; database replicas", []),  # one weak word
+    ("The casino at Monte Carlo, a history", []),  # one strong word is no case
+    ("Casino bonus, free jackpot", ["bonus", "casino", "jackpot"]),
+    ("Payday loans, no credit check", ["loans", "no credit check", "payday"]),
+    ("Cheap pills, pharmacy bonus", ["bonus", "pharmacy", "pills"]),
+    ("Planning poker for estimates; book time slots", []),
+])
+def test_spam_vocabulary_needs_more_than_one_word(text: str, hits: list[str]) -> None:
+    assert evidence.spam_vocabulary(text) == hits
+
+
+@pytest.mark.parametrize("text, calls", [
+    ("Shiori is free software, free trial for two weeks of the hosted one", []),  # comma-led: prose
+    ("The app has a free trial; book now and then", []),
+    ("Free trial. No card needed.", ["free trial"]),
+    ("Our plans\nStart your free trial\nPricing", ["start your free trial"]),
+    ("Great bread. Add to cart", ["add to cart"]),
+    ("You can add to cart any time", []),
+])
+def test_calls_to_action_count_only_at_the_start_of_a_line_or_sentence(text: str, calls: list[str]) -> None:
+    assert evidence.shop_calls([text]) == calls
+
+
+def test_one_word_never_leaves_a_site_out(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    conn = db.connect()
+    store.upsert_site(conn, "https://github.com/ana/awesome-db", name="Awesome databases", source="catalog",
+                      description="Postgres tools: a read replica manager, a web-based replica of psql, backups.")
+    store.upsert_site(conn, "https://github.com/bob/awesome-sql", name="Awesome SQL", source="catalog",
+                      description="SQL tools. Hosted query editor, free trial for two weeks, then paid.")
+    draft = tmp_path / "pg.md"
+    draft.write_text("# A Postgres replica manager\n\nManage read replicas of Postgres databases and backups.\n")
+    notes: list[str] = []
+    found = rank.rank(conn, documents.load(str(draft)), shared_embedder, notes=notes)
+    assert {p.domain for p in found} == {"github.com/ana/awesome-db", "github.com/bob/awesome-sql"}
+    assert all(p.penalty == 0 and not p.markers for p in found)
+    assert not any("left out" in n for n in notes)
+
+
+def test_sites_show_names_markers_and_caps_long_descriptions(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    conn = db.connect()
+    store.upsert_site(conn, "casino-bonus.example", name="Casino bonus", source="catalog",
+                      description="Casino jackpot bonus every day. " + "More words here. " * 400)
+    conn.commit()
+    res = CliRunner().invoke(cli, ["sites", "show", "casino-bonus.example"])
+    assert res.exit_code == 0
+    assert "  evidence against it: spam vocabulary in its texts (bonus, casino, jackpot);" \
+           " spam words in its address (casino); left out of rankings (--include-spam shows it)" in res.stdout
+    line = next(x for x in res.stdout.splitlines() if x.startswith("  description: "))
+    assert len(line) < 700 and line.endswith("(6,832 characters; --full shows all)")
+    full = CliRunner().invoke(cli, ["sites", "show", "casino-bonus.example", "--full"])
+    assert "More words here. " * 400 in full.stdout.replace("\n", "")
+    data = json.loads(CliRunner().invoke(cli, ["sites", "show", "casino-bonus.example", "--json"]).stdout)
+    assert data["markers"] == ["spam vocabulary in its texts (bonus, casino, jackpot)",
+                               "spam words in its address (casino)"] and data["left_out"] is True
+
+
+def test_ties_are_stated_and_sites_with_nothing_in_common_are_not_listed(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    conn = db.connect()
+    for name in ("zeta.example", "alpha.example"):  # the same text: the same score
+        store.upsert_site(conn, name, name="Bread notes", description="Sourdough starter feeding schedule.",
+                          source="catalog")
+    store.upsert_site(conn, "shipping.example", name="Freight", description="Container freight rates in Asia.",
+                      source="catalog")
+    draft = tmp_path / "s.md"
+    draft.write_text("# Sourdough starter feeding\n\nFeed the starter twice a day.\n")
+    notes: list[str] = []
+    found = rank.rank(conn, documents.load(str(draft)), shared_embedder, notes=notes)
+    assert found[0].score == found[1].score
+    tie = next(n for n in notes if "tie at score" in n)
+    assert tie.startswith("2 sites tie at score ") and "ordered among themselves by topic match" in tie
+    assert "not by merit" in tie
+
+
+def test_link_context_comes_from_the_list_text(tmp_path: Path) -> None:
+    conn = db.connect()
+    catalog = tmp_path / "c.jsonl"
+    catalog.write_text(json.dumps({
+        "url": "https://github.com/ana/awesome-http", "name": "Awesome HTTP",
+        "description": "## Clients\n\n- [httpx](https://github.com/encode/httpx) - A next-generation HTTP client.\n"}) + "\n")
+    links = tmp_path / "links.csv"
+    links.write_text("source_url,target_url,anchor\nhttps://github.com/ana/awesome-http,https://github.com/encode/httpx,"
+                     "httpx\n")
+    from assistant.prospects import imports
+
+    imports.import_file(conn, links)  # before the catalog: filled when the catalog arrives
+    imports.import_file(conn, catalog)
+    assert conn.execute("SELECT context FROM links").fetchone()[0] == "httpx - A next-generation HTTP client."
