@@ -96,12 +96,13 @@ def test_lexical_index_is_saved_and_rebuilt_when_chunks_change(shared_embedder) 
     index.load_vectors(conn, shared_embedder, conn.execute("SELECT * FROM sites").fetchall())
     model = shared_embedder.cache_identity
     first = lexical.lexical_index(conn, model)
-    assert set(first.site_scores({"rye": 1.0})) == {1}
+    assert first.site_scores({"rye": 1.0}).top_ids(5) == [1]
     again = lexical.lexical_index(conn, model)  # loaded from disk, same answer
-    assert again.site_scores({"rye": 1.0}).keys() == {1}
+    assert again.site_scores({"rye": 1.0}).top_ids(5) == [1]
     store.upsert_site(conn, "b.example", description="Rye whisky tasting notes.", source="catalog")
     index.load_vectors(conn, shared_embedder, conn.execute("SELECT * FROM sites").fetchall())
-    assert set(lexical.lexical_index(conn, model).site_scores({"rye": 1.0})) == {1, 2}
+    scores = lexical.lexical_index(conn, model).site_scores({"rye": 1.0, "whisky": 1.0})
+    assert scores.top_ids(5) == [2, 1] and scores.best_chunk(2) == 0 and scores.get(3) == 0.0
 
 
 def test_query_terms_weight_repeats_sublinearly() -> None:
@@ -198,3 +199,33 @@ def test_link_context_comes_from_the_list_text(tmp_path: Path) -> None:
     imports.import_file(conn, links)  # before the catalog: filled when the catalog arrives
     imports.import_file(conn, catalog)
     assert conn.execute("SELECT context FROM links").fetchone()[0] == "httpx - A next-generation HTTP client."
+
+
+@pytest.mark.parametrize("title, name", [
+    ("httpx", "httpx"), ("Delta Lake", "Delta Lake"), ("Pint: a Python units library", "Pint"),
+    ("yyjson - the fastest JSON library in C", "yyjson"),
+    ("How to make a sourdough starter from scratch", None),  # a headline, not a name
+    ("", None), ("Go", None),
+])
+def test_a_short_title_is_the_drafts_name(title: str, name: str | None) -> None:
+    doc = documents.Document(path="d.md", source="", format="markdown", front_matter={}, title=title, blocks=[],
+                             links=[], images=[])
+    assert rank.draft_name(doc) == name
+
+
+def test_a_site_that_names_the_draft_is_an_unlinked_mention(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # Two lists of HTTP tools; one names the draft's project. It comes first, says where, and its
+    # score carries the mention weight; a word inside another name ("zorblat-auth") is no mention.
+    conn = db.connect()
+    tools = "\n".join(f"- [tool{i}](https://x.example/{i}) - an HTTP client library for Python." for i in range(6))
+    store.upsert_site(conn, "https://github.com/ana/awesome-http", name="Awesome HTTP", source="catalog",
+                      description=f"## Clients\n\n{tools}\n- Zorblat, HTTP/2 for asyncio.\n")
+    store.upsert_site(conn, "https://github.com/bob/awesome-web", name="Awesome Web", source="catalog",
+                      description=f"## Clients\n\n{tools}\n- zorblat-auth, auth for clients.\n")
+    draft = tmp_path / "zorblat.md"
+    draft.write_text("# zorblat\n\nAn async HTTP client for Python with HTTP/2 and connection pooling.\n")
+    first, second = rank.rank(conn, documents.load(str(draft)), shared_embedder)
+    assert first.domain == "github.com/ana/awesome-http"
+    assert first.reasons[0] == "mentions 'zorblat' in section 'Clients' of its description: ask for a link"
+    assert not any(r.startswith("mentions") for r in second.reasons)
+    assert first.score - second.score >= rank.DEFAULT_WEIGHTS["mention"] - 0.05

@@ -182,9 +182,9 @@ def test_prospects_docs_state_the_defaults_in_the_code():
     doc = " ".join(_doc("prospects.md").split())
     w = rank.DEFAULT_WEIGHTS
     assert (f"Score = {w['topical']:.2f} topical + {w['intersect']:.2f} intersect + {w['propensity']:.2f} "
-            f"propensity + {w['authority']:.2f} authority/100") in doc
-    assert (f"| `prospects.weights.{{topical,intersect,propensity,authority}}` | {w['topical']:.2f}, "
-            f"{w['intersect']:.2f}, {w['propensity']:.2f}, {w['authority']:.2f} |") in doc
+            f"propensity + {w['authority']:.2f} authority/100 x relevance + {w['mention']:.2f} mention") in doc
+    assert (f"| `prospects.weights.{{topical,intersect,propensity,authority,mention}}` | {w['topical']:.2f}, "
+            f"{w['intersect']:.2f}, {w['propensity']:.2f}, {w['authority']:.2f}, {w['mention']:.2f} |") in doc
     c = config.DEFAULTS["crawl"]
     assert (f"`max_pages` ({c['max_pages']}), `timeout` ({c['timeout']:g}), `delay` ({c['delay']}), "
             f"`max_bytes` ({c['max_bytes']}), `workers` ({c['workers']})") in doc

@@ -164,6 +164,7 @@ def test_migration_re_keys_a_database_of_0_1(tmp_path: Path) -> None:
     conn = db.connect()
     conn.execute("DELETE FROM _migrations WHERE name = 'sites_004_site_identity_link_context'")
     conn.execute("ALTER TABLE links DROP COLUMN context")
+    conn.execute("ALTER TABLE site_vectors DROP COLUMN evidence")
     conn.execute("INSERT INTO sites (domain, url, name, description, sources) VALUES"
                  " ('github.com', 'https://github.com/ana/list', 'Ana list', 'Bread.', 'catalog')")
     sid = conn.execute("SELECT id FROM sites").fetchone()[0]

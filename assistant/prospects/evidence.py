@@ -78,7 +78,18 @@ def paid_disclosures(text: str) -> list[str]:
     return sorted(out)
 
 
+_SQUASHED = tuple((t, t.replace(" ", "")) for t in SPAM_TERMS)
+
+
 def address_spam(key: str) -> list[str]:
-    """Strong spam words in a site's address (casino-bonus.example)."""
-    words = re.sub(r"[^a-z0-9]+", " ", key.lower())
-    return [t for t in SPAM_TERMS if re.search(rf"\b{re.escape(t)}\b", words) or t.replace(" ", "") in key.lower()]
+    """Strong spam words in a site's address (casino-bonus.example, buybacklinks.example)."""
+    flat = re.sub(r"[^a-z0-9]+", "", key.lower())
+    return [t for t, squashed in _SQUASHED if squashed in flat]
+
+
+def text_evidence(texts: Iterable[str | None]) -> dict[str, list[str]]:
+    """What a site's own texts say against it, worked out once when its texts are chunked and stored
+    (index.load_vectors): spam vocabulary, paid-content disclosures, calls to action."""
+    texts = [t for t in texts if t]
+    joined = "\n".join(texts)
+    return {"vocabulary": spam_vocabulary(joined), "paid": paid_disclosures(joined), "shop": shop_calls(texts)}

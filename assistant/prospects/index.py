@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.prospects import chunking
 from assistant.prospects.chunking import Chunk, chunk_text
+from assistant.prospects.evidence import text_evidence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,11 +30,12 @@ class SiteVectors:
     it came from and its text. Stored labels and texts are parsed from JSON only when asked for: a
     ranking reads the vectors of thousands of candidates but the labels of only the few it lists."""
 
-    __slots__ = ("site_id", "vectors", "_labels", "_sections", "_texts", "_meta")
+    __slots__ = ("site_id", "vectors", "_labels", "_sections", "_texts", "_meta", "_evidence")
 
     def __init__(self, site_id: int, vectors: np.ndarray, labels: list[str] | None = None,
                  texts: list[str] | None = None, meta: str | None = None,
-                 sections: list[str] | None = None) -> None:
+                 sections: list[str] | None = None, evidence: str | dict[str, list[str]] | None = None) -> None:
+        self._evidence = evidence
         self.site_id = site_id
         self.vectors = vectors
         self._labels, self._texts, self._meta = labels, texts, meta
@@ -43,6 +45,17 @@ class SiteVectors:
         data = json.loads(self._meta or "{}")
         self._labels, self._texts, self._meta = data.get("labels", []), data.get("texts", []), None
         self._sections = data.get("sections") or [""] * len(self._labels)
+
+    @property
+    def evidence(self) -> dict[str, list[str]]:
+        """What the site's own texts say against it (evidence.text_evidence), stored with its vectors."""
+        if self._evidence is None:  # stored before evidence was: work it out from the chunk texts
+            from assistant.prospects.evidence import text_evidence
+
+            self._evidence = text_evidence(self.texts)
+        elif isinstance(self._evidence, str):
+            self._evidence = json.loads(self._evidence)
+        return self._evidence  # type: ignore[return-value]
 
     @property
     def sections(self) -> list[str]:
@@ -135,7 +148,7 @@ def load_vectors(
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         cur = db.execute(
-            f"SELECT site_id, chunks, vectors, labels FROM site_vectors"
+            f"SELECT site_id, chunks, vectors, labels, evidence FROM site_vectors"
             f" WHERE model = ? AND labels IS NOT NULL AND site_id IN ({marks})",
             (model, *chunk),
         )
@@ -147,8 +160,9 @@ def load_vectors(
         sid = site["id"]
         found = stored.get(sid)
         if found is not None:
-            chunks, blob, meta = found
-            out[sid] = SiteVectors(sid, np.frombuffer(blob, dtype=np.float32).reshape(chunks, -1), meta=meta)
+            chunks, blob, meta, evidence = found
+            out[sid] = SiteVectors(sid, np.frombuffer(blob, dtype=np.float32).reshape(chunks, -1), meta=meta,
+                                   evidence=evidence)
         else:
             units = site_texts(db, site) or [("domain", "", site["domain"].replace(".", " ").replace("/", " "))]
             todo.append((site, units))
@@ -163,16 +177,17 @@ def load_vectors(
             labels = [label for label, _, _ in units]
             sections_ = [section for _, section, _ in units]
             texts_ = [t for _, _, t in units]
-            out[site["id"]] = SiteVectors(site["id"], vecs, labels, texts_, sections=sections_)
+            found = text_evidence([site["name"], site["domain"], *texts_])
+            out[site["id"]] = SiteVectors(site["id"], vecs, labels, texts_, sections=sections_, evidence=found)
             # the whole chunk texts: the lexical index (lexical.py) is built from them
             meta = json.dumps({"labels": labels, "sections": sections_, "texts": texts_})
-            rows.append((site["id"], model, len(units), vecs.tobytes(), meta))
+            rows.append((site["id"], model, len(units), vecs.tobytes(), meta, json.dumps(found)))
         from assistant.db import transaction
 
         with transaction(db):
             db.executemany(
-                "INSERT OR REPLACE INTO site_vectors (site_id, model, chunks, vectors, labels, built_at)"
-                " VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                "INSERT OR REPLACE INTO site_vectors (site_id, model, chunks, vectors, labels, evidence, built_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
                 rows,
             )
     return out

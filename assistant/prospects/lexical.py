@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 MAX_QUERY_TERMS = 200
 K1, B = 1.2, 0.75
-_TOKEN = re.compile(r"[a-z0-9][a-z0-9+#]*")
+_TOKEN = re.compile(r"\b(?=[a-z0-9+#]*[a-z])[a-z0-9][a-z0-9+#]+")  # two or more characters, not a bare number
 # English function words; the lexical signal is about subject words and names.
 STOPWORDS = frozenset(
     """a about above after again against all am an and any are as at be because been before being below
@@ -40,13 +40,13 @@ STOPWORDS = frozenset(
     some such than that the their theirs them themselves then there these they this those through to too
     under until up very was we were what when where which while who whom why will with would you your
     yours yourself yourselves also use using used via may might must shall one two get gets like make
-    makes new etc eg ie www http https com org html md png svg img src href""".split()
+    makes new etc eg ie www com org img src href""".split()
 )
 
 
 def tokens(text: str) -> list[str]:
     """Lower-case words of two or more characters, stop words left out."""
-    return [t for t in _TOKEN.findall(text.lower()) if len(t) > 1 and t not in STOPWORDS and not t.isdigit()]
+    return [t for t in _TOKEN.findall(text.lower()) if t not in STOPWORDS]
 
 
 def query_terms(text: str, limit: int = MAX_QUERY_TERMS) -> dict[str, float]:
@@ -70,35 +70,77 @@ class LexicalIndex:
 
     def chunk_scores(self, terms: dict[str, float]) -> np.ndarray:
         """BM25 of every chunk for the weighted query terms."""
-        import numpy as np
+        return _scores(self.retriever, self.vocab, terms, self.size)
 
-        scores = np.zeros(self.size, dtype=np.float32)
-        matrix = self.retriever.scores  # type: ignore[attr-defined]
-        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
-        for term, weight in terms.items():
-            tid = self.vocab.get(term)
-            if tid is None:
-                continue
-            lo, hi = int(indptr[tid]), int(indptr[tid + 1])
-            if hi > lo:
-                scores[indices[lo:hi]] += weight * data[lo:hi]  # a term appears once per chunk column
-        return scores
-
-    def site_scores(self, terms: dict[str, float]) -> dict[int, tuple[float, int]]:
-        """Per site with any matching chunk: (best chunk's score, that chunk's position in the site)."""
+    def site_scores(self, terms: dict[str, float]) -> SiteScores:
+        """Every site's best chunk for the weighted query terms."""
         import numpy as np
 
         scores = self.chunk_scores(terms)
-        hit = np.nonzero(scores > 0)[0]
-        if not len(hit):
-            return {}
-        order = hit[np.argsort(-scores[hit], kind="stable")]
-        out: dict[int, tuple[float, int]] = {}
-        for i in order:
-            sid = int(self.chunk_site[i])
-            if sid not in out:
-                out[sid] = (float(scores[i]), int(self.chunk_pos[i]))
-        return out
+        if not self.size:
+            return SiteScores(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32), scores, self)
+        # chunks are stored site by site: one reduceat gives each site's best chunk
+        starts = np.flatnonzero(np.r_[True, self.chunk_site[1:] != self.chunk_site[:-1]])
+        return SiteScores(self.chunk_site[starts], np.maximum.reduceat(scores, starts), scores, self, starts)
+
+
+@dataclass
+class SiteScores:
+    """Per site (ids sorted): the BM25 score of its best chunk; and where that chunk is."""
+
+    ids: np.ndarray
+    best: np.ndarray
+    chunk_scores: np.ndarray
+    index: LexicalIndex
+    starts: np.ndarray | None = None
+
+    def top(self) -> float:
+        return float(self.best.max()) if len(self.best) else 0.0
+
+    def get(self, site_id: int) -> float:
+        import numpy as np
+
+        at = int(np.searchsorted(self.ids, site_id))
+        return float(self.best[at]) if at < len(self.ids) and self.ids[at] == site_id else 0.0
+
+
+    def best_chunk(self, site_id: int) -> int | None:
+        """The position, among the site's chunks, of its best-matching chunk (None without a match)."""
+        import numpy as np
+
+        at = int(np.searchsorted(self.ids, site_id))
+        if self.starts is None or at >= len(self.ids) or self.ids[at] != site_id or self.best[at] <= 0:
+            return None
+        lo = int(self.starts[at])
+        hi = int(self.starts[at + 1]) if at + 1 < len(self.starts) else len(self.chunk_scores)
+        return int(self.index.chunk_pos[lo + int(np.argmax(self.chunk_scores[lo:hi]))])
+
+    def top_ids(self, k: int) -> list[int]:
+        """The k sites with the best lexical match (any match at all), best first."""
+        import numpy as np
+
+        values = self.best
+        hit = np.flatnonzero(values > 0)
+        if len(hit) > k:
+            hit = hit[np.argpartition(-values[hit], k - 1)[:k]]
+        return [int(self.ids[i]) for i in hit[np.argsort(-values[hit], kind="stable")]]
+
+
+def _scores(retriever: object, vocab: dict[str, int], terms: dict[str, float], size: int) -> np.ndarray:
+    """Sum over the query terms of weight x BM25 term score, from the CSC score matrix (by term)."""
+    import numpy as np
+
+    scores = np.zeros(size, dtype=np.float32)
+    matrix = retriever.scores  # type: ignore[attr-defined]
+    data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+    for term, weight in terms.items():
+        tid = vocab.get(term)
+        if tid is None or tid + 1 >= len(indptr):
+            continue
+        lo, hi = int(indptr[tid]), int(indptr[tid + 1])
+        if hi > lo:
+            scores[indices[lo:hi]] += weight * data[lo:hi]  # a term appears once per document column
+    return scores
 
 
 def _folder(model: str) -> Path:
@@ -108,20 +150,30 @@ def _folder(model: str) -> Path:
     return config.data_dir() / "index" / f"bm25-{key}"
 
 
-def _build(db: sqlite3.Connection, model: str) -> tuple[list[list[str]], list[int], list[int]]:
-    corpus: list[list[str]] = []
+def _build(db: sqlite3.Connection, model: str) -> tuple[list[list[int]], dict[str, int], list[int], list[int]]:
+    """Every stored chunk as token ids (one pass: tokens are mapped as they are read), with its site."""
+    corpus: list[list[int]] = []
+    vocab: dict[str, int] = {"": 0}  # bm25s wants a token for empty chunks
     sites: list[int] = []
     positions: list[int] = []
+    findall, stop = _TOKEN.findall, STOPWORDS
     cur = db.execute("SELECT site_id, labels FROM site_vectors WHERE model = ? ORDER BY site_id", (model,))
     cur.row_factory = None
     while rows := cur.fetchmany(5000):
         for site_id, meta in rows:
             texts = json.loads(meta or "{}").get("texts", [])
             for pos, text in enumerate(texts):
-                corpus.append(tokens(text))
+                ids = []
+                for t in findall(text.lower()):
+                    if t not in stop:
+                        i = vocab.get(t)
+                        if i is None:
+                            i = vocab[t] = len(vocab)
+                        ids.append(i)
+                corpus.append(ids or [0])
                 sites.append(site_id)
                 positions.append(pos)
-    return corpus, sites, positions
+    return corpus, vocab, sites, positions
 
 
 def lexical_index(db: sqlite3.Connection, model: str) -> LexicalIndex:
@@ -147,13 +199,9 @@ def lexical_index(db: sqlite3.Connection, model: str) -> LexicalIndex:
             return LexicalIndex(retriever, retriever.vocab_dict, chunk_site, chunk_pos)
         except (OSError, ValueError, KeyError):
             pass  # a damaged or half-written index: build it again
-    corpus, sites, positions = _build(db, model)
+    corpus, vocab, sites, positions = _build(db, model)
     retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
-    vocab: dict[str, int] = {}
-    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
-    empty = vocab.setdefault("", len(vocab))  # bm25s wants a token for empty documents
-    ids = [doc or [empty] for doc in ids]
-    retriever.index((ids, vocab), show_progress=False)  # type: ignore[arg-type]
+    retriever.index((corpus, vocab), show_progress=False)  # type: ignore[arg-type]
     retriever.vocab_dict = vocab
     chunk_site = np.array(sites, dtype=np.int64)
     chunk_pos = np.array(positions, dtype=np.int32)

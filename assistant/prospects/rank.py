@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
     from assistant.documents import Document
 
-DEFAULT_WEIGHTS = {"topical": 0.45, "intersect": 0.30, "propensity": 0.10, "authority": 0.15}
+DEFAULT_WEIGHTS = {"topical": 0.45, "intersect": 0.30, "propensity": 0.10, "authority": 0.15, "mention": 0.10}
+MAX_NAME_WORDS = 4  # a title this short can be a name ("httpx", "Delta Lake"); a longer one is a headline
 # How the semantic match (MiniLM, best and typical chunk cosines) and the lexical one (BM25 of the
 # site's best chunk, as a share of the best site's) make the topic match: a weighted mean, 0-1.
 LEXICAL_SHARE = 0.5
@@ -112,9 +113,27 @@ def draft_chunks(doc: Document) -> list[str]:
 
 def draft_query_text(doc: Document) -> str:
     """The draft's words for the lexical match: its title and description twice (they name the
-    subject), then its prose."""
+    subject), then its whole source: prose, and code and tables too (a project's name is in every
+    `import` and `pip install` line)."""
     head = " ".join(p for p in (doc.title, doc.description) if p)
-    return f"{head} {head} {doc.text}"
+    return f"{head} {head} {doc.source}"
+
+
+def draft_name(doc: Document) -> str | None:
+    """The draft's name, when its title is one: a short title ("httpx", "Delta Lake", "Pint: a
+    Python units library" -> "Pint"), without Markdown or punctuation around it. None for a headline."""
+    title = re.split(r"\s[-:|\u2013\u2014]\s|:\s", doc.title or "", maxsplit=1)[0]
+    words = re.findall(r"[\w][\w.+#-]*", title)
+    if not words or len(words) > MAX_NAME_WORDS or sum(len(w) for w in words) < 3:
+        return None
+    return " ".join(words)
+
+
+def mentions(name: str, texts: Sequence[str]) -> int | None:
+    """The first chunk that names the draft (the whole name, as words), or None."""
+    pattern = re.compile(r"(?<![\w.-])" + r"[\s\W]{1,3}".join(re.escape(w) for w in name.split())
+                         + r"(?![\w-])", re.I)
+    return next((i for i, text in enumerate(texts) if pattern.search(text)), None)
 
 
 def own_domain_of(doc: Document | None, configured: str | None) -> str | None:
@@ -199,6 +218,7 @@ class _Parts:
     semantic: float = 0.0
     lexical: float = 0.0
     topical: float = 0.0
+    mention: int | None = None  # the chunk that names the draft, if one does
 
 
 def _topical(draft_vecs: np.ndarray, sites: list[index.SiteVectors], block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
@@ -251,6 +271,11 @@ class Ranker:
         self.dropped_spam = 0  # sites with spam signals that would have made the list
         self._linking: set[str] | None = None
         self._target_vecs: dict[str, np.ndarray] = {}  # linked page -> its vector (for link spread)
+        self._lex: lexical.SiteScores | None = None  # the lexical match of the last ranking
+        self.query: dict[str, float] = {}  # the draft's weighted words
+        self.name: str | None = None  # the draft's name, when its title is one
+        self.left_out: list[tuple[float, str, list[str]]] = []  # (bound, site, markers) of sites left out
+        self.no_match = 0  # sites with nothing in common with the draft
 
     # ------------------------------------------------------------ inputs
 
@@ -381,7 +406,7 @@ class Ranker:
         linking = self._linking_to_you()
         large = not self.only and self.db.execute(
             "SELECT count(*) FROM sites WHERE excluded = 0").fetchone()[0] > index.ANN_THRESHOLD
-        lex_scores: dict[int, tuple[float, int]] = {}
+        lex_scores: lexical.SiteScores | None = None
         if large:
             # Never read every site: ask the indexes, then check only the candidates they return.
             if not self.include_linking:
@@ -389,8 +414,8 @@ class Ranker:
             keep = set(index.candidate_ids(self.db, self.embedder, self._allowed, centroid,
                                            k=max(500, limit * 20), progress=self.progress))
             lex_scores = self._lexical_scores()
-            by_lex = sorted(lex_scores, key=lambda i: -lex_scores[i][0])[: max(500, limit * 20)]
-            keep |= self._allowed(by_lex)
+            if lex_scores is not None:
+                keep |= self._allowed(lex_scores.top_ids(max(500, limit * 20)))
             keep |= self._intersect_candidates()
             sites = self._full_rows(sorted(keep))
         else:
@@ -404,10 +429,11 @@ class Ranker:
         vectors = index.load_vectors(self.db, self.embedder, sites, progress=self.progress)
         if not large:
             lex_scores = self._lexical_scores()
-        top_lex = max((lex_scores.get(s["id"], (0.0, 0))[0] for s in sites), default=0.0)
-        if self.only:  # one site: its lexical match against the best of every known site
-            top_lex = max((v[0] for v in lex_scores.values()), default=0.0)
-        self._lex_pos = {sid: pos for sid, (_, pos) in lex_scores.items()}
+        lex = {s["id"]: lex_scores.get(s["id"]) for s in sites} if lex_scores is not None else {}
+        # the best site's lexical match is 1; with one site asked for, the best of every known site
+        top_lex = lex_scores.top() if lex_scores is not None and self.only else max(lex.values(), default=0.0)
+
+        self._lex = lex_scores
         domains = {s["domain"] for s in sites}
         links = self._links(domains)
         targets: dict[str, set[str]] = defaultdict(set)
@@ -425,10 +451,16 @@ class Ranker:
         pagerank = graph.domain_authority(self.db, cache_dir=_index_dir()) if need_pr else {}
         with index.one_blas_thread():
             best, typical = _topical(draft_vecs, [vectors[s["id"]] for s in sites])
+        # An unlinked mention: a site that names the draft (its title, when the title is a name) is
+        # the first to ask for a link. Only sites sharing a word with the draft are read for it.
+        name = draft_name(doc)
+        named = {s["id"]: mentions(name, vectors[s["id"]].texts) for s in sites
+                 if name and lex.get(s["id"], 0.0) > 0} if name else {}
+        self.name = name
         parts = [
             self._parts(site, float(b), float(t), links.get(site["domain"], []), target_sim,
                         pages.get(site["id"], []), pagerank,
-                        lex_scores.get(site["id"], (0.0, 0))[0] / top_lex if top_lex > 0 else 0.0)
+                        lex.get(site["id"], 0.0) / top_lex if top_lex > 0 else 0.0, named.get(site["id"]))
             for site, b, t in zip(sites, best, typical, strict=True)
         ]
         # Evidence against each site (cheap: its own texts and links). Sites with two or more
@@ -477,10 +509,10 @@ class Ranker:
         topical = (1 - LEXICAL_SHARE) * p.semantic + LEXICAL_SHARE * p.lexical
         return (-p.score, -round(topical, 6), -round(p.topical_best, 6), p.domain)
 
-    def _lexical_scores(self) -> dict[int, tuple[float, int]]:
-        """BM25 of each site's best chunk for the draft's words (site id -> (score, chunk position))."""
+    def _lexical_scores(self) -> lexical.SiteScores | None:
+        """BM25 of each site's best chunk for the draft's words."""
         if not self.query:
-            return {}
+            return None
         idx = lexical.lexical_index(self.db, self.embedder.cache_identity)
         return idx.site_scores(self.query)
 
@@ -551,6 +583,7 @@ class Ranker:
         pages: list[sqlite3.Row],
         pagerank: dict[str, float],
         lex: float = 0.0,
+        mention: int | None = None,
     ) -> _Parts:
         """Everything of a site's score but the penalties, in plain numbers (thousands of sites)."""
         semantic = _topical_norm(0.6 * best + 0.4 * typical)
@@ -593,9 +626,9 @@ class Ranker:
 
         w = self.weights
         bound = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
-                 + w["authority"] * auth_norm)
+                 + w["authority"] * auth_norm + w["mention"] * (mention is not None))
         return _Parts(best, typical, intersect, propensity, authority, source, bound, density, link_pages,
-                      semantic, lex, topical)
+                      semantic, lex, topical, mention)
 
     def _markers(self, site: sqlite3.Row, vecs: index.SiteVectors, links: list[sqlite3.Row],
                  pages: list[sqlite3.Row]) -> list[tuple[str, float]]:
@@ -604,20 +637,19 @@ class Ranker:
         import numpy as np
 
         found: list[tuple[str, float]] = []
-        own = " ".join(filter(None, [site["name"], (site["description"] or "")[:50_000], site["topics"],
-                                     *vecs.texts[:10]]))
-        vocabulary = evidence.spam_vocabulary(own)
+        said = vecs.evidence  # what its own texts say, worked out when they were stored
+        vocabulary = said.get("vocabulary") or []
         if vocabulary:
             found.append((f"spam vocabulary in its texts ({', '.join(vocabulary[:4])})",
                           min(0.6, 0.25 + 0.1 * len(vocabulary))))
         anchors = " ".join(r["anchor"] or "" for r in links[:500])
-        strong = [t for t in evidence.spam_terms(anchors) if t in evidence.SPAM_TERMS]
+        strong = [t for t in evidence.spam_terms(anchors) if t in evidence.SPAM_TERMS] if anchors.strip() else []
         if strong:
             found.append((f"spam words in the anchors of its links ({', '.join(strong[:3])})", 0.2))
         in_address = evidence.address_spam(site["domain"])
         if in_address:
             found.append((f"spam words in its address ({', '.join(in_address[:2])})", 0.2))
-        paid = evidence.paid_disclosures(own)
+        paid = said.get("paid") or []
         if paid:
             found.append((f"publishes paid content ({paid[0]}); its links are bought", 0.15))
         titles = {p["url"]: p["title"] for p in pages}
@@ -684,7 +716,7 @@ class Ranker:
         # penalties
         penalty = sum(p for _, p in markers)
         reasons_bad = [m for m, _ in markers]
-        shop_hits = evidence.shop_calls([site["name"], site["description"], site["topics"], *vecs.texts[:10]])
+        shop_hits = vecs.evidence.get("shop") or []
         if shop_hits:
             penalty += 0.1
             reasons_bad.append(f"looks like a shop or a service ({shop_hits[0]}); they rarely link out")
@@ -708,11 +740,15 @@ class Ranker:
             lp = linked[0]
             reasons.append(f"links only to pages loosely like yours: closest {short_url(lp.target_url)},"
                            f" similarity {lp.similarity:.2f} (from {short_url(lp.source_url)})")
+        if parts.mention is not None and parts.mention < len(vecs.texts):
+            reasons.insert(0, f"mentions '{self.name}' in {_where(vecs.labels[parts.mention], vecs.sections[parts.mention])}"
+                              + (": ask for a link" if not links_to_you else ""))
         if has_text:
             reasons.append(f"topic match {best:.2f} with {_where(best_label, best_section)} (typical {typical:.2f})")
-            lex_at = self._lex_pos.get(site["id"])
+            lex_at = self._lex.best_chunk(site["id"]) if self._lex is not None else None
             if parts.lexical > 0 and lex_at is not None and lex_at < len(vecs.texts):
-                shared = [t for t in self.query if t in set(lexical.tokens(vecs.texts[lex_at]))][:5]
+                words = set(lexical.tokens(vecs.texts[lex_at]))
+                shared = [t for t in self.query if t in words][:5]
                 reasons.append(f"words in common ({', '.join(shared)}) with "
                                f"{_where(vecs.labels[lex_at], vecs.sections[lex_at])}, lexical match {parts.lexical:.2f}")
         else:

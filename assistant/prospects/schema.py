@@ -118,6 +118,8 @@ def _sites_004(db: sqlite3.Connection) -> None:
 
     db.create_function("site_key", 1, key, deterministic=True)
     db.execute("ALTER TABLE links ADD COLUMN context TEXT")  # the line or sentence the link sits in
+    # what a site's own texts say against it (evidence.text_evidence), worked out when they are chunked
+    db.execute("ALTER TABLE site_vectors ADD COLUMN evidence TEXT")
     hosts = sorted(set(identity.shared_hosts()) | set(identity.HOST_ALIASES))
     marks = ",".join("?" * len(hosts))
     for url_col, key_col in (("source_url", "source_domain"), ("target_url", "target_domain")):

@@ -2,9 +2,12 @@
 
 bench_rank.py times the ANN search and rerank on in-memory arrays; this one times what
 `assist prospects` really runs once the draft is embedded: reading the sites from SQLite, the
-persistent centroid index (memory-mapped from disk), the candidates' stored vectors, their links and
-pages, scoring, reasons and pitch. Site vectors are synthetic (topic-clustered, 4 chunks a site) and
-the embedder is a stand-in that maps a text to its topic's vector, so no model is loaded.
+persistent centroid index (memory-mapped from disk), the lexical (BM25) index over every chunk, the
+candidates' stored vectors, their links and pages, scoring, reasons and pitch. Sites are synthetic: a
+realistic number of chunks each (1 to 16, 8.5 on average: a description and a few pages), chunk
+vectors clustered by topic, chunk texts of 60 words drawn (Zipf) from English words of the bench
+drafts and a long tail of rare tokens. The embedder is a stand-in that maps a text to its topic's
+vector, so no model is loaded.
 
 The first query builds and saves the index; a fresh child process then ranks against the same
 database to show the saved index is reused (not rebuilt) across processes. Exits 1 when a p50 is
@@ -30,7 +33,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-DIM, CHUNKS, TOPICS = 384, 4, 2000
+DIM, CHUNKS, TOPICS = 384, 16, 2000  # CHUNKS: the most a site has here (1-16, mean 8.5)
+WORDS = 60
 
 
 def normalise(x: np.ndarray) -> np.ndarray:
@@ -52,8 +56,26 @@ class TopicEmbedder:
         return normalise(self.topics[self.topic][None, :] + noise)
 
 
-def populate(conn, sites: int, topics: np.ndarray, rng: np.random.Generator) -> None:  # type: ignore[no-untyped-def]
+def vocabulary() -> list[str]:
+    import re
+
+    words: set[str] = set()
+    for path in (ROOT / "bench" / "prospects_eval" / "drafts").glob("*.md"):
+        words |= set(re.findall(r"[a-z]{3,}", path.read_text(encoding="utf-8").lower()))
+    return sorted(words) + [f"tok{i}" for i in range(50_000)]
+
+
+def populate(conn, sites: int, topics: np.ndarray, rng: np.random.Generator) -> int:  # type: ignore[no-untyped-def]
+    """Store the synthetic sites; returns how many chunks they have."""
+    from assistant.prospects.evidence import text_evidence
+
     site_topic = rng.integers(0, len(topics), size=sites)
+    chunks = rng.integers(1, CHUNKS + 1, size=sites)
+    vocab = np.array(vocabulary())
+    ranks = np.arange(1, len(vocab) + 1)
+    zipf = 1.0 / ranks
+    zipf /= zipf.sum()
+    order = rng.permutation(len(vocab))  # which words are frequent
     conn.execute("BEGIN")
     conn.executemany(
         "INSERT INTO sites (id, domain, url, name, description, authority, sources) VALUES (?, ?, ?, ?, ?, ?, 'catalog')",
@@ -62,14 +84,23 @@ def populate(conn, sites: int, topics: np.ndarray, rng: np.random.Generator) -> 
     )
     for lo in range(0, sites, 10_000):
         hi = min(sites, lo + 10_000)
-        vecs = normalise(topics[site_topic[lo:hi]][:, None, :] + rng.normal(scale=0.08, size=(hi - lo, CHUNKS, DIM)))
+        n_chunks = int(chunks[lo:hi].sum())
+        vecs = normalise(np.repeat(topics[site_topic[lo:hi]], chunks[lo:hi], axis=0)
+                         + rng.normal(scale=0.08, size=(n_chunks, DIM)))
+        words = vocab[order[rng.choice(len(vocab), size=(n_chunks, WORDS), p=zipf)]]
         rows = []
-        for j, i in enumerate(range(lo, hi)):
-            labels = ["profile"] + [f"https://site{i}.example/p{c}" for c in range(1, CHUNKS)]
-            meta = json.dumps({"labels": labels, "texts": [f"Site {i} text {c}" for c in range(CHUNKS)]})
-            rows.append((i + 1, TopicEmbedder.cache_identity, CHUNKS, vecs[j].tobytes(), meta))
+        at = 0
+        for i in range(lo, hi):
+            n = int(chunks[i])
+            labels = ["profile"] + [f"https://site{i}.example/p{c}" for c in range(1, n)]
+            texts = [" ".join(w) for w in words[at : at + n]]
+            meta = json.dumps({"labels": labels, "sections": [""] * n, "texts": texts})
+            said = json.dumps(text_evidence([f"Site {i}", f"site{i}.example", *texts]))  # as load_vectors does
+            rows.append((i + 1, TopicEmbedder.cache_identity, n, vecs[at : at + n].tobytes(), meta, said))
+            at += n
         conn.executemany(
-            "INSERT INTO site_vectors (site_id, model, chunks, vectors, labels) VALUES (?, ?, ?, ?, ?)", rows)
+            "INSERT INTO site_vectors (site_id, model, chunks, vectors, labels, evidence) VALUES (?, ?, ?, ?, ?, ?)",
+            rows)
     # a sprinkling of links, so the link and target-similarity steps have work to do
     conn.executemany(
         "INSERT INTO links (source_url, source_domain, target_url, target_domain, origin) VALUES (?, ?, ?, ?, 'plain')",
@@ -77,6 +108,7 @@ def populate(conn, sites: int, topics: np.ndarray, rng: np.random.Generator) -> 
           "competitor.example") for i in range(0, sites, 20)),
     )
     conn.execute("COMMIT")
+    return int(chunks.sum())
 
 
 DRAFT = ROOT / "bench" / "prospects_eval" / "drafts" / "async-status-updates.md"
@@ -115,13 +147,23 @@ def main() -> None:
     topics = normalise(rng.normal(size=(TOPICS, DIM)))
     conn = db.connect()
     start = time.perf_counter()
-    populate(conn, args.sites, topics, rng)
-    print(f"stored {args.sites:,} sites x {CHUNKS} vectors in SQLite in {time.perf_counter() - start:.1f} s")
+    n_chunks = populate(conn, args.sites, topics, rng)
+    print(f"stored {args.sites:,} sites, {n_chunks:,} chunks ({n_chunks / args.sites:.1f} a site; vectors and"
+          f" {WORDS}-word texts) in SQLite in {time.perf_counter() - start:.1f} s")
     doc = documents.load(str(DRAFT))
     embedder = TopicEmbedder(topics, topic=int(rng.integers(0, TOPICS)))
     start = time.perf_counter()
     rank.rank(conn, doc, embedder, limit=20)
-    print(f"first query (builds and saves the index): {time.perf_counter() - start:.1f} s")
+    print(f"first query (builds and saves both indexes): {time.perf_counter() - start:.1f} s")
+    from assistant.prospects import lexical
+
+    start = time.perf_counter()
+    for old in (Path(tmp.name) / "index").glob("bm25-*/assist.json"):
+        old.unlink()  # force a rebuild to time the lexical index alone
+    lexical.lexical_index(conn, TopicEmbedder.cache_identity)
+    (bm25,) = (Path(tmp.name) / "index").glob("bm25-*")
+    size = sum(f.stat().st_size for f in bm25.iterdir())
+    print(f"lexical index alone: built in {time.perf_counter() - start:.1f} s, {size / 1e6:,.0f} MB on disk")
     (saved,) = (Path(tmp.name) / "index").glob("sites-*.idx")
     mtime = saved.stat().st_mtime_ns
     child = subprocess.run([sys.executable, __file__, "--child-topic", "11"], capture_output=True, text=True,
