@@ -305,6 +305,9 @@ def test_outbound_links_are_stored_with_anchors(main_site: SiteServer, conn) -> 
     assert nielsen["target_domain"] == "nngroup.com"
     assert nielsen["origin"] == "crawl"
     assert nielsen["source_domain"] == "127.0.0.1"
+    # the paragraph the link sits in: what the linking site says of the page it links to
+    assert nielsen["context"].startswith("Start with a question your readers actually ask. The guidance on helpful")
+    assert "For a longer treatment, read how users read on the web." in nielsen["context"]
     assert rows["https://backlinko.com/hub/seo/link-building"]["nofollow"] == 1
     page = conn.execute("SELECT * FROM pages WHERE url = ?", (source,)).fetchone()
     assert page["outbound_links"] == 3

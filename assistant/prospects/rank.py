@@ -36,7 +36,7 @@ LEXICAL_SHARE = 0.5
 spam_signals = evidence.spam_signals  # 0.1's name for the spam vocabulary of a text
 MAX_DRAFT_CHUNKS = 48
 UNRELATED_LINKS = 0.2  # mean similarity of a site's linked pages below this: they share no subject (~0.1)
-OFF_TOPIC_LINKS = 0.25  # mean similarity of a site's links (anchor and context) to its own texts below this
+OFF_TOPIC_LINKS = 0.2  # mean similarity of a site's links (anchor and context) to its own texts below this (real lists: 0.26 and up)
 HUGE_PAGE_LINKS = 1000  # outbound links on one page: a link dump, not a curated list
 SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
 
@@ -667,7 +667,7 @@ class Ranker:
         linked_count, alike = self._link_spread(links)
         if linked_count >= 3 and alike < UNRELATED_LINKS:
             farm.append(f"its {linked_count} linked pages have little in common (mean similarity {alike:.2f})")
-        targets = [self._target_vecs[u] for u in {r["target_url"] for r in links} if u in self._target_vecs][:200]
+        targets = [self._target_vecs[u] for u in sorted({r["target_url"] for r in links}) if u in self._target_vecs][:200]
         if vecs.has_text and len(targets) >= 3:
             fit = float((np.stack(targets) @ vecs.centroid).mean())
             if fit < OFF_TOPIC_LINKS:
