@@ -12,6 +12,7 @@ are dropped (or, on request, kept with a penalty).
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import sqlite3
 from collections import defaultdict
@@ -274,6 +275,7 @@ class Ranker:
         self._lex: lexical.SiteScores | None = None  # the lexical match of the last ranking
         self.query: dict[str, float] = {}  # the draft's weighted words
         self.name: str | None = None  # the draft's name, when its title is one
+        self.named_by = 0  # how many of the sites scored name the draft
         self.left_out: list[tuple[float, str, list[str]]] = []  # (bound, site, markers) of sites left out
         self.no_match = 0  # sites with nothing in common with the draft
 
@@ -457,10 +459,16 @@ class Ranker:
         named = {s["id"]: mentions(name, vectors[s["id"]].texts) for s in sites
                  if name and lex.get(s["id"], 0.0) > 0} if name else {}
         self.name = name
+        # A name many sites use says little ("Introduction", "Visual Studio Code"): a mention counts
+        # as much as the name is specific, log(N / n) / log(N) for n of the N sites naming it.
+        self.named_by = sum(1 for v in named.values() if v is not None)
+        specific = math.log(len(sites) / self.named_by) / math.log(len(sites)) \
+            if self.named_by and len(sites) > 1 else 1.0
         parts = [
             self._parts(site, float(b), float(t), links.get(site["domain"], []), target_sim,
                         pages.get(site["id"], []), pagerank,
-                        lex.get(site["id"], 0.0) / top_lex if top_lex > 0 else 0.0, named.get(site["id"]))
+                        lex.get(site["id"], 0.0) / top_lex if top_lex > 0 else 0.0, named.get(site["id"]),
+                        specific)
             for site, b, t in zip(sites, best, typical, strict=True)
         ]
         # Evidence against each site (cheap: its own texts and links). Sites with two or more
@@ -584,6 +592,7 @@ class Ranker:
         pagerank: dict[str, float],
         lex: float = 0.0,
         mention: int | None = None,
+        specific: float = 1.0,
     ) -> _Parts:
         """Everything of a site's score but the penalties, in plain numbers (thousands of sites)."""
         semantic = _topical_norm(0.6 * best + 0.4 * typical)
@@ -626,7 +635,7 @@ class Ranker:
 
         w = self.weights
         bound = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
-                 + w["authority"] * auth_norm + w["mention"] * (mention is not None))
+                 + w["authority"] * auth_norm + w["mention"] * specific * (mention is not None))
         return _Parts(best, typical, intersect, propensity, authority, source, bound, density, link_pages,
                       semantic, lex, topical, mention)
 
@@ -741,8 +750,9 @@ class Ranker:
             reasons.append(f"links only to pages loosely like yours: closest {short_url(lp.target_url)},"
                            f" similarity {lp.similarity:.2f} (from {short_url(lp.source_url)})")
         if parts.mention is not None and parts.mention < len(vecs.texts):
+            others = f" (one of {self.named_by} sites naming it)" if self.named_by > 1 else ""
             reasons.insert(0, f"mentions '{self.name}' in {_where(vecs.labels[parts.mention], vecs.sections[parts.mention])}"
-                              + (": ask for a link" if not links_to_you else ""))
+                              + others + (": ask for a link" if not links_to_you else ""))
         if has_text:
             reasons.append(f"topic match {best:.2f} with {_where(best_label, best_section)} (typical {typical:.2f})")
             lex_at = self._lex.best_chunk(site["id"]) if self._lex is not None else None

@@ -164,6 +164,14 @@ def main() -> None:
     (bm25,) = (Path(tmp.name) / "index").glob("bm25-*")
     size = sum(f.stat().st_size for f in bm25.iterdir())
     print(f"lexical index alone: built in {time.perf_counter() - start:.1f} s, {size / 1e6:,.0f} MB on disk")
+    terms = lexical.query_terms(rank.draft_query_text(doc))
+    times = []
+    for _ in range(10):
+        t0 = time.perf_counter()
+        lexical.lexical_index(conn, TopicEmbedder.cache_identity).site_scores(terms).top_ids(500)
+        times.append((time.perf_counter() - t0) * 1000)
+    print(f"lexical query alone (map the index, BM25 of {n_chunks:,} chunks for {len(terms)} words, best chunk a"
+          f" site, top 500): p50 {np.percentile(times, 50):.0f} ms")
     (saved,) = (Path(tmp.name) / "index").glob("sites-*.idx")
     mtime = saved.stat().st_mtime_ns
     child = subprocess.run([sys.executable, __file__, "--child-topic", "11"], capture_output=True, text=True,
