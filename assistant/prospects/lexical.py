@@ -143,6 +143,13 @@ def _scores(retriever: object, vocab: dict[str, int], terms: dict[str, float], s
     return scores
 
 
+@dataclass
+class _Saved:
+    """A saved score matrix (data, indices, indptr of the CSC matrix by term), as bm25s keeps it."""
+
+    scores: dict[str, np.ndarray]
+
+
 def _folder(model: str) -> Path:
     from assistant import config
 
@@ -181,7 +188,6 @@ def lexical_index(db: sqlite3.Connection, model: str) -> LexicalIndex:
 
     Call after the site vectors are up to date (``index.site_index`` or ``index.load_vectors``).
     """
-    import bm25s
     import numpy as np
 
     count, stamp = db.execute("SELECT count(*), max(built_at) FROM site_vectors WHERE model = ?", (model,)).fetchone()
@@ -193,12 +199,18 @@ def lexical_index(db: sqlite3.Connection, model: str) -> LexicalIndex:
         saved = None
     if saved == meta:
         try:
-            retriever = bm25s.BM25.load(str(folder), mmap=True, load_vocab=True, show_progress=False)
+            # The score matrix as bm25s saved it, memory-mapped: a query needs no bm25s (nor scipy)
+            # import, which alone took 200 ms of a fresh process.
+            scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r")
+                      for name in ("data", "indices", "indptr")}
+            vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
             with np.load(folder / "chunks.npz") as arrays:
                 chunk_site, chunk_pos = arrays["site"], arrays["pos"]
-            return LexicalIndex(retriever, retriever.vocab_dict, chunk_site, chunk_pos)
+            return LexicalIndex(_Saved(scores), vocab, chunk_site, chunk_pos)
         except (OSError, ValueError, KeyError):
             pass  # a damaged or half-written index: build it again
+    import bm25s
+
     corpus, vocab, sites, positions = _build(db, model)
     retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
     retriever.index((corpus, vocab), show_progress=False)  # type: ignore[arg-type]
