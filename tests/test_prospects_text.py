@@ -229,3 +229,23 @@ def test_a_site_that_names_the_draft_is_an_unlinked_mention(shared_embedder, tmp
     assert first.reasons[0] == "mentions 'zorblat' in section 'Clients' of its description: ask for a link"
     assert not any(r.startswith("mentions") for r in second.reasons)
     assert first.score - second.score >= rank.DEFAULT_WEIGHTS["mention"] - 0.05
+
+
+def test_a_site_whose_penalties_outweigh_the_rest_is_not_listed(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # One marker (spam vocabulary) does not leave a site out, but a link seller with little on the
+    # draft's subject scores below 0: it is no prospect, and the note names it.
+    conn = db.connect()
+    store.upsert_site(conn, "linkseller.example", name="SEO links", source="catalog",
+                      description="Buy backlinks, dofollow links on sourdough and bread baking blogs.")
+    store.upsert_site(conn, "breadnotes.example", name="Bread notes", source="catalog",
+                      description="Sourdough starter feeding and rye bread baking.")
+    draft = tmp_path / "s.md"
+    draft.write_text("# Feeding a sourdough starter\n\nFeed the rye starter twice a day.\n")
+    notes: list[str] = []
+    found = rank.rank(conn, documents.load(str(draft)), shared_embedder, notes=notes)
+    assert [p.domain for p in found] == ["breadnotes.example"]
+    assert ("1 site(s) whose penalties outweigh the rest are not listed: linkseller.example"
+            " (--include-spam shows them with their reasons)") in notes
+    every = rank.rank(conn, documents.load(str(draft)), shared_embedder, include_spam=True)
+    seller = next(p for p in every if p.domain == "linkseller.example")
+    assert seller.score < 0 and seller.markers == ["spam vocabulary in its texts (buy backlinks, dofollow)"]

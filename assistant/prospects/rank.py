@@ -276,6 +276,7 @@ class Ranker:
         self.query: dict[str, float] = {}  # the draft's weighted words
         self.name: str | None = None  # the draft's name, when its title is one
         self.named_by = 0  # how many of the sites scored name the draft
+        self.below_zero: list[str] = []  # sites whose penalties took their score below 0, not listed
         self.left_out: list[tuple[float, str, list[str]]] = []  # (bound, site, markers) of sites left out
         self.no_match = 0  # sites with nothing in common with the draft
 
@@ -501,6 +502,9 @@ class Ranker:
                 continue
             p = self._finish(site, parts[i], vectors[site["id"]], draft_vecs, links.get(site["domain"], []),
                              target_sim, pages.get(site["id"], []), site["domain"] in linking, broken, found)
+            if p.score < 0 and not self.include_spam and not self.include_linking and not self.only:
+                self.below_zero.append(p.domain)  # its penalties outweigh all it has for it: no prospect
+                continue
             prospects.append(p)
             bisect.insort(top, self._key(p))
             del top[limit:]
@@ -872,6 +876,11 @@ def _notes(db: sqlite3.Connection, ranker: Ranker, found: list[Prospect]) -> lis
         more = f"; and {ranker.dropped_spam - 5} more" if ranker.dropped_spam > 5 else ""
         out.append(f"{ranker.dropped_spam} site(s) left out on two or more kinds of evidence: {named}{more}"
                    " (--include-spam shows them; `assist sites show SITE` says why)")
+    if ranker.below_zero:
+        named = ", ".join(ranker.below_zero[:5]) + (f" and {len(ranker.below_zero) - 5} more"
+                                                     if len(ranker.below_zero) > 5 else "")
+        out.append(f"{len(ranker.below_zero)} site(s) whose penalties outweigh the rest are not listed: {named}"
+                   " (--include-spam shows them with their reasons)")
     if ranker.no_match:
         out.append(f"{ranker.no_match} site(s) with nothing in common with this draft are not listed")
     ties = _ties(found)
