@@ -246,6 +246,9 @@ def test_a_site_whose_penalties_outweigh_the_rest_is_not_listed(shared_embedder,
     assert [p.domain for p in found] == ["breadnotes.example"]
     assert ("1 site(s) whose penalties outweigh the rest are not listed: linkseller.example"
             " (--include-spam shows them with their reasons)") in notes
+    # --include-linking shows sites that link to you, not these
+    linking = rank.rank(conn, documents.load(str(draft)), shared_embedder, include_linking=True)
+    assert [p.domain for p in linking] == ["breadnotes.example"]
     every = rank.rank(conn, documents.load(str(draft)), shared_embedder, include_spam=True)
     seller = next(p for p in every if p.domain == "linkseller.example")
     assert seller.score < 0 and seller.markers == ["spam vocabulary in its texts (buy backlinks, dofollow)"]

@@ -58,11 +58,6 @@ def spam_vocabulary(text: str) -> list[str]:
     return []
 
 
-def spam_signals(text: str) -> list[str]:
-    """Kept for callers of 0.1: the spam vocabulary of a text (see spam_vocabulary)."""
-    return spam_vocabulary(text)
-
-
 def shop_calls(texts: Iterable[str | None]) -> list[str]:
     """Calls to action of a shop or a service standing at the start of a line or sentence."""
     return sorted({" ".join(m.lower().split()) for t in texts if t for m in _SHOP_RE.findall(t)})

@@ -176,17 +176,10 @@ def contains(site: str, url_key: str) -> bool:
     return url_host == host and url_owner.startswith(owner + "/")
 
 
-def url_key(url: str) -> str:
-    """Convenience for tests and scripts: the site key of a URL, via store.normalize_domain."""
-    from assistant.prospects.store import normalize_domain
-
-    return normalize_domain(url)
-
-
 def home_url(key: str) -> str:
     """A URL for a site key: https://github.com/owner/repo/ or https://example.com/."""
     return f"https://{key}/"
 
 
 __all__ = ["SHARED_HOSTS", "HOST_ALIASES", "shared_hosts", "key_for", "split_key", "contains", "home_url",
-           "owner_path", "is_shared", "url_key"]
+           "owner_path", "is_shared"]

@@ -468,35 +468,37 @@ def _import_links(
     return result
 
 
-def _idna_domains(con: Any) -> None:
-    """Non-ASCII domains as store.normalize_domain writes them (xn--...), so a site has one key.
-
-    SQL cannot IDNA-encode; such domains are few, so they are mapped in Python and joined back.
-    """
-    found = con.execute(
-        "SELECT DISTINCT d FROM (SELECT source_domain AS d FROM norm UNION SELECT target_domain FROM norm)"
-        " WHERE d IS NOT NULL AND NOT regexp_matches(d, '^[\\x00-\\x7F]*$')"
-    ).fetchall()
+def _rekey(con: Any, values: list[tuple[str]], updates: list[tuple[str, str]]) -> None:
+    """Key each value with store.normalize_domain in Python (SQL cannot) and join the keys back: for
+    each (key column, value column), rows of ``norm`` whose value column holds a value get its key."""
     mapping = []
-    for (domain,) in found:
+    for (value,) in values:
         try:
-            mapping.append((domain, store.normalize_domain(domain)))
+            mapping.append((value, store.normalize_domain(value)))
         except store.InvalidURL:
             continue  # the row's problem column already says why
     if not mapping:
         return
-    con.execute("CREATE TEMP TABLE idna_map (d VARCHAR, a VARCHAR)")
-    con.executemany("INSERT INTO idna_map VALUES (?, ?)", mapping)
-    for column in ("source_domain", "target_domain"):
-        con.execute(f"UPDATE norm SET {column} = m.a FROM idna_map m WHERE norm.{column} = m.d")
+    con.execute("CREATE OR REPLACE TEMP TABLE key_map (v VARCHAR, k VARCHAR)")
+    con.executemany("INSERT INTO key_map VALUES (?, ?)", mapping)
+    for key_col, value_col in updates:
+        con.execute(f"UPDATE norm SET {key_col} = m.k FROM key_map m WHERE norm.{value_col} = m.v")
+
+
+def _idna_domains(con: Any) -> None:
+    """Non-ASCII domains as store.normalize_domain writes them (xn--...), so a site has one key.
+    Such domains are few."""
+    found = con.execute(
+        "SELECT DISTINCT d FROM (SELECT source_domain AS d FROM norm UNION SELECT target_domain FROM norm)"
+        " WHERE d IS NOT NULL AND NOT regexp_matches(d, '^[\\x00-\\x7F]*$')"
+    ).fetchall()
+    _rekey(con, found, [("source_domain", "source_domain"), ("target_domain", "target_domain")])
 
 
 def _shared_host_sites(con: Any) -> None:
     """Rows on a shared host (github.com, medium.com, ...) belong to the owner's site, not the host's
     (assistant.prospects.identity): their URLs are keyed in Python and joined back, like IDNA names."""
     hosts = sorted(set(identity.shared_hosts()) | set(identity.HOST_ALIASES))
-    if not hosts:
-        return
     con.execute("CREATE TEMP TABLE shared_hosts (h VARCHAR)")
     con.executemany("INSERT INTO shared_hosts VALUES (?)", [(h,) for h in hosts])
     for url_col, key_col in (("source_url", "source_domain"), ("target_url", "target_domain")):
@@ -504,16 +506,7 @@ def _shared_host_sites(con: Any) -> None:
             f"SELECT DISTINCT {url_col} FROM norm WHERE {key_col} IN (SELECT h FROM shared_hosts)"
             f" AND {url_col} IS NOT NULL"
         ).fetchall()
-        mapping = []
-        for (url,) in found:
-            try:
-                mapping.append((url, store.normalize_domain(url)))
-            except store.InvalidURL:
-                continue
-        if mapping:
-            con.execute("CREATE OR REPLACE TEMP TABLE key_map (u VARCHAR, k VARCHAR)")
-            con.executemany("INSERT INTO key_map VALUES (?, ?)", mapping)
-            con.execute(f"UPDATE norm SET {key_col} = m.k FROM key_map m WHERE norm.{url_col} = m.u")
+        _rekey(con, found, [(key_col, url_col)])
 
 
 def _collect_bad(con: Any, result: ImportResult, rejects: list[tuple[int, str]]) -> None:

@@ -103,7 +103,6 @@ class SiteScores:
         at = int(np.searchsorted(self.ids, site_id))
         return float(self.best[at]) if at < len(self.ids) and self.ids[at] == site_id else 0.0
 
-
     def best_chunk(self, site_id: int) -> int | None:
         """The position, among the site's chunks, of its best-matching chunk (None without a match)."""
         import numpy as np

@@ -5,7 +5,7 @@ typical), links to pages like this draft (link intersect weighted by the similar
 page to the draft), link propensity (resource and guest-post pages, outbound links), authority
 (imported metric, else PageRank over the domain link graph, in proportion to the topic match), and
 penalties (spam signals, shops and services, paid content, sponsored links, links with little in
-common, scrapers, absurd outbound link density). Excluded sites and sites already linking to you
+common, scrapers, link farms). Excluded sites and sites already linking to you
 are dropped (or, on request, kept with a penalty).
 """
 
@@ -34,7 +34,7 @@ MAX_NAME_WORDS = 4  # a title this short can be a name ("httpx", "Delta Lake"); 
 # How the semantic match (MiniLM, best and typical chunk cosines) and the lexical one (BM25 of the
 # site's best chunk, as a share of the best site's) make the topic match: a weighted mean, 0-1.
 LEXICAL_SHARE = 0.5
-spam_signals = evidence.spam_signals  # 0.1's name for the spam vocabulary of a text
+spam_signals = evidence.spam_vocabulary  # 0.1's name for the spam vocabulary of a text
 MAX_DRAFT_CHUNKS = 48
 UNRELATED_LINKS = 0.2  # mean similarity of a site's linked pages below this: they share no subject (~0.1)
 OFF_TOPIC_LINKS = 0.2  # mean similarity of a site's links (anchor and context) to its own texts below this (real lists: 0.26 and up)
@@ -192,6 +192,11 @@ def _where(label: str | None, section: str | None) -> str:
     return f"section '{section}' of {place}" if section else place
 
 
+def _fused(semantic: float, lexical_: float) -> float:
+    """The topic match: the semantic and lexical matches (each 0-1) mixed LEXICAL_SHARE to one."""
+    return (1 - LEXICAL_SHARE) * semantic + LEXICAL_SHARE * lexical_
+
+
 def _index_dir() -> Path:
     from assistant import config
 
@@ -214,7 +219,6 @@ class _Parts:
     authority: float | None
     source: str
     bound: float
-    density: float
     link_pages: int
     semantic: float = 0.0
     lexical: float = 0.0
@@ -314,15 +318,8 @@ class Ranker:
 
         if not targets:
             return {}
-        contexts = contexts or {}
         urls = list(targets)
-        known: dict[str, str] = {}
-        for start in range(0, len(urls), 500):
-            chunk = urls[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT url, title, text FROM pages WHERE url IN ({marks})", chunk):
-                known[row["url"]] = f"{row['title'] or ''}. {(row['text'] or '')[:400]}"
-        vecs, solid = self._target_vectors(urls, targets, contexts, known)
+        vecs, solid = self._target_vectors(urls, targets, contexts or {})
         # best match of the linked page against any part of the draft, blended with the whole draft
         sims = draft_vecs @ vecs.T
         centroid = draft_vecs.mean(axis=0)
@@ -330,9 +327,17 @@ class Ranker:
         score = (0.5 * sims.max(axis=0) + 0.5 * (vecs @ centroid)) * np.where(solid, 1.0, 0.5)
         return {url: float(x) for url, x in zip(urls, score, strict=True)}
 
-    def _target_vectors(self, urls: list[str], targets: dict[str, set[str]], contexts: dict[str, str],
-                        known: dict[str, str]) -> tuple[np.ndarray, list[bool]]:
-        """Each linked page's vector (kept for the link-farm signs) and whether its text is more than one word."""
+    def _target_vectors(self, urls: list[str], targets: dict[str, set[str]],
+                        contexts: dict[str, str]) -> tuple[np.ndarray, list[bool]]:
+        """Each linked page's vector (kept for the link-farm signs) and whether its text is more than one
+        word: the anchor with the link's context when known, else the page's crawled title and text,
+        else the words of its address with its anchors."""
+        known: dict[str, str] = {}
+        for start in range(0, len(urls), 500):
+            chunk = urls[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.execute(f"SELECT url, title, text FROM pages WHERE url IN ({marks})", chunk):
+                known[row["url"]] = f"{row['title'] or ''}. {(row['text'] or '')[:400]}"
         texts = []
         solid = []
         for url in urls:
@@ -364,7 +369,7 @@ class Ranker:
             if row["context"]:
                 contexts[row["target_url"]] = row["context"]
         if targets:
-            self._target_vectors(list(targets)[:500], targets, contexts, {})
+            self._target_vectors(list(targets), targets, contexts)
         found = self._markers(site, vecs, links, self._pages([site["id"]]).get(site["id"], []))
         return [m for m, _ in found], len(found) >= evidence.LEAVE_OUT_AT
 
@@ -502,7 +507,7 @@ class Ranker:
                 continue
             p = self._finish(site, parts[i], vectors[site["id"]], draft_vecs, links.get(site["domain"], []),
                              target_sim, pages.get(site["id"], []), site["domain"] in linking, broken, found)
-            if p.score < 0 and not self.include_spam and not self.include_linking and not self.only:
+            if p.score < 0 and not self.include_spam and not p.links_to_you and not self.only:
                 self.below_zero.append(p.domain)  # its penalties outweigh all it has for it: no prospect
                 continue
             prospects.append(p)
@@ -518,8 +523,7 @@ class Ranker:
 
     @staticmethod
     def _key(p: Prospect) -> tuple[Any, ...]:
-        topical = (1 - LEXICAL_SHARE) * p.semantic + LEXICAL_SHARE * p.lexical
-        return (-p.score, -round(topical, 6), -round(p.topical_best, 6), p.domain)
+        return (-p.score, -round(_fused(p.semantic, p.lexical), 6), -round(p.topical_best, 6), p.domain)
 
     def _lexical_scores(self) -> lexical.SiteScores | None:
         """BM25 of each site's best chunk for the draft's words."""
@@ -600,7 +604,7 @@ class Ranker:
     ) -> _Parts:
         """Everything of a site's score but the penalties, in plain numbers (thousands of sites)."""
         semantic = _topical_norm(0.6 * best + 0.4 * typical)
-        topical = (1 - LEXICAL_SHARE) * semantic + LEXICAL_SHARE * lex
+        topical = _fused(semantic, lex)
 
         # links to pages like this draft
         intersect = 0.0
@@ -640,7 +644,7 @@ class Ranker:
         w = self.weights
         bound = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
                  + w["authority"] * auth_norm + w["mention"] * specific * (mention is not None))
-        return _Parts(best, typical, intersect, propensity, authority, source, bound, density, link_pages,
+        return _Parts(best, typical, intersect, propensity, authority, source, bound, link_pages,
                       semantic, lex, topical, mention)
 
     def _markers(self, site: sqlite3.Row, vecs: index.SiteVectors, links: list[sqlite3.Row],
