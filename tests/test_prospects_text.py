@@ -252,3 +252,24 @@ def test_a_site_whose_penalties_outweigh_the_rest_is_not_listed(shared_embedder,
     every = rank.rank(conn, documents.load(str(draft)), shared_embedder, include_spam=True)
     seller = next(p for p in every if p.domain == "linkseller.example")
     assert seller.score < 0 and seller.markers == ["spam vocabulary in its texts (buy backlinks, dofollow)"]
+
+
+def test_terminal_escapes_in_site_texts_never_reach_the_terminal(shared_embedder, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # A catalog (or a crawled page) can hold escape sequences that recolour, retitle or clear a
+    # terminal; names, section headings and descriptions are printed without them.
+    from assistant.cli import prospects as cli_prospects
+
+    monkeypatch.setattr(cli_prospects, "_embedder", lambda conn, cfg: shared_embedder)
+    catalog = tmp_path / "evil.jsonl"
+    catalog.write_text(json.dumps({"url": "https://evil.example/", "name": "Evil \x1b[31mred",
+                                   "description": "# Bread \x1b[2J\x1b]0;pwned\x07 heading\n\nSourdough starter"
+                                                  " feeding and rye bread.\n"}) + "\n")
+    assert CliRunner().invoke(cli, ["sites", "import", str(catalog)]).exit_code == 0
+    draft = tmp_path / "s.md"
+    draft.write_text("# Sourdough starter\n\nFeed the rye starter.\n")
+    for args in (["prospects", str(draft)], ["sites", "show", "evil.example"]):
+        res = CliRunner().invoke(cli, args)
+        assert res.exit_code == 0, res.output
+        assert "evil.example" in res.stdout and "Evil [31mred" in res.stdout
+        assert not any(c in res.stdout for c in "\x1b\x07"), args

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import emit_json, open_db, settings
+from assistant.cli.common import emit_json, open_db, printable, settings
 
 CSV_COLUMNS = [
     "rank", "domain", "name", "score", "topical_best", "topical_typical", "intersect", "propensity",
@@ -89,14 +89,14 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
                           include_spam=include_spam,
                           weights=cfg.get("prospects.weights") or None, progress=progress, notes=notes)
     for note in notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"note: {printable(note)}", err=True)
     fmt = "json" if json_ else fmt
     if fmt == "json":
         emit_json([{"rank": i, **p.to_dict()} for i, p in enumerate(found, 1)])
     elif fmt == "csv":
         _emit_csv(found)
     else:
-        _emit_table(doc, found)
+        _emit_table(doc, [_printable(p) for p in found])
 
 
 def _emit_csv(found: list[Any]) -> None:
@@ -125,6 +125,15 @@ def safe_cell(value: Any) -> Any:
 TABLE_MIN_WIDTH = 110  # narrower terminals get one block per prospect: a table would squeeze the URLs
 
 
+def _printable(p: Any) -> Any:
+    """The prospect with every text that came from outside made safe for a terminal."""
+    from dataclasses import replace
+
+    return replace(p, domain=printable(p.domain), name=printable(p.name) if p.name else p.name,
+                   reasons=[printable(r) for r in p.reasons], pitch_url=printable(p.pitch_url) or None,
+                   pitch_reason=printable(p.pitch_reason))
+
+
 def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:
     """The prospects for people: a table on a wide terminal, one block per prospect below
     TABLE_MIN_WIDTH columns. URLs and domains are never cut short: the writer copies them to pitch."""
@@ -139,7 +148,7 @@ def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:
 
     console = console or Console()
 
-    table = Table(title=f"Prospects for {doc.title}", show_lines=True)
+    table = Table(title=f"Prospects for {printable(doc.title)}", show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("site", overflow="fold")
     table.add_column("score", justify="right", no_wrap=True)
@@ -167,7 +176,7 @@ def _emit_blocks(doc: Any, found: list[Any], console: Any) -> None:
     (soft-wrapped by the terminal, never broken or cut by assist), so it can be copied as it is."""
     from rich.text import Text
 
-    _print_indented(console, Text(f"Prospects for {doc.title}", style="bold"), 0)
+    _print_indented(console, Text(f"Prospects for {printable(doc.title)}", style="bold"), 0)
     width = len(str(len(found)))
     for i, p in enumerate(found, 1):
         console.print()

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import Group, emit_json, open_db, settings, warn
+from assistant.cli.common import Group, emit_json, open_db, printable, settings, warn
 from assistant.cli.crawl import crawl
 
 FORMAT_CHOICES = ["auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain"]
@@ -226,26 +226,30 @@ def show(domain: str, json_: bool, full: bool) -> None:
     if json_:
         emit_json(site)
         return
-    click.echo(f"{site['domain']}" + (f"  {site['name']}" if site["name"] else ""))
+    _say(f"{site['domain']}" + (f"  {site['name']}" if site["name"] else ""))
     for key in ("url", "description", "topics", "authority", "contact", "sources"):
         if site[key] not in (None, ""):
             value = str(site[key])
             if key == "description" and not full and len(value) > DESCRIPTION_CHARS:
                 value = (" ".join(value[:DESCRIPTION_CHARS].split()) + f"... ({len(value):,} characters;"
                          " --full shows all)")
-            click.echo(f"  {key}: {value}")
+            _say(f"  {key}: {value}")
     if site["markers"]:
         left = "; left out of rankings (--include-spam shows it)" if site["left_out"] else ""
-        click.echo(f"  evidence against it: {'; '.join(site['markers'])}{left}")
+        _say(f"  evidence against it: {'; '.join(site['markers'])}{left}")
     if site["excluded"]:
-        click.echo("  excluded: yes (never suggested)")
-    click.echo(f"  pages: {len(site['pages'])}")
+        _say("  excluded: yes (never suggested)")
+    _say(f"  pages: {len(site['pages'])}")
     for p in site["pages"][:20]:
-        click.echo(f"    [{p['kind']}] {p['url']}" + (f"  {p['title']}" if p["title"] else ""))
-    click.echo(f"  links out: {len(site['links_to'])}" + ("+" if len(site["links_to"]) == 200 else ""))
+        _say(f"    [{p['kind']}] {p['url']}" + (f"  {p['title']}" if p["title"] else ""))
+    _say(f"  links out: {len(site['links_to'])}" + ("+" if len(site["links_to"]) == 200 else ""))
     for link in site["links_to"][:20]:
-        click.echo(f"    -> {link['target_url']}" + (f"  \"{link['anchor']}\"" if link["anchor"] else ""))
-    click.echo(f"  linked from: {site['linked_from']} link(s) in the graph")
+        _say(f"    -> {link['target_url']}" + (f"  \"{link['anchor']}\"" if link["anchor"] else ""))
+    _say(f"  linked from: {site['linked_from']} link(s) in the graph")
+
+
+def _say(line: str) -> None:
+    click.echo(printable(line))  # names, descriptions, titles and anchors come from outside
 
 
 def _evidence(conn: Any, domain: str) -> tuple[list[str], bool]:

@@ -29,6 +29,7 @@ _REF_LINK = re.compile(r"^\s*\[[^\]]+\]:\s*\S+.*$")
 _TAG = re.compile(r"<[^>]{0,500}>")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _MARKS = re.compile(r"[*_`|>]+|^\s*(?:[-+*]|\d+[.)])\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # and the terminal escapes they start
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +44,7 @@ class Chunk:
 
 def clean_line(line: str) -> str:
     """A line of Markdown or HTML as plain words: link texts kept; images, addresses, tags and marks dropped."""
-    line = _MD_LINK.sub(lambda m: m.group(1) or " ", line)
+    line = _MD_LINK.sub(lambda m: m.group(1) or " ", _CONTROL.sub("", line))
     line = _TAG.sub(" ", line)
     line = _URL.sub(" ", line)
     line = _MARKS.sub(" ", line)
