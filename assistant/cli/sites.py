@@ -166,7 +166,7 @@ def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool)
     for r in rows:
         auth = "" if r["authority"] is None else f"{r['authority']:.0f}"
         sources = ", ".join((r["sources"] or "").split(","))  # wraps between sources, not inside one
-        table.add_row(r["domain"], r["name"] or "", auth, str(r["pages"]), str(r["links_out"]), sources,
+        table.add_row(r["domain"], printable(r["name"]), auth, str(r["pages"]), str(r["links_out"]), sources,
                       "yes" if r["excluded"] else "")
     console = Console()
     if table.__rich_measure__(console, console.options).maximum <= console.width:
@@ -175,7 +175,7 @@ def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool)
     # Too narrow for a row a site (a list of sources folded over five lines is unreadable):
     # one site a line, the domain first and whole.
     for r in rows:
-        facts = [r["name"] or "", "" if r["authority"] is None else f"authority {r['authority']:.0f}",
+        facts = [printable(r["name"]), "" if r["authority"] is None else f"authority {r['authority']:.0f}",
                  f"{r['pages']} page(s)", f"{r['links_out']} link(s) out", ", ".join((r["sources"] or "").split(",")),
                  "excluded" if r["excluded"] else ""]
         click.echo(r["domain"] + "  " + "; ".join(f for f in facts if f))
