@@ -43,6 +43,9 @@ DEFAULT_MIRRORS = Path("/work/.mirror")
 SEED = "prospects-real-v1"
 MIN_LIST_PROJECTS = 25
 TARGET_DRAFTS = 240
+# Drafts chosen after the first TARGET_DRAFTS (select --target N, N > 240) form the split "fresh": a
+# second held-out split, drawn on 2026-12-06 after the first held-out split had been run three times.
+FRESH_AFTER = 240
 MAX_FIRST_PER_LIST = 8
 MIN_README_WORDS = 150
 MAX_README_BYTES = 400_000
@@ -552,11 +555,12 @@ def select(args: argparse.Namespace) -> int:
                           "licence": item["licence"], "licence_from": item["licence_from"],
                           "url": f"https://github.com/{item['repo']}", "n_projects": len(item["projects"])})
     draft_rows = []
+    round_of = {key: i for i, key in enumerate(chosen)}
     for key in sorted(chosen, key=lambda k: chosen[k]["name"].lower()):
         c = chosen[key]
         draft_rows.append({"type": "draft", "repo": c["name"], "commit": c["commit"], "path": c["path"],
                            "licence": c["licence"], "licence_from": c["licence_from"],
-                           "url": f"https://github.com/{c['name']}", "split": split_of(key),
+                           "url": f"https://github.com/{c['name']}", "split": split_of(key) if round_of[key] < FRESH_AFTER else "fresh",
                            "truth": sorted(linked_by[key], key=str.lower), "selected_via": c["first"]})
     with MANIFEST.open("w") as fh:
         for row in list_rows + draft_rows:
