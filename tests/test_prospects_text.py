@@ -35,6 +35,56 @@ def test_chunks_follow_headings_and_never_exceed_the_window() -> None:
     assert not any("shields" in c.text or "example.com" in c.text for c in chunks)
 
 
+@pytest.mark.parametrize(("line", "words"), [
+    ("- [httpx](https://github.com/encode/httpx) - A next-generation HTTP client.", ["encode", "httpx"]),
+    ('<a href="https://blog.example/2024/http-clients-compared?ref=x">post</a>',
+     ["2024", "http", "clients", "compared", "ref", "x"]),
+    ("See https://www.example.org/guides/async_io and [docs](/docs/pooling).", ["guides", "async", "io", "docs", "pooling"]),
+    ("[home](https://example.com/) and plain text", []),  # a host alone says nothing
+    ("![badge](https://img.shields.io/pypi/v/httpx.svg)", ["pypi", "v", "httpx", "svg"]),
+])
+def test_path_words_of_a_lines_links(line: str, words: list[str]) -> None:
+    assert chunking.path_words(line) == words
+
+
+def test_path_words_are_bounded_on_hostile_addresses() -> None:
+    line = "[x](https://a.example/" + "/".join(f"w{i}" for i in range(5000)) + ")" + " https://b.example/" + "y" * 100_000
+    words = chunking.path_words(line)
+    assert words[: chunking.MAX_PATH_WORDS] == [f"w{i}" for i in range(chunking.MAX_PATH_WORDS)]
+    assert len(words) <= 2 * chunking.MAX_PATH_WORDS and all(len(w) <= 2000 for w in words)
+
+
+def test_link_path_words_go_to_the_chunks_terms_not_its_text() -> None:
+    text = ("## Testing\n\n- [a mock library for the HTTP client](https://github.com/lundberg/respx)\n"
+            + "\n".join(f"- [tool {i}](https://x.example/t{i}) - " + "word " * 20 for i in range(12)))
+    chunks = chunking.chunk_text(text)
+    assert "respx" not in " ".join(c.text for c in chunks)  # never embedded, never shown
+    assert "lundberg respx" in chunks[0].terms and chunks[0].section == "Testing"
+    # the window counts words of text only: path words neither count nor get lost at a cut
+    assert all(c.words <= chunking.CHUNK_WORDS for c in chunks)
+    assert sorted(w for c in chunks for w in c.terms.split() if w.startswith("t")) == sorted(f"t{i}" for i in range(12))
+
+
+def test_a_list_that_links_the_project_only_by_its_address_is_matched_lexically(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A resource list names a project only in the link's address (anchor: what it does). BM25 over
+    # the chunk's text and its links' path words finds it; the reason shows the shared word.
+    conn = db.connect()
+    common = "## Testing\n\n" + "\n".join(f"- [helper {i}](https://x.example/h{i}) - test helpers for HTTP code."
+                                           for i in range(8))
+    store.upsert_site(conn, "https://github.com/ana/awesome-testing", name="Awesome testing", source="catalog",
+                      description=common + "\n- [mock the HTTP client](https://github.com/lundberg/respx)")
+    store.upsert_site(conn, "https://github.com/bob/awesome-qa", name="Awesome QA", source="catalog",
+                      description=common)
+    draft = tmp_path / "respx.md"
+    draft.write_text("# respx\n\nrespx mocks HTTPX requests in tests. Install respx with pip and use the respx"
+                     " router as a pytest fixture.\n")
+    found = rank.rank(conn, documents.load(str(draft)), shared_embedder)
+    top = found[0]
+    assert top.domain == "github.com/ana/awesome-testing" and top.lexical == 1.0
+    assert all(p.lexical < 0.5 for p in found[1:])
+    assert any(r.startswith("words in common (respx") for r in top.reasons)
+
+
 def test_a_section_after_50000_characters_is_matched(shared_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     # A long resource list whose only section on the draft's subject comes after 50,000 characters
     # of other things: the whole text is chunked and matched, and the reason names the section.

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from assistant import db
 from assistant.cli import cli
-from assistant.prospects import identity, imports, store
+from assistant.prospects import identity, imports, index, store
 
 
 @pytest.mark.parametrize("url, key", [
@@ -185,3 +185,19 @@ def test_migration_re_keys_a_database_of_0_1(tmp_path: Path) -> None:
     assert conn.execute("SELECT source_domain FROM links").fetchone()[0] == "github.com/carl/list"
     assert conn.execute("SELECT count(*) FROM site_vectors").fetchone()[0] == 0
     assert isinstance(conn, sqlite3.Connection)
+
+
+def test_migration_5_rebuilds_chunks_stored_without_their_links_path_words(shared_embedder) -> None:  # type: ignore[no-untyped-def]
+    conn = db.connect()
+    store.upsert_site(conn, "https://github.com/ana/list", description="- [mock](https://github.com/l/respx)",
+                      source="catalog")
+    index.load_vectors(conn, shared_embedder, conn.execute("SELECT * FROM sites").fetchall())
+    # as stored before chunks had terms
+    conn.execute("UPDATE site_vectors SET labels = json_remove(labels, '$.terms')")
+    conn.execute("DELETE FROM _migrations WHERE name = 'sites_005_chunk_link_terms'")
+    conn.commit()
+    conn.close()
+    conn = db.connect()  # migrates
+    assert conn.execute("SELECT count(*) FROM site_vectors").fetchone()[0] == 0
+    rebuilt = index.load_vectors(conn, shared_embedder, conn.execute("SELECT * FROM sites").fetchall())
+    assert "respx" in next(iter(rebuilt.values())).terms[0]

@@ -5,8 +5,11 @@ embedded as one text is matched on its first paragraph only. Every text a site h
 into chunks: by heading (Markdown ``#``, underlined reStructuredText or setext headings, HTML
 ``<h1>``-``<h6>``), neighbouring short sections joined up to :data:`CHUNK_WORDS` words, long ones
 split into even windows of at most that many. Link addresses, HTML tags and badges are dropped
-(their word pieces would crowd out the words), link texts kept. Each chunk keeps the heading it
-starts under, for the reasons of a ranking ("section 'HTTP clients' of its description").
+from the text (their word pieces would crowd out the words), link texts kept; the words of each link's
+path (``github.com/encode/httpx`` -> ``encode httpx``) are kept beside the text, as the chunk's
+``terms``, for the lexical match only: what a page links to says what it is about, as its anchors do.
+Each chunk keeps the heading it starts under, for the reasons of a ranking ("section 'HTTP clients'
+of its description").
 
 A site is matched on at most :data:`MAX_SITE_CHUNKS` chunks (about 60,000 words); an import that
 stores a longer text says so.
@@ -30,12 +33,19 @@ _TAG = re.compile(r"<[^>]{0,500}>")
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")
 _MARKS = re.compile(r"[*_`|>]+|^\s*(?:[-+*]|\d+[.)])\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # and the terminal escapes they start
+# a link's address: a Markdown link's target, an HTML href, a bare URL (left to right, no overlaps)
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]{1,2000})|\bhref\s*=\s*[\"']?([^\"'\s>]{1,2000})"
+                          r"|\b((?:https?://|www\.)[^\s)<>\]\"']{1,2000})", re.I)
+_PATH_WORD = re.compile(r"[^\W_]+")
+MAX_PATH_WORDS = 12  # of one address
+_TERM = "\0"  # marks a path word in a section's word list (control characters never reach one)
 
 
 @dataclass(frozen=True, slots=True)
 class Chunk:
     section: str  # the heading the chunk starts under ("" before the first heading)
     text: str
+    terms: str = ""  # the path words of the chunk's links, for the lexical match (not embedded)
 
     @property
     def words(self) -> int:
@@ -51,8 +61,23 @@ def clean_line(line: str) -> str:
     return " ".join(line.split())
 
 
+def path_words(line: str) -> list[str]:
+    """The words of the paths of a line's link addresses: ``[httpx](https://github.com/encode/httpx)``
+    -> ``encode``, ``httpx``. Hosts are left out (``github``, ``com`` say little); at most
+    MAX_PATH_WORDS an address."""
+    out: list[str] = []
+    for m in _LINK_TARGET.finditer(line):
+        url = next(g for g in m.groups() if g)
+        rest = re.sub(r"^[a-z][a-z0-9+.-]*:(?://)?", "", url, flags=re.I)
+        if "://" in url or url.lower().startswith("www.") or m.group(3):
+            rest = rest.partition("/")[2]  # drop the host
+        out.extend(_PATH_WORD.findall(rest)[:MAX_PATH_WORDS])
+    return out
+
+
 def sections(text: str) -> list[tuple[str, list[str]]]:
-    """(heading, words) in reading order; the heading's own words start its section."""
+    """(heading, words) in reading order; the heading's own words start its section. The path words
+    of links (path_words) are in the lists too, each marked with a leading NUL."""
     text = _HTML_HEADING.sub(lambda m: "\n# " + _TAG.sub(" ", m.group(1)).strip() + "\n", text or "")
     out: list[tuple[str, list[str]]] = [("", [])]
     lines = text.splitlines()
@@ -68,9 +93,19 @@ def sections(text: str) -> list[tuple[str, list[str]]]:
             out.append((heading[:80], heading.split()))
             continue
         words = clean_line(raw).split()
+        words.extend(_TERM + w for w in path_words(raw))
         if words:
             out[-1][1].extend(words)
-    return [(h, w) for h, w in out if w]
+    return [(h, w) for h, w in out if any(not x.startswith(_TERM) for x in w)]
+
+
+def _chunk(section: str, words: list[str]) -> Chunk:
+    return Chunk(section, " ".join(w for w in words if not w.startswith(_TERM)),
+                 " ".join(w[1:] for w in words if w.startswith(_TERM)))
+
+
+def _count(words: list[str]) -> int:
+    return sum(1 for w in words if not w.startswith(_TERM))
 
 
 def chunk_text(text: str, words: int = CHUNK_WORDS) -> list[Chunk]:
@@ -81,18 +116,27 @@ def chunk_text(text: str, words: int = CHUNK_WORDS) -> list[Chunk]:
     def flush() -> None:
         nonlocal buf
         if buf:
-            chunks.append(Chunk(head, " ".join(buf)))
+            chunks.append(_chunk(head, buf))
         buf = []
 
     for heading, part in sections(text):
-        if len(part) > words:
+        count = _count(part)
+        if count > words:
             flush()
-            n = math.ceil(len(part) / words)
-            size = math.ceil(len(part) / n)
-            for i in range(n):
-                chunks.append(Chunk(heading, " ".join(part[i * size : (i + 1) * size])))
+            size = math.ceil(count / math.ceil(count / words))
+            window: list[str] = []
+            seen = 0
+            for w in part:
+                if not w.startswith(_TERM):
+                    if seen == size:
+                        chunks.append(_chunk(heading, window))
+                        window, seen = [], 0
+                    seen += 1
+                window.append(w)
+            if window:
+                chunks.append(_chunk(heading, window))
             head = heading
-        elif len(buf) + len(part) > words:
+        elif _count(buf) + count > words:
             flush()
             head, buf = heading, list(part)
         else:

@@ -30,21 +30,24 @@ class SiteVectors:
     it came from and its text. Stored labels and texts are parsed from JSON only when asked for: a
     ranking reads the vectors of thousands of candidates but the labels of only the few it lists."""
 
-    __slots__ = ("site_id", "vectors", "_labels", "_sections", "_texts", "_meta", "_evidence")
+    __slots__ = ("site_id", "vectors", "_labels", "_sections", "_texts", "_terms", "_meta", "_evidence")
 
     def __init__(self, site_id: int, vectors: np.ndarray, labels: list[str] | None = None,
                  texts: list[str] | None = None, meta: str | None = None,
-                 sections: list[str] | None = None, evidence: str | dict[str, list[str]] | None = None) -> None:
+                 sections: list[str] | None = None, evidence: str | dict[str, list[str]] | None = None,
+                 terms: list[str] | None = None) -> None:
         self._evidence = evidence
         self.site_id = site_id
         self.vectors = vectors
         self._labels, self._texts, self._meta = labels, texts, meta
         self._sections = sections if sections is not None or labels is None else [""] * len(labels)
+        self._terms = terms if terms is not None or labels is None else [""] * len(labels)
 
     def _parse(self) -> None:
         data = json.loads(self._meta or "{}")
         self._labels, self._texts, self._meta = data.get("labels", []), data.get("texts", []), None
         self._sections = data.get("sections") or [""] * len(self._labels)
+        self._terms = data.get("terms") or [""] * len(self._labels)
 
     @property
     def evidence(self) -> dict[str, list[str]]:
@@ -77,6 +80,13 @@ class SiteVectors:
         return self._texts  # type: ignore[return-value]
 
     @property
+    def terms(self) -> list[str]:
+        """Per chunk, the path words of its links (chunking.path_words): matched, never embedded."""
+        if self._labels is None:
+            self._parse()
+        return self._terms  # type: ignore[return-value]
+
+    @property
     def has_text(self) -> bool:
         """False for a site known by its domain name alone (its one vector is the domain's words)."""
         return len(self.vectors) > 1 or self.labels != ["domain"]
@@ -89,20 +99,21 @@ class SiteVectors:
         return c / (np.linalg.norm(c) or 1.0)
 
 
-def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str, str]]:
-    """(label, section, text) chunks describing a site, every text in full (assistant.prospects.chunking):
-    its profile (name, topics, description), the texts of its pages below HTTP 400 (home, resource
-    and guest-post pages first), and the titles of pages of it seen in backlink exports. At most
+def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str, str, str]]:
+    """(label, section, text, terms) chunks describing a site, every text in full
+    (assistant.prospects.chunking): its profile (name, topics, description), the texts of its pages
+    below HTTP 400 (home, resource and guest-post pages first), and the titles of pages of it seen in
+    backlink exports. ``terms`` are the path words of the chunk's links (lexical match only). At most
     chunking.MAX_SITE_CHUNKS chunks."""
-    units: list[tuple[str, str, str]] = []
+    units: list[tuple[str, str, str, str]] = []
     head = ". ".join(p for p in (site["name"], f"Topics: {site['topics']}" if site["topics"] else None) if p)
     profile = chunk_text(site["description"] or "")
     if profile:
         first = profile[0]
-        units.append(("profile", first.section, f"{head}. {first.text}".strip(". ")))
-        units.extend(("profile", c.section, c.text) for c in profile[1:])
+        units.append(("profile", first.section, f"{head}. {first.text}".strip(". "), first.terms))
+        units.extend(("profile", c.section, c.text, c.terms) for c in profile[1:])
     elif head:
-        units.append(("profile", "", head))
+        units.append(("profile", "", head, ""))
     pages = db.execute(
         "SELECT url, title, text FROM pages WHERE site_id = ? AND (status IS NULL OR status < 400)"
         " ORDER BY CASE kind WHEN 'home' THEN 0 WHEN 'resource' THEN 1 WHEN 'guest_post' THEN 2 ELSE 3 END, id",
@@ -116,10 +127,10 @@ def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str
         for i, chunk in enumerate(chunks):
             text = f"{title}. {chunk.text}".strip(". ") if i == 0 else chunk.text
             if text:
-                units.append((page["url"], chunk.section, text))
-    seen_titles = {t for _, _, t in units}
+                units.append((page["url"], chunk.section, text, chunk.terms))
+    seen_titles = {t for _, _, t, _ in units}
     titled = [
-        (row["source_url"], "", row["source_title"])
+        (row["source_url"], "", row["source_title"], "")
         for row in db.execute(
             "SELECT source_url, source_title FROM links WHERE source_domain = ? AND source_title IS NOT NULL"
             " GROUP BY source_title LIMIT 20",
@@ -130,7 +141,7 @@ def site_texts(db: sqlite3.Connection, site: sqlite3.Row) -> list[tuple[str, str
     if not units and titled:
         # A site known only from backlink exports: one text of its page titles keeps the first
         # ranking after a large import (tens of thousands of such sites) to one embedding a site.
-        return [(titled[0][0], "", "; ".join(t for _, _, t in titled[:8]))]
+        return [(titled[0][0], "", "; ".join(t for _, _, t, _ in titled[:8]), "")]
     units.extend(titled[:5])
     return units[: chunking.MAX_SITE_CHUNKS]
 
@@ -155,7 +166,7 @@ def load_vectors(
         cur.row_factory = None  # plain tuples: thousands of rows per ranking
         stored.update((r[0], r[1:]) for r in cur)
     out: dict[int, SiteVectors] = {}
-    todo: list[tuple[sqlite3.Row, list[tuple[str, str]]]] = []
+    todo: list[tuple[sqlite3.Row, list[tuple[str, str, str, str]]]] = []
     for site in sites:
         sid = site["id"]
         found = stored.get(sid)
@@ -164,23 +175,25 @@ def load_vectors(
             out[sid] = SiteVectors(sid, np.frombuffer(blob, dtype=np.float32).reshape(chunks, -1), meta=meta,
                                    evidence=evidence)
         else:
-            units = site_texts(db, site) or [("domain", "", site["domain"].replace(".", " ").replace("/", " "))]
+            units = site_texts(db, site) or [("domain", "", site["domain"].replace(".", " ").replace("/", " "), "")]
             todo.append((site, units))
     if todo:
-        texts = [t for _, units in todo for _, _, t in units]
+        texts = [t for _, units in todo for _, _, t, _ in units]
         matrix = embedder.encode(texts, progress=progress)
         pos = 0
         rows = []
         for site, units in todo:
             vecs = np.ascontiguousarray(matrix[pos : pos + len(units)], dtype=np.float32)
             pos += len(units)
-            labels = [label for label, _, _ in units]
-            sections_ = [section for _, section, _ in units]
-            texts_ = [t for _, _, t in units]
+            labels = [label for label, _, _, _ in units]
+            sections_ = [section for _, section, _, _ in units]
+            texts_ = [t for _, _, t, _ in units]
+            terms = [t for _, _, _, t in units]
             found = text_evidence([site["name"], site["domain"], *texts_])
-            out[site["id"]] = SiteVectors(site["id"], vecs, labels, texts_, sections=sections_, evidence=found)
-            # the whole chunk texts: the lexical index (lexical.py) is built from them
-            meta = json.dumps({"labels": labels, "sections": sections_, "texts": texts_})
+            out[site["id"]] = SiteVectors(site["id"], vecs, labels, texts_, sections=sections_, evidence=found,
+                                           terms=terms)
+            # the whole chunk texts and their links' path words: the lexical index (lexical.py) is built from them
+            meta = json.dumps({"labels": labels, "sections": sections_, "texts": texts_, "terms": terms})
             rows.append((site["id"], model, len(units), vecs.tobytes(), meta, json.dumps(found)))
         from assistant.db import transaction
 

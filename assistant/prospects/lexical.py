@@ -1,7 +1,8 @@
 """The lexical signal of a ranking: Okapi BM25 over every site's text chunks (bm25s).
 
 The chunks are the ones the semantic signal embeds (``site_vectors``: a site's description and
-pages, chunked in full by ``index.site_texts``). A query is the draft's most telling words, each
+pages, chunked in full by ``index.site_texts``), each with the path words of its links added
+(``chunking.path_words``). A query is the draft's most telling words, each
 weighted by how often the draft uses it (1 + log tf), at most :data:`MAX_QUERY_TERMS`. A site's
 lexical score is the BM25 score of its best-matching chunk: a resource list that names the draft's
 project in one line scores on that line, not on the average of its other sections.
@@ -167,9 +168,12 @@ def _build(db: sqlite3.Connection, model: str) -> tuple[list[list[int]], dict[st
     cur.row_factory = None
     while rows := cur.fetchmany(5000):
         for site_id, meta in rows:
-            texts = json.loads(meta or "{}").get("texts", [])
+            data = json.loads(meta or "{}")
+            texts, terms = data.get("texts", []), data.get("terms") or []
             for pos, text in enumerate(texts):
                 ids = []
+                if pos < len(terms) and terms[pos]:
+                    text = f"{text} {terms[pos]}"  # the path words of the chunk's links
                 for t in findall(text.lower()):
                     if t not in stop:
                         i = vocab.get(t)
@@ -191,7 +195,7 @@ def lexical_index(db: sqlite3.Connection, model: str) -> LexicalIndex:
 
     count, stamp = db.execute("SELECT count(*), max(built_at) FROM site_vectors WHERE model = ?", (model,)).fetchone()
     folder = _folder(model)
-    meta = {"count": count, "stamp": stamp, "version": 1}
+    meta = {"count": count, "stamp": stamp, "version": 2}
     try:
         saved = json.loads((folder / "assist.json").read_text())
     except (OSError, ValueError):

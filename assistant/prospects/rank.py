@@ -765,7 +765,7 @@ class Ranker:
             reasons.append(f"topic match {best:.2f} with {_where(best_label, best_section)} (typical {typical:.2f})")
             lex_at = self._lex.best_chunk(site["id"]) if self._lex is not None else None
             if parts.lexical > 0 and lex_at is not None and lex_at < len(vecs.texts):
-                words = set(lexical.tokens(vecs.texts[lex_at]))
+                words = set(lexical.tokens(f"{vecs.texts[lex_at]} {vecs.terms[lex_at]}"))
                 shared = [t for t in self.query if t in words][:5]
                 reasons.append(f"words in common ({', '.join(shared)}) with "
                                f"{_where(vecs.labels[lex_at], vecs.sections[lex_at])}, lexical match {parts.lexical:.2f}")

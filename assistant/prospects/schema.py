@@ -149,9 +149,16 @@ def _sites_004(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM site_vectors")
 
 
+def _sites_005(db: sqlite3.Connection) -> None:
+    """Chunks now carry their links' path words for the lexical match: built again (the chunk vectors
+    come back from the embedding cache)."""
+    db.execute("DELETE FROM site_vectors")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("sites_001_sites_pages_links", _sites_001),
     ("sites_002_site_vector_labels", _sites_002),
     ("sites_003_site_vectors_freshness_index", _sites_003),
     ("sites_004_site_identity_link_context", _sites_004),
+    ("sites_005_chunk_link_terms", _sites_005),
 ]
