@@ -239,6 +239,32 @@ def test_wrong_password_and_wrong_app_secret_are_auth_errors(fake: FakeReddit) -
     assert "wrong-secret-456" not in str(info.value)
 
 
+def test_an_app_that_is_not_a_script_app_is_named_as_the_cause(fake: FakeReddit) -> None:
+    fake.app_type = "web"
+    with pytest.raises(AuthError) as info:
+        channel(fake).publish(link_post(), idempotency_key="k1")
+    message = str(info.value)
+    assert "unauthorized_client: Only script apps may use password auth" in message and "'script'" in message
+    assert "ASSIST_REDDIT_PASSWORD" not in message and submits(fake) == []
+
+
+@pytest.mark.parametrize("failure", ["503", "timeout"])
+def test_token_failure_inside_the_first_submit_is_transient_not_ambiguous(fake: FakeReddit, failure: str) -> None:
+    # With a flair set, no flair check runs first: prawcore asks for the token inside the submit
+    # call. A 5xx or timeout there happened before anything was submitted: retry, no check needed.
+    fake.add_subreddit("test", flairs=[{"id": "f1", "text": "Discussion"}])
+    if failure == "503":
+        fake.fail_next(503, body={"message": "Service Unavailable", "error": 503}, path="/api/v1/access_token")
+    else:
+        fake.hang(1.5, path="/api/v1/access_token")
+    with pytest.raises(TransientError) as info:
+        channel(fake, timeout=0.3).publish(link_post(options={"flair_id": "f1"}), idempotency_key="k1")
+    assert not isinstance(info.value, AmbiguousError) and submits(fake) == []
+    assert fake.token_requests == 0  # the token request itself failed
+    result = channel(fake).publish(link_post(options={"flair_id": "f1"}), idempotency_key="k1")  # the retry
+    assert result.remote_id == fake.published[0]["id"] and len(submits(fake)) == 1
+
+
 def test_5xx_on_submit_is_ambiguous_and_not_retried_by_praw(fake: FakeReddit) -> None:
     fake.fail_next(503, body={"message": "Service Unavailable", "error": 503}, path="/api/submit")
     started = time.monotonic()

@@ -39,6 +39,7 @@ T = TypeVar("T")
 SUBREDDIT_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 TARGET_PREFIX_RE = re.compile(r"^(?:https?://(?:www\.|old\.|new\.)?reddit\.com)?/?r/", re.IGNORECASE)
 TITLE_LIMIT = 300
+TOKEN_PATH = "/api/v1/access_token"
 SELFTEXT_LIMIT = 40_000
 RECONCILE_DEPTH = 25
 RECONCILE_DAYS = 7.0  # an older twin is an earlier share of the same post, not this one
@@ -300,10 +301,18 @@ def _translate(exc: Exception, *, sub: str, sending: bool) -> ChannelError | Non
     import prawcore.exceptions as pe
     from praw.exceptions import ClientException, RedditAPIException
 
+    if _token_request(exc):
+        # prawcore asks for a token inside the first request that needs one (the submit itself when
+        # no flair check runs first): a failure there happened before anything was submitted.
+        sending = False
     if isinstance(exc, RedditAPIException):
         return _api_error(exc, sub)
     if isinstance(exc, pe.OAuthException):
-        return AuthError(f"reddit: login refused ({exc.error}); check ASSIST_REDDIT_USERNAME and "
+        said = f"{exc.error}: {exc.description}" if exc.description else exc.error
+        if exc.error == "unauthorized_client":  # e.g. "Only script apps may use password auth"
+            return AuthError(f"reddit: login refused ({said}); the app at https://www.reddit.com/prefs/apps"
+                             " must be of type 'script' for ASSIST_REDDIT_CLIENT_ID")
+        return AuthError(f"reddit: login refused ({said}); check ASSIST_REDDIT_USERNAME and "
                          "ASSIST_REDDIT_PASSWORD (accounts with two-factor auth cannot use a script app)")
     if isinstance(exc, pe.TooManyRequests):
         return RateLimited("reddit: too many requests (429)", retry_after=_reset_seconds(exc.response))
@@ -318,13 +327,21 @@ def _translate(exc: Exception, *, sub: str, sending: bool) -> ChannelError | Non
     return None
 
 
+def _token_request(exc: Exception) -> bool:
+    """Whether a prawcore error came from the token endpoint (/api/v1/access_token)."""
+    response = getattr(exc, "response", None)
+    if response is not None and TOKEN_PATH in (getattr(response, "url", "") or ""):
+        return True
+    return any(TOKEN_PATH in str(arg) for arg in getattr(exc, "request_args", None) or ())
+
+
 def _status_error(exc: Any, *, sub: str, sending: bool) -> ChannelError:
     import prawcore.exceptions as pe
 
     status = exc.response.status_code
     if status == 429:  # the token endpoint answers 429 as a plain ResponseException
         return RateLimited("reddit: too many requests (429)", retry_after=_reset_seconds(exc.response))
-    if "/api/v1/access_token" in (exc.response.url or "") and status in (400, 401, 403):
+    if TOKEN_PATH in (exc.response.url or "") and status in (400, 401, 403):
         return AuthError(f"reddit: the app credentials were refused ({status}); check ASSIST_REDDIT_CLIENT_ID "
                          "and ASSIST_REDDIT_CLIENT_SECRET", status=status)
     if status >= 500 or isinstance(exc, pe.BadJSON):

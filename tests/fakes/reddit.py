@@ -45,6 +45,7 @@ class FakeReddit(FakeServer):
         self.password = "hunter2-" + secrets.token_hex(4)
         self.tokens: set[str] = set()
         self.token_requests = 0
+        self.app_type = "script"  # "web" or "installed": the password grant is refused
         self.subreddits: dict[str, Subreddit] = {"test": Subreddit("test")}
         self.submissions: list[dict[str, Any]] = []  # newest first
         self.comments: list[dict[str, Any]] = []  # newest first
@@ -117,6 +118,8 @@ class FakeReddit(FakeServer):
         form = _form(req)
         if form.get("grant_type") != "password":
             return 200, {"error": "unsupported_grant_type"}, {}
+        if self.app_type != "script":  # as recorded: an installed or web app asking for a password grant
+            return 200, {"error": "unauthorized_client", "error_description": "Only script apps may use password auth"}, {}
         if form.get("username") != self.username or form.get("password") != self.password:
             return 200, {"error": "invalid_grant"}, {}
         token = "fake-access-" + secrets.token_hex(8)
