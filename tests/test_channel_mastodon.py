@@ -163,6 +163,19 @@ def test_post_options_are_sent(fake: FakeMastodon) -> None:
     assert fake.statuses[0]["visibility"] == "unlisted"
 
 
+def test_only_what_the_user_set_is_sent_the_rest_follows_the_account_defaults(fake: FakeMastodon) -> None:
+    # As recorded: a status sent with only `status` came back "sensitive": true from an account that
+    # always marks media sensitive. Sending sensitive=0 or visibility=public would override that.
+    fake.defaults = {"privacy": "unlisted", "sensitive": True, "language": "de"}
+    channel(fake).publish(post(), idempotency_key="k1")
+    assert set(fake.published[-1]["params"]) == {"status"}
+    assert fake.statuses[0]["sensitive"] is True and fake.statuses[0]["visibility"] == "unlisted"
+    channel(fake).publish(post("Two", options={"sensitive": "no", "visibility": "public"}), idempotency_key="k2")
+    params = fake.published[-1]["params"]
+    assert params["sensitive"] in ("0", "False", "false") and params["visibility"] == "public"
+    assert fake.statuses[0]["sensitive"] is False and fake.statuses[0]["visibility"] == "public"
+
+
 def test_the_same_idempotency_key_publishes_once(fake: FakeMastodon) -> None:
     first = channel(fake).publish(post("Once"), idempotency_key="same-key")
     again = channel(fake).publish(post("Once"), idempotency_key="same-key")

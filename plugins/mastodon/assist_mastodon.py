@@ -162,12 +162,15 @@ class MastodonChannel(Channel):
         api = self._client()
         options = post.options
         visibility = str(options["visibility"]).lower() if options.get("visibility") else None
+        # Only what the user set is sent (Mastodon.py leaves out None): the rest follows the
+        # account's defaults ("always mark media as sensitive", default visibility and language).
+        sensitive = option_flag(options["sensitive"], False) if options.get("sensitive") not in (None, "") else None
         status = self._call(api, lambda: api.status_post(
             self.render(post),
             visibility=visibility,
             spoiler_text=str(options["spoiler_text"]) if options.get("spoiler_text") else None,
             language=str(options["language"]) if options.get("language") else None,
-            sensitive=option_flag(options.get("sensitive"), False),
+            sensitive=sensitive,
             idempotency_key=idempotency_key,
         ), sending=True)
         status_id = status.get("id") if hasattr(status, "get") else None

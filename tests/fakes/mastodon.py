@@ -53,6 +53,8 @@ class FakeMastodon(FakeServer):
         self.statuses: list[dict[str, Any]] = []  # newest first
         self.idempotency: dict[tuple[str, str], dict[str, Any]] = {}
         self.instance_calls = 0
+        # the account's posting defaults (Preferences > Posting), used for what a status leaves out
+        self.defaults: dict[str, Any] = {"privacy": "public", "sensitive": False, "language": "en"}
         self._ids = itertools.count(113500000000000000 + secrets.randbelow(10**12))
         self.account = {
             "id": "109348", "username": "assist_tester", "acct": "assist_tester", "display_name": "Assist Tester",
@@ -106,8 +108,7 @@ class FakeMastodon(FakeServer):
             return 401, INVALID_TOKEN, {**headers, "WWW-Authenticate": 'Bearer realm="Doorkeeper", '
                                         'error="invalid_token", error_description="The access token is invalid"'}
         if req.method == "GET" and path == "/api/v1/accounts/verify_credentials":
-            return 200, {**self.account, "source": {"privacy": "public", "sensitive": False, "language": "en",
-                                                    "note": "Testing assist", "fields": []}}, headers
+            return 200, {**self.account, "source": {**self.defaults, "note": "Testing assist", "fields": []}}, headers
         if req.method == "POST" and path == "/api/v1/statuses":
             return self._post_status(req, headers)
         if req.method == "GET" and path == f"/api/v1/accounts/{self.account['id']}/statuses":
@@ -126,7 +127,7 @@ class FakeMastodon(FakeServer):
             return 422, {"error": "Validation failed: Text can't be blank"}, headers
         if self.count(text) + self.count(str(params.get("spoiler_text") or ""), entities=False) > self.max_characters:
             return 422, {"error": f"Validation failed: Text character limit of {self.max_characters} exceeded"}, headers
-        visibility = str(params.get("visibility") or "public")
+        visibility = str(params.get("visibility") or self.defaults["privacy"])  # the account's default
         if visibility not in ("public", "unlisted", "private", "direct"):
             return 422, {"error": "Validation failed: Visibility is not included in the list"}, headers
         status = self._status(text, params, visibility)
@@ -151,9 +152,10 @@ class FakeMastodon(FakeServer):
         now = time.time() if created is None else created
         return {
             "id": status_id, "created_at": iso(now), "in_reply_to_id": None, "in_reply_to_account_id": None,
-            "sensitive": str(params.get("sensitive", "")).lower() in ("1", "true"),
+            "sensitive": str(params["sensitive"]).lower() in ("1", "true") if "sensitive" in params
+            else bool(self.defaults["sensitive"]),
             "spoiler_text": str(params.get("spoiler_text") or ""), "visibility": visibility,
-            "language": params.get("language") or "en",
+            "language": params.get("language") or self.defaults["language"],
             "uri": f"https://{DOMAIN}/users/assist_tester/statuses/{status_id}",
             "url": f"https://{DOMAIN}/@assist_tester/{status_id}",
             "replies_count": 0, "reblogs_count": 0, "favourites_count": 0, "edited_at": None,
