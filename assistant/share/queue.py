@@ -258,7 +258,7 @@ class Queue:
                        attempts = max(attempts - :uncount, 0), updated_at = :now
                    WHERE id = :id AND state = 'sending' AND lease_owner = :worker""",
                 {"state": state, "retry_at": retry_at, "check": int(needs_check),
-                 "rid": result.remote_id if result else None, "rurl": result.url if result else None,
+                 "rid": (result.remote_id or None) if result else None, "rurl": result.url if result else None,
                  "error": error, "note": note, "now": now, "uncount": 0 if uses_try else 1,
                  "id": item.id, "worker": worker},
             )

@@ -44,8 +44,8 @@ from fakes.base import FakeServer, Request
 SIGNED_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content."
 UNAUTHORIZED_BODY = {"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}
-RATE_LIMITED_BODY = {"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
-                     "status": 429}
+# as recorded (tweepy's cassettes): X answers a 429 with its v1.1-style error list, code 88
+RATE_LIMITED_BODY = {"errors": [{"code": 88, "message": "Rate limit exceeded"}]}
 FORBIDDEN_BODY = {"title": "Forbidden", "type": "about:blank", "status": 403,
                   "detail": "You are not permitted to perform this action."}
 OAUTH1_PERMISSIONS_BODY = {
