@@ -120,6 +120,18 @@ def test_required_flair_missing_is_a_permanent_error_listing_the_choices(fake: F
     assert fake.published == [] and submits(fake) == []
 
 
+def test_a_validation_error_answered_as_a_400_is_permanent_with_its_hint(fake: FakeReddit) -> None:
+    # praw submits with validate_on_submit: Reddit answers a failed validation with HTTP 400 and
+    # {"fields", "explanation", "message", "reason"}, which praw turns into RedditAPIException.
+    fake.add_subreddit("SEO", flair_required=True, hide_flair_rule=True, flairs=[{"id": "f-1", "text": "Discussion"}])
+    with pytest.raises(PermanentError) as info:
+        channel(fake).publish(link_post(target="r/SEO"), idempotency_key="k1")
+    message = str(info.value)
+    assert "SUBMIT_VALIDATION_FLAIR_REQUIRED: Your post must contain post flair." in message
+    assert "flair_id" in message and not isinstance(info.value, (TransientError, AmbiguousError))
+    assert len(submits(fake)) == 1 and fake.published == []
+
+
 def test_flair_from_options_or_settings_is_sent(fake: FakeReddit) -> None:
     fake.add_subreddit("SEO", flair_required=True, flairs=[{"id": "f-1", "text": "Discussion"}])
     channel(fake).publish(link_post(target="r/SEO", options={"flair_id": "f-1"}), idempotency_key="k1")
@@ -189,9 +201,16 @@ def test_no_selfs_and_missing_subreddit_are_permanent(fake: FakeReddit) -> None:
 # --------------------------------------------------------------------------- HTTP errors
 
 
+# As recorded: Reddit answers a 429 on the API with an HTML page (JSON only on the token endpoint).
+TOO_MANY_HTML = (b"<!doctype html><html><head><title>Too Many Requests</title></head><body><h1>whoa there,"
+                 b" pardner!</h1><p>we're sorry, but you appear to be a bot and we've seen too many requests"
+                 b" from you lately.</p></body></html>")
+
+
 def test_429_is_rate_limited_and_the_next_call_waits_without_a_request(fake: FakeReddit) -> None:
-    fake.fail_next(429, body={"message": "Too Many Requests", "error": 429}, path="/api/submit",
-                   headers={"x-ratelimit-remaining": "0", "x-ratelimit-used": "1000", "x-ratelimit-reset": "42"})
+    fake.fail_next(429, body=TOO_MANY_HTML, path="/api/submit",
+                   headers={"content-type": "text/html; charset=UTF-8", "x-ratelimit-remaining": "0",
+                            "x-ratelimit-used": "1000", "x-ratelimit-reset": "42"})
     ch = channel(fake)
     with pytest.raises(RateLimited) as info:
         ch.publish(link_post(), idempotency_key="k1")
@@ -205,12 +224,20 @@ def test_429_is_rate_limited_and_the_next_call_waits_without_a_request(fake: Fak
 
 
 def test_429_retry_after_header_wins_over_the_window_reset(fake: FakeReddit) -> None:
-    fake.fail_next(429, body={"message": "Too Many Requests", "error": 429}, path="/api/submit",
-                   headers={"retry-after": "7", "x-ratelimit-remaining": "0", "x-ratelimit-used": "1000",
+    fake.fail_next(429, body=TOO_MANY_HTML, path="/api/submit",
+                   headers={"content-type": "text/html; charset=UTF-8", "retry-after": "7", "x-ratelimit-remaining": "0", "x-ratelimit-used": "1000",
                             "x-ratelimit-reset": "300"})
     with pytest.raises(RateLimited) as info:
         channel(fake, max_wait=600).publish(link_post(), idempotency_key="k1")
     assert info.value.retry_after == 7 and fake.published == []
+
+
+def test_429_on_the_token_endpoint_is_rate_limited(fake: FakeReddit) -> None:
+    fake.fail_next(429, body={"message": "Too Many Requests", "error": 429}, path="/api/v1/access_token",
+                   headers={"retry-after": "9"})
+    with pytest.raises(RateLimited) as info:
+        channel(fake, max_wait=600).publish(link_post(options={"flair_id": "f1"}), idempotency_key="k1")
+    assert info.value.retry_after == 9 and submits(fake) == []
 
 
 def test_expired_token_is_renewed_once(fake: FakeReddit) -> None:

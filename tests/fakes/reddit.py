@@ -32,6 +32,7 @@ class Subreddit:
     flairs: list[dict[str, Any]] = field(default_factory=list)  # {"id": ..., "text": ...}
     allow_self: bool = True
     allow_links: bool = True
+    hide_flair_rule: bool = False  # post_requirements says no flair is needed; the submit still wants one
 
 
 class FakeReddit(FakeServer):
@@ -164,7 +165,7 @@ class FakeReddit(FakeServer):
             "title_text_max_length": None, "body_restriction_policy": "none" if sub.allow_self else "notAllowed",
             "link_restriction_policy": "none" if sub.allow_links else "blacklist",
             "guidelines_display_policy": None, "body_required_strings": [], "title_text_min_length": None,
-            "gallery_captions_requirement": "none", "is_flair_required": sub.flair_required,
+            "gallery_captions_requirement": "none", "is_flair_required": sub.flair_required and not sub.hide_flair_rule,
             "gallery_max_items": None, "gallery_urls_requirement": "none", "body_regexes": [],
             "link_repost_age": None, "body_text_min_length": None,
         }
@@ -181,6 +182,9 @@ class FakeReddit(FakeServer):
     # -- submissions
     def _submit(self, form: dict[str, str]) -> tuple[int, Any]:
         error = self._submit_error(form)
+        if error is not None and error[0].startswith("SUBMIT_VALIDATION_") and form.get("validate_on_submit") == "True":
+            # as recorded: with validate_on_submit (praw always sends it) a validation error is a 400
+            return 400, {"fields": [error[2]], "explanation": error[1], "message": "Bad Request", "reason": error[0]}
         if error is not None:
             return 200, {"json": {"errors": [error]}}
         sub = self.subreddits[form["sr"].lower()]
