@@ -234,6 +234,25 @@ def test_session_saved_for_another_server_is_ignored(fake: FakeBluesky) -> None:
         assert other.create_session_calls == 1 and len(other.published) == 1
 
 
+def test_calls_go_to_the_accounts_pds_named_in_the_login_answer(fake: FakeBluesky) -> None:
+    # As recorded: bsky.social logs the account in and answers with a DID document naming the
+    # account's own PDS; every later call (posting, refreshing, the check) must go there.
+    with FakeBluesky(pds=fake) as entryway:
+        entryway.user_handle, entryway.app_password = fake.user_handle, fake.app_password
+        ch = BlueskyChannel(entryway.settings(), environ={})
+        ch.publish(post(), idempotency_key="k1")
+        assert [r.path for r in entryway.requests] == ["/xrpc/com.atproto.server.createSession"]
+        assert len(fake.published) == 1 and len(creates(fake)) == 1
+        fake.revoke_access()  # refused at the PDS: refreshed there
+        ch.publish(post("second"), idempotency_key="k2")
+        assert fake.refresh_session_calls == 1 and len(fake.published) == 2
+        # the next instance takes the saved session, which names the PDS: straight there
+        BlueskyChannel(entryway.settings(), environ={}).publish(post("third"), idempotency_key="k3")
+        got = BlueskyChannel(entryway.settings(), environ={}).reconcile(post(), idempotency_key="k1")
+        assert got.outcome is Recovery.PUBLISHED and len(fake.published) == 3
+        assert len(entryway.requests) == 1 and fake.create_session_calls == 0
+
+
 def test_persistent_401_is_an_auth_error(fake: FakeBluesky) -> None:
     fake.fail_next(401, body={"error": "AuthenticationRequired", "message": "Authentication Required"},
                    times=2, path="/xrpc/com.atproto.repo.createRecord")

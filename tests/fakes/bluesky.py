@@ -1,11 +1,14 @@
 """A loopback Bluesky PDS: the XRPC endpoints atproto's Client calls to log in and post.
 
-``/xrpc/com.atproto.server.createSession`` (no ``didDoc`` in the answer, so the client stays on this
-server), ``refreshSession`` (refresh tokens rotate), ``app.bsky.actor.getProfile`` (login fetches
+``/xrpc/com.atproto.server.createSession`` (without ``pds``, no ``didDoc`` in the answer, so the
+client stays on this server; with ``FakeBluesky(pds=other)`` this one is the entryway, as bsky.social
+is: it logs the account in and answers with a DID document naming the account's PDS, ``other``,
+where every later call must go), ``refreshSession`` (refresh tokens rotate), ``app.bsky.actor.getProfile`` (login fetches
 it), ``com.atproto.repo.createRecord`` (checks the post: 300 graphemes, 3,000 UTF-8 bytes, facets
 whose byte offsets cover the link or tag they claim, else 400 InvalidRequest) and
 ``com.atproto.repo.listRecords``. Tokens are unsigned JWTs with real ``exp`` claims; an expired
-access token is a 400 ExpiredToken, an unknown one a 401 InvalidToken, as the PDS answers.
+access token is a 400 ExpiredToken, an unknown one a 400 InvalidToken "Token could not be verified",
+as the PDS answers (recorded).
 Every answer carries ``ratelimit-limit/remaining/reset/policy`` headers.
 """
 
@@ -38,8 +41,9 @@ def make_jwt(payload: dict[str, Any], typ: str = "at+jwt") -> str:
 class FakeBluesky(FakeServer):
     """``with FakeBluesky() as fake: BlueskyChannel(fake.settings())``."""
 
-    def __init__(self) -> None:
+    def __init__(self, pds: FakeBluesky | None = None) -> None:
         super().__init__()
+        self.pds = pds  # set: this server is the entryway and the account lives on ``pds``
         self.user_handle = "assist-tester.bsky.social"
         self.did = "did:plc:" + secrets.token_hex(12)
         self.app_password = "abcd-efgh-" + secrets.token_hex(2) + "-ijkl"
@@ -105,6 +109,9 @@ class FakeBluesky(FakeServer):
             "com.atproto.repo.listRecords": self._list_records,
         }
         route = routes.get(nsid)
+        if self.pds is not None and nsid not in ("com.atproto.server.createSession",
+                                                 "com.atproto.server.refreshSession"):
+            return 400, {"error": "InvalidToken", "message": "Token could not be verified"}, {}  # not its account
         if nsid in self.delays:
             time.sleep(self.delays[nsid])
         if route is None:
@@ -123,7 +130,18 @@ class FakeBluesky(FakeServer):
         body = req.json() or {}
         if body.get("identifier") not in (self.user_handle, self.did) or body.get("password") != self.app_password:
             return 401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}
-        return 200, self.issue_session()
+        return 200, self._session()
+
+    def _session(self) -> dict[str, Any]:
+        if self.pds is None:
+            return self.issue_session()
+        return {**self.pds.issue_session(), "didDoc": {
+            "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+            "id": self.pds.did, "alsoKnownAs": [f"at://{self.pds.user_handle}"],
+            "verificationMethod": [{"id": f"{self.pds.did}#atproto", "type": "Multikey", "controller": self.pds.did,
+                                    "publicKeyMultibase": "zQ3shXjHeiBuRCKmM36cuYnm7YEMzhGnCmCyW92sRJ9pribSF"}],
+            "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer", "serviceEndpoint": self.pds.url}],
+        }}
 
     def _refresh_session(self, req: Request) -> tuple[int, Any]:
         with self.lock:
@@ -132,13 +150,13 @@ class FakeBluesky(FakeServer):
             if token not in self.refresh:
                 return 400, {"error": "ExpiredToken", "message": "Token has been revoked"}
             self.refresh.discard(token)  # refresh tokens are single use
-        return 200, self.issue_session()
+        return 200, self._session()
 
     def _auth_error(self, req: Request) -> tuple[int, Any] | None:
         token = _bearer(req)
         exp = self.access.get(token or "")
         if exp is None:
-            return 401, {"error": "InvalidToken", "message": "Token could not be verified"}
+            return 400, {"error": "InvalidToken", "message": "Token could not be verified"}
         if exp <= time.time():
             return 400, {"error": "ExpiredToken", "message": "Token has expired"}
         return None
