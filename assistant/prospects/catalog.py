@@ -13,10 +13,9 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from assistant.db import transaction
 from assistant.errors import ImportDataError
 from assistant.prospects import identity, store
-from assistant.prospects.imports import (
+from assistant.prospects.sniff import (
     MAX_BAD_SAMPLES,
     BadRow,
     ImportResult,
@@ -26,6 +25,7 @@ from assistant.prospects.imports import (
     read_text,
     text_stream,
 )
+from assistant.sql import transaction
 
 ALIASES = {
     "url": ("url", "website", "homepage", "site url"),

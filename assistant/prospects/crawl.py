@@ -225,7 +225,7 @@ def read_targets(target: str) -> list[str]:
 
 def _read_target_file(path: Any) -> list[str]:
     from assistant.errors import UsageError
-    from assistant.prospects.imports import detect_encoding
+    from assistant.prospects.sniff import detect_encoding
 
     try:
         data = path.read_bytes()

@@ -195,7 +195,7 @@ def load_vectors(
             # the whole chunk texts and their links' path words: the lexical index (lexical.py) is built from them
             meta = json.dumps({"labels": labels, "sections": sections_, "texts": texts_, "terms": terms})
             rows.append((site["id"], model, len(units), vecs.tobytes(), meta, json.dumps(found)))
-        from assistant.db import transaction
+        from assistant.sql import transaction
 
         with transaction(db):
             db.executemany(

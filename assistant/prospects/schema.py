@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from assistant.db import run_script
+from assistant.sql import run_script
 
 
 def _sites_001(db: sqlite3.Connection) -> None:

@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from assistant.db import transaction
 from assistant.errors import ImportDataError
 from assistant.prospects import identity
+from assistant.sql import transaction
 
 SITE_FIELDS = ("url", "name", "description", "topics", "authority", "contact", "excluded")
 PAGE_FIELDS = (
