@@ -167,6 +167,20 @@ class Channel:
     idempotency_window: ClassVar[float | None] = None
     # Other names users may type for it ("twitter" for x): an unknown channel error suggests this one.
     aliases: ClassVar[tuple[str, ...]] = ()
+    # What the channel knows of its platform, as defaults: the user's config overrides each one, key
+    # by key ([channels.<name>] rate_limit / min_spacing / hashtags / self_promotion_ratio, ...).
+    # The platform's posting limit, (posts, per) as in config: (100, "15m"). None: no limit known.
+    rate_limit: ClassVar[tuple[int, str] | None] = None
+    # The least time between two posts to it ("1h"); None: [schedule] min_spacing.
+    min_spacing: ClassVar[str | None] = None
+    # How many hashtags a composed post gets; None: 2.
+    hashtags: ClassVar[int | None] = None
+    # A community rule on self-promotion: {"ratio": 0.1, "other_activity": 0, "window": "30d"} means at
+    # most 10% of the account's activity in 30 days may be links to the user's own work. None: no rule.
+    self_promotion_rule: ClassVar[Mapping[str, Any] | None] = None
+    # The folder, inside the plugin's package, of its post templates (<name>.j2): "templates".
+    # None: assist's default template (see assistant.templates for the lookup order).
+    templates: ClassVar[str | None] = None
 
     def __init__(self, settings: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
@@ -408,6 +422,11 @@ def available_channels() -> dict[str, type[Channel]]:
 
     plugins.call_hook("register_channels", register=register)
     return dict(sorted(found.items()))
+
+
+def channel_class(name: str) -> type[Channel] | None:
+    """The class of a registered channel, or None (for defaults it declares: rate limit, spacing, ...)."""
+    return available_channels().get(name)
 
 
 def get_channel(name: str, settings: Mapping[str, Any] | None = None) -> Channel:

@@ -52,16 +52,9 @@ DEFAULTS: dict[str, Any] = {
         "duplicate_window": "30d",  # the same URL to the same channel and target at most once in it
     },
     "queue": {"max_tries": 5, "backoff": 60, "backoff_max": 3600, "lease": 300, "interval": 60},
-    # per channel; [channels.<name>.rate_limit] posts/per overrides (limits change by API tier)
-    "rate_limits": {
-        "x": {"posts": 100, "per": "15m"},
-        "mastodon": {"posts": 150, "per": "5m"},
-        "bluesky": {"posts": 1600, "per": "1h"},
-        "reddit": {"posts": 20, "per": "1m"},
-    },
-    # at most `ratio` of the account's recent activity may be links to your own work;
-    # [channels.<name>] self_promotion_ratio / other_activity / self_promotion_window override
-    "self_promotion": {"reddit": {"ratio": 0.1, "other_activity": 0, "window": "30d"}},
+    # Channels declare their platform's rate limit, spacing, hashtags and community rules (see
+    # assistant.channels.Channel); [channels.<name>] rate_limit / min_spacing / hashtags /
+    # self_promotion_ratio / other_activity / self_promotion_window override them.
 }
 
 

@@ -62,3 +62,12 @@ def test_each_plugin_declares_its_client_library() -> None:
     for plugin, library in wanted.items():
         project = tomllib.loads((ROOT / "plugins" / plugin / "pyproject.toml").read_text())["project"]
         assert library in {_name(r) for r in project["dependencies"]}, plugin
+
+
+def test_every_package_under_assistant_is_installed() -> None:
+    # pyproject lists packages (the templates of prompts/ are mapped in as assistant.prompts)
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "assistant").rglob("__init__.py")}
+    assert found | {"assistant.prompts"} == set(setup["packages"])
+    assert setup["package-dir"]["assistant.prompts"] == "prompts"
+    assert not (ROOT / "assistant" / "prompts").exists()  # no symlink (it broke Windows checkouts)

@@ -114,10 +114,28 @@ def test_share_then_queue_run_publishes_through_the_plugin(example_installed: Pa
     assert again.exit_code == 2 and "already queued or sent to example" in again.output
 
 
+def test_an_installed_plugin_ships_its_template_and_rate_limit(example_installed: Path, fake: FileFake,
+                                                                 assist_home: Path, draft: Path) -> None:
+    # Nothing in assist knows the example channel: its template (package data of the pip-installed
+    # copy) and its rate limit come from the plugin; the user's config overrides them key by key.
+    from assistant import config
+    from assistant.share.worker import RateLimit, rate_limits
+
+    configure(assist_home, fake)
+    preview = run("share", str(draft), "--channel", "example", "--summary", "lead", "--dry-run", "--json")
+    assert preview.exit_code == 0, preview.output
+    [post] = json.loads(preview.stdout)
+    assert post["text"].startswith("Fresh on the windowsill: Seven ways to keep basil alive")
+    assert rate_limits(config.load())["example"] == RateLimit(100, 3600.0)
+    with (assist_home / "config.toml").open("a") as fh:
+        fh.write('rate_limit = { per = "2h" }\n')
+    assert rate_limits(config.load())["example"] == RateLimit(100, 7200.0)  # posts from the plugin, per from you
+
+
 def test_contract_kit_against_the_installed_example(example_installed: Path, fake: FileFake) -> None:
     import assist_example
 
-    assert Path(assist_example.__file__).parent == example_installed  # the pip-installed copy
+    assert Path(assist_example.__file__).parent.parent == example_installed  # the pip-installed copy
 
 
 class TestExampleContract(ChannelContract):

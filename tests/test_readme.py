@@ -127,16 +127,21 @@ def test_share_docs_state_the_defaults_in_the_code():
     assert f"| `schedule.min_spacing` | `\"{sched['min_spacing']}\"` |" in doc
     assert f"| `schedule.duplicate_window` | `\"{sched['duplicate_window']}\"` |" in doc
     assert sched["duplicate_window"] == "30d" and "within 30 days" in README
-    defaults = re.search(r"Defaults \(`\[rate_limits\]`\): (.+?)\. The", doc, re.S)
+    from assistant.channels import available_channels
+
+    builtin = {name: cls for name, cls in available_channels().items() if name in ("x", "mastodon", "bluesky", "reddit")}
+    assert len(builtin) == 4
+    defaults = re.search(r"declares its platform's limit \(`Channel.rate_limit`\): (.+?)\. The", doc, re.S)
     assert defaults is not None
-    stated = {name.lower(): {"posts": int(n), "per": per}
+    stated = {name.lower(): (int(n), per)
               for name, n, per in re.findall(r"(X|Mastodon|Bluesky|Reddit)\s+(\d+)/(\w+)", defaults.group(1))}
-    assert stated == config.DEFAULTS["rate_limits"]
-    tags = re.search(r"hashtags = N` \(defaults: (.+?)\)", " ".join(doc.split()))
+    assert stated == {name: tuple(cls.rate_limit) for name, cls in builtin.items()}
+    tags = re.search(r"own default \(`Channel.hashtags`: (.+?)\), else (\d+);", " ".join(doc.split()))
     assert tags is not None
     stated_tags = {name.lower(): int(n) for name, n in re.findall(r"(\w+) (\d+)", tags.group(1))}
-    assert stated_tags == {**DEFAULT_HASHTAGS, "others": 2}
-    reddit = config.DEFAULTS["self_promotion"]["reddit"]
+    assert stated_tags == {name: cls.hashtags for name, cls in builtin.items()}
+    assert int(tags.group(2)) == DEFAULT_HASHTAGS
+    reddit = builtin["reddit"].self_promotion_rule
     assert f"Reddit: {reddit['ratio']} / {reddit['other_activity']} / {reddit['window']}" in doc
     assert NEEDS_YOU == {"dead", "unknown"}
     for text in (README, doc):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -51,6 +52,8 @@ class Tiny(ExampleChannel):
 
     name = "tiny"
     limit = 120
+    templates = None  # assist's defaults, not the example plugin's template and hashtag count
+    hashtags = None
 
     def limits(self) -> Limits:
         return Limits(max_length=self.limit, url_length=23)
@@ -88,14 +91,41 @@ def test_utm_tags_keep_existing_parameters_and_campaign() -> None:
     assert parse_qs(urlsplit(kept).query)["utm_campaign"] == ["spring"]
 
 
+class PlainExample(ExampleChannel):
+    """The example channel without its own template or hashtag count: assist's defaults apply."""
+
+    templates = None
+    hashtags = None
+
+
 def test_compose_uses_the_channel_template_and_fits(doc: documents.Document) -> None:
     m = compose.material(doc, None)
-    roomy = compose.compose_post(m, ExampleChannel({}))
+    roomy = compose.compose_post(m, PlainExample({}))
     assert roomy.valid and roomy.length <= 500 and roomy.template == "default.j2"
     assert roomy.post.text.startswith("Cold brew coffee at home")
     assert "- Choosing the beans" in roomy.post.text and "#ColdBrew #CoffeeRatio" in roomy.post.text
     assert "utm_source=example" in roomy.post.url and roomy.post.url in roomy.post.text
     assert m.campaign == "cold-brew-coffee-at-home"
+
+
+def tags(composed: compose.Composed) -> list[str]:
+    return re.findall(r"(?<!\S)#\w+", composed.post.text.replace(composed.post.url or "", ""))
+
+
+def test_a_plugin_ships_its_template_and_hashtag_count(doc: documents.Document, assist_home: Path) -> None:
+    composed = compose.compose_post(compose.material(doc, None), ExampleChannel({}))
+    assert composed.template == "example.j2" and composed.valid
+    assert composed.post.text.startswith("Fresh on the windowsill: Cold brew coffee at home")
+    assert tags(composed) == ["#ColdBrew"]  # ExampleChannel.hashtags = 1
+    (assist_home / "config.toml").write_text("[channels.example]\nhashtags = 2\n")
+    from assistant import config
+
+    two = compose.compose_post(compose.material(doc, None), ExampleChannel({}), settings=config.load())
+    assert tags(two) == ["#ColdBrew", "#CoffeeRatio"]  # the user's setting wins
+    custom = assist_home / "prompts" / "share"
+    custom.mkdir(parents=True)
+    (custom / "example.j2").write_text("Mine: {{ title }} {{ url }}")
+    assert compose.compose_post(compose.material(doc, None), ExampleChannel({})).post.text.startswith("Mine: ")
 
 
 @pytest.mark.parametrize("limit", [200, 100, 60])
@@ -137,6 +167,13 @@ def test_user_templates_override_the_shipped_ones(doc: documents.Document, assis
     assert composed.template == "example.j2"
 
 
-def test_shipped_templates_exist_in_the_package() -> None:
-    shipped = compose.template_dirs()[1]
-    assert {"default.j2", "x.j2", "bluesky.j2", "reddit.j2"} <= {p.name for p in shipped.iterdir()}
+def test_shipped_templates_exist_in_their_packages() -> None:
+    from assistant import templates
+    from assistant.channels import available_channels
+
+    assert (templates.core_dir("share") / "default.j2").is_file()  # assist's own, as package data
+    channels = available_channels()
+    for name in ("x", "bluesky", "reddit"):  # each plugin ships its own
+        found = templates.find("share", name, channels[name])
+        assert found.parent == templates.plugin_dir(channels[name]) and found.name == f"{name}.j2"
+    assert templates.find("share", "mastodon", channels["mastodon"], fallback="default").name == "default.j2"

@@ -250,7 +250,8 @@ def run(limit: int | None, json_: bool) -> None:
 def worker(interval: float | None, json_: bool) -> None:
     """Publish due posts continuously until SIGINT or SIGTERM (the post in hand is finished first)."""
     from assistant import config
-    from assistant.share.worker import duration_setting, install_signal_handlers
+    from assistant.settings import duration_setting
+    from assistant.share.worker import install_signal_handlers
 
     every = interval if interval is not None else duration_setting(config.load().get("queue.interval", 60),
                                                                    "[queue] interval", positive=True)

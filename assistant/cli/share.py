@@ -105,8 +105,7 @@ def _compose(doc: Any, dests: list[Any], conn: Any, settings: Any, *, url: str |
         material = compose.material(doc, None, url=url, title=title)
     if not material.url:
         warn("the draft has no canonical_url (front matter canonical_url or --url): the posts carry no link")
-    env = compose.environment()
-    return [compose.compose_post(material, d.channel, target=d.target, options=d.options, settings=settings, env=env)
+    return [compose.compose_post(material, d.channel, target=d.target, options=d.options, settings=settings)
             for d in dests]
 
 

@@ -1,8 +1,8 @@
 """Outreach emails rendered from Jinja2 templates with the prospect's reasons filled in.
 
-Templates are looked up in config_dir()/prompts/outreach/ (the user's overrides) first, then in the
-package's prompts/outreach/, then in the repository's prompts/outreach/. The first line of a rendered
-template is ``Subject: ...``; the rest is the body.
+Templates are looked up by assistant.templates (kind ``outreach``): the user's
+``<config dir>/prompts/outreach/`` first, then assist's ``prompts/outreach/``. The first line of a
+rendered template is ``Subject: ...``; the rest is the body.
 """
 
 from __future__ import annotations
@@ -40,32 +40,22 @@ class Email:
 
 
 def template_dirs() -> list[Path]:
-    from assistant import config
+    from assistant import templates
 
-    here = Path(__file__).resolve()
-    dirs = [
-        config.config_dir() / "prompts" / "outreach",
-        here.parents[1] / "prompts" / "outreach",  # in the wheel (a link to the repository's prompts/)
-        here.parents[2] / "prompts" / "outreach",
-    ]
-    unique: dict[Path, Path] = {}
-    for d in dirs:
-        unique.setdefault(d.resolve(), d)
-    return list(unique.values())
+    return templates.search_path("outreach")
 
 
 def available_templates() -> list[str]:
-    names = {p.stem for d in template_dirs() if d.is_dir() for p in d.glob("*.j2")}
-    return sorted(names)
+    from assistant import templates
+
+    return templates.available("outreach")
 
 
 def find_template(name: str) -> Path:
     """The template file for a name, the user's override first; UsageError when there is none."""
-    for folder in template_dirs():
-        path = folder / f"{name}.j2"
-        if path.is_file():
-            return path
-    raise UsageError(f"unknown outreach template {name!r}; available: {', '.join(available_templates()) or 'none'}")
+    from assistant import templates
+
+    return templates.find("outreach", name)
 
 
 def _summary(doc: Document, sentences: int = 2) -> str:

@@ -5,8 +5,10 @@ document's centroid in embedding space (its most "central" sentences), its secti
 key points, hashtags from its keywords (front matter) or its most frequent word pairs, and the
 canonical URL tagged ``utm_source=<channel>&utm_medium=social&utm_campaign=<slug>``.
 
-Templates live in ``prompts/share/`` (``<channel>.j2``, else ``default.j2``); a file of the same
-name in ``<config dir>/prompts/share/`` overrides the shipped one.
+Templates (``<channel>.j2``, else ``default.j2``) are looked up by assistant.templates: the user's
+``<config dir>/prompts/share/``, then the channel plugin's own, then assist's ``prompts/share/``.
+A channel sets its default number of hashtags (``Channel.hashtags``); ``[channels.<name>] hashtags``
+overrides it.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from assistant.channels import Channel, Post
 
-DEFAULT_HASHTAGS = {"x": 2, "bluesky": 2, "mastodon": 3, "reddit": 0}
+DEFAULT_HASHTAGS = 2  # for a channel that does not say (Channel.hashtags)
 GENERIC_HEADINGS = {"introduction", "conclusion", "summary", "references", "faq", "sources", "further reading",
                     "table of contents", "contents", "about the author", "notes", "final thoughts"}
 STOPWORDS = frozenset("""a about above after again against all also am an and any are as at be because been before
@@ -192,22 +194,14 @@ def add_utm(url: str, channel: str, campaign: str) -> str:
 # --------------------------------------------------------------------------- templates
 
 
-def template_dirs() -> list[Path]:
-    """The user's override directory first, then the templates shipped with assist."""
-    from assistant import config
-
-    shipped = Path(__file__).resolve().parent.parent / "prompts" / "share"
-    return [config.config_dir() / "prompts" / "share", shipped]
-
-
-def environment() -> Any:
+def environment(channel: type[Channel] | Channel | None = None) -> Any:
+    """The Jinja2 environment for a channel's post copy (its template search path: see assistant.templates)."""
     import jinja2
 
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in template_dirs()]),
-        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
-        undefined=jinja2.StrictUndefined,
-    )
+    from assistant import templates
+
+    return templates.environment("share", channel, autoescape=False, trim_blocks=True, lstrip_blocks=True,
+                                 keep_trailing_newline=False, undefined=jinja2.StrictUndefined)
 
 
 def template_for(env: Any, channel: str) -> Any:
@@ -281,16 +275,20 @@ def _shorten(text: str, words: int | None) -> str:
 
 
 def hashtag_count(channel: Channel, settings: Any) -> int:
+    """``[channels.<name>] hashtags``, else the channel's own default, else DEFAULT_HASHTAGS."""
+    from assistant.settings import count_setting
+
     configured = settings.get(f"channels.{channel.name}.hashtags") if settings is not None else None
     if configured is not None:
-        return max(0, int(configured))
-    return DEFAULT_HASHTAGS.get(channel.name, 2)
+        return count_setting(configured, f"[channels.{channel.name}] hashtags")
+    declared = getattr(channel, "hashtags", None)
+    return DEFAULT_HASHTAGS if declared is None else int(declared)
 
 
 def compose_post(m: Material, channel: Channel, *, target: str | None = None,
                  options: dict[str, Any] | None = None, settings: Any = None, env: Any = None) -> Composed:
     """The longest version of the post that fits the channel (or the shortest, with its problems)."""
-    env = env or environment()
+    env = env or environment(channel)
     template = template_for(env, channel.name)
     limits = channel.limits()
     url = add_utm(m.url, channel.name, m.campaign) if m.url else None

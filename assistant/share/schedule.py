@@ -208,6 +208,12 @@ def day_start(settings: Any) -> time:
 
 
 def min_spacing(settings: Any, channel: str) -> float:
+    """``[channels.<name>] min_spacing``, else the channel's own (Channel.min_spacing), else ``[schedule]``'s."""
+    from assistant.channels import channel_class
+
+    declared = getattr(channel_class(channel), "min_spacing", None)
+    if settings.get(f"channels.{channel}.min_spacing") is None and declared is not None:
+        return parse_duration(declared, f"{channel} channel's min_spacing")
     raw = channel_setting(settings, channel, "min_spacing", "schedule.min_spacing", "1h")
     return parse_duration(raw, _setting_name(settings, channel, "min_spacing", "schedule.min_spacing"))
 
@@ -324,11 +330,17 @@ def check_self_promotion(db: sqlite3.Connection, settings: Any, channel: str, no
     the window; the account's other activity (comments, other posts) is a number the user keeps in
     config (``other_activity``), since assist does not read the account's history.
     """
-    defaults = settings.get(f"self_promotion.{channel}") or {}
-    ratio = channel_setting(settings, channel, "self_promotion_ratio", f"self_promotion.{channel}.ratio")
+    from assistant.channels import channel_class
+
+    # the channel's own rule (Channel.self_promotion_rule), then [self_promotion.<name>], then [channels.<name>]
+    defaults = {**(getattr(channel_class(channel), "self_promotion_rule", None) or {}),
+                **(settings.get(f"self_promotion.{channel}") or {})}
+    ratio = channel_setting(settings, channel, "self_promotion_ratio", f"self_promotion.{channel}.ratio",
+                            defaults.get("ratio"))
     if ratio is None:
         return None
-    other = channel_setting(settings, channel, "other_activity", f"self_promotion.{channel}.other_activity", 0)
+    other = channel_setting(settings, channel, "other_activity", f"self_promotion.{channel}.other_activity",
+                            defaults.get("other_activity", 0))
     window = parse_duration(channel_setting(settings, channel, "self_promotion_window",
                                             f"self_promotion.{channel}.window", defaults.get("window", "30d")))
     own = db.execute(

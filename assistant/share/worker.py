@@ -34,8 +34,8 @@ from assistant.channels import (
     takes_in_flight_since,
 )
 from assistant.errors import AssistError, ConfigError
+from assistant.settings import count_setting, duration_setting
 from assistant.share.queue import Queue, QueuedPost
-from assistant.share.schedule import parse_duration
 
 
 @dataclass
@@ -80,44 +80,24 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
-def count_setting(value: Any, what: str, *, minimum: int = 0) -> int:
-    """A whole number from config, or a one-line ConfigError naming the key."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise ConfigError(f"{what}: {value!r} is not a whole number")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise ConfigError(f"{what}: {value!r} is not a whole number") from None
-    if number < minimum:
-        raise ConfigError(f"{what}: must be at least {minimum}, not {number}")
-    return number
-
-
-def duration_setting(value: Any, what: str, *, positive: bool = False) -> float:
-    """Seconds from a config duration (60, "90s", "15m"), or a one-line ConfigError naming the key."""
-    from assistant.errors import UsageError
-
-    if isinstance(value, bool):
-        raise ConfigError(f"{what}: {value!r} is not a duration (use e.g. 90s, 15m, 1h, 3d)")
-    try:
-        seconds = parse_duration(value, what)
-    except UsageError as exc:
-        raise ConfigError(str(exc)) from None
-    if seconds < 0 or (positive and seconds == 0):
-        raise ConfigError(f"{what}: must be {'longer than zero' if positive else 'zero or more'}, not {value!r}")
-    return seconds
-
-
-def rate_limits(settings: Any) -> dict[str, RateLimit]:
-    """Per-channel limits: ``[channels.<name>.rate_limit]`` key by key over the defaults in ``[rate_limits]``.
+def rate_limits(settings: Any, channels: dict[str, type] | None = None) -> dict[str, RateLimit]:
+    """Per-channel limits: the channel's own (``Channel.rate_limit``), then ``[rate_limits] <name>``,
+    then ``[channels.<name>] rate_limit``, key by key.
 
     ``posts = 0`` switches a channel's limit off. A malformed value is a ConfigError naming its key.
     """
-    names = set(settings.section("rate_limits")) | set(settings.section("channels"))
+    from assistant.channels import available_channels
+
+    channels = available_channels() if channels is None else channels
+    names = set(settings.section("rate_limits")) | set(settings.section("channels")) | set(channels)
     out = {}
     for name in sorted(names):
         spec: dict[str, Any] = {}
         where = ""
+        declared = getattr(channels.get(name), "rate_limit", None)
+        if declared:
+            spec = {"posts": declared[0], "per": declared[1]}
+            where = f"{channels[name].__module__}.{channels[name].__qualname__}.rate_limit"
         for table, key in ((f"[rate_limits] {name}", f"rate_limits.{name}"),
                            (f"[channels.{name}] rate_limit", f"channels.{name}.rate_limit")):
             part = settings.get(key)

@@ -40,6 +40,10 @@ class ExampleChannel(Channel):
 
     name = "example"
     description = "Appends posts to a file (an example plugin)"
+    # What the plugin knows of its platform; the user's [channels.example] overrides each, key by key.
+    rate_limit = (100, "1h")
+    hashtags = 1
+    templates = "templates"  # assist_example/templates/example.j2
     credentials = (Credential("token", "ASSIST_EXAMPLE_TOKEN", help="any non-empty value"),)
 
     def limits(self) -> Limits:

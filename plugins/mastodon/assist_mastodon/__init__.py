@@ -70,6 +70,8 @@ class MastodonChannel(Channel):
     """A status of up to the instance's ``max_characters`` (500 by default) on a Mastodon server."""
 
     name = "mastodon"
+    rate_limit = (150, "5m")  # mastodon.social's default for statuses; servers vary
+    hashtags = 3  # hashtags are how Mastodon posts are found
     description = "Statuses on a Mastodon server (Mastodon.py), sent with an Idempotency-Key"
     credentials = (
         Credential("access_token", "ASSIST_MASTODON_ACCESS_TOKEN",

@@ -65,6 +65,11 @@ class RedditChannel(Channel):
     """A link post (when the post has a URL) or a text post to one subreddit."""
 
     name = "reddit"
+    rate_limit = (20, "1m")
+    hashtags = 0  # hashtags read as spam on Reddit
+    # Reddit's guideline: at most about 10% of an account's activity may be its own links
+    self_promotion_rule = {"ratio": 0.1, "other_activity": 0, "window": "30d"}
+    templates = "templates"
     description = "Link or text posts to a subreddit (praw)"
     credentials = (
         Credential("client_id", "ASSIST_REDDIT_CLIENT_ID", help="id of your 'script' app at reddit.com/prefs/apps"),

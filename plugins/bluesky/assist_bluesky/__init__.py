@@ -57,6 +57,9 @@ class BlueskyChannel(Channel):
     """A post of up to 300 graphemes; URLs become link facets and the post's URL a link card."""
 
     name = "bluesky"
+    rate_limit = (1600, "1h")  # createRecord points: 5,000 an hour, 3 a create
+    hashtags = 2
+    templates = "templates"
     description = "Posts with link facets and a link card (atproto)"
     aliases = ("bsky",)
     credentials = (

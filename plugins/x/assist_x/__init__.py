@@ -67,6 +67,9 @@ class XChannel(Channel):
     """A post of up to 280 weighted characters on X."""
 
     name = "x"
+    rate_limit = (100, "15m")  # POST /2/tweets, per user (X API v2)
+    hashtags = 2
+    templates = "templates"
     description = "Posts on X, formerly Twitter (tweepy, API v2)"
     aliases = ("twitter",)
     credentials = (

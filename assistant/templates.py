@@ -1,0 +1,91 @@
+"""Where a template comes from: one lookup for post copy (``share``) and emails (``outreach``).
+
+A template NAME of a KIND is the first ``NAME.j2`` found in, in order:
+
+1. the user's overrides: ``<config dir>/prompts/KIND/``;
+2. the channel plugin's own templates (``share`` only): the folder its channel class names in
+   ``Channel.templates``, inside the plugin's package (``assist_x/templates/``);
+3. assist's own: the package ``assistant.prompts`` (the repository's ``prompts/``), ``KIND/``.
+
+``share`` falls back to ``default.j2`` (looked up the same way) for a channel without a template.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import UsageError
+
+if TYPE_CHECKING:
+    from assistant.channels import Channel
+
+KINDS = ("share", "outreach")
+
+
+def core_dir(kind: str) -> Path:
+    """assist's own templates of a kind (installed as package data, no symlink)."""
+    return Path(str(importlib.resources.files("assistant.prompts"))) / kind
+
+
+def user_dir(kind: str) -> Path:
+    from assistant import config
+
+    return config.config_dir() / "prompts" / kind
+
+
+def plugin_dir(channel: type[Channel] | Channel | None) -> Path | None:
+    """The folder of templates a channel's plugin ships (None when it ships none)."""
+    if channel is None:
+        return None
+    cls = channel if isinstance(channel, type) else type(channel)
+    folder = getattr(cls, "templates", None)
+    if not folder:
+        return None
+    try:  # the channel's package (a plain module's folder on Python 3.12+)
+        base = importlib.resources.files(cls.__module__)
+    except (ModuleNotFoundError, TypeError):  # a plain module on 3.11: beside its file
+        import sys
+
+        base = Path(sys.modules[cls.__module__].__file__ or ".").parent  # type: ignore[assignment]
+    return Path(str(base)) / folder
+
+
+def search_path(kind: str, channel: type[Channel] | Channel | None = None) -> list[Path]:
+    """The folders a template of this kind is looked up in, first match wins."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown template kind {kind!r}")
+    folders = [user_dir(kind), plugin_dir(channel) if kind == "share" else None, core_dir(kind)]
+    unique: dict[Path, Path] = {}
+    for folder in folders:
+        if folder is not None:
+            unique.setdefault(folder.resolve(), folder)
+    return list(unique.values())
+
+
+def available(kind: str, channel: type[Channel] | Channel | None = None) -> list[str]:
+    return sorted({p.stem for d in search_path(kind, channel) if d.is_dir() for p in d.glob("*.j2")})
+
+
+def find(kind: str, name: str, channel: type[Channel] | Channel | None = None, *,
+         fallback: str | None = None) -> Path:
+    """The template file NAME (else FALLBACK) of a kind; UsageError naming the available ones."""
+    folders = search_path(kind, channel)
+    for wanted in (name, fallback):
+        if wanted is None:
+            continue
+        for folder in folders:
+            path = folder / f"{wanted}.j2"
+            if path.is_file():
+                return path
+    shown = ", ".join(available(kind, channel)) or "none"
+    raise UsageError(f"unknown {kind} template {name!r}; available: {shown}")
+
+
+def environment(kind: str, channel: type[Channel] | Channel | None = None, **options: Any) -> Any:
+    """A Jinja2 environment loading from the search path (for templates that include others)."""
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in search_path(kind, channel)]),
+                              **options)
