@@ -18,6 +18,9 @@ import pytest
 
 from assistant import db as db_mod
 from assistant.prospects import crawl
+from assistant.prospects.fetch import MAX_REDIRECTS, Fetcher, _decode
+from assistant.prospects.pages import _by_lastmod, _gunzip, classify, parse_html, parse_sitemap
+from assistant.prospects.targets import check_url, read_targets
 
 SITES = Path(__file__).parent / "crawl_site"
 LAST_MODIFIED = formatdate(1793606100, usegmt=True)  # Mon, 02 Nov 2026 08:15:00 GMT
@@ -274,6 +277,7 @@ def test_resource_and_write_for_us_pages_are_classified(main_site: SiteServer, c
     assert kinds[main_site.url + "/write-for-us/"] == "guest_post"
 
 
+@pytest.mark.slow  # waits out robots.txt crawl delays
 def test_links_page_recognised_by_structure_and_atom_feed(atom_site: SiteServer, conn) -> None:
     result = run(atom_site, store=conn)
     assert "/sitemap.xml" in atom_site.paths()  # tried, 404, then the Atom feed
@@ -378,16 +382,17 @@ def test_errors_are_recorded_not_fatal(main_site: SiteServer, conn) -> None:
 
 def test_too_many_redirects_and_offsite_redirects(main_site: SiteServer) -> None:
     client = crawl.make_client(timeout=2.0)
-    fetcher = crawl.Fetcher(client, user_agent=crawl.USER_AGENT, delay=0, timeout=2.0,
-                            max_bytes=10_000)
+    fetcher = Fetcher(client, user_agent=crawl.USER_AGENT, delay=0, timeout=2.0,
+                      max_bytes=10_000)
     loop = fetcher.get(main_site.url + "/loop", site="127.0.0.1")
-    assert loop.error == f"more than {crawl.MAX_REDIRECTS} redirects"
-    assert main_site.paths().count("/loop") == crawl.MAX_REDIRECTS + 1
+    assert loop.error == f"more than {MAX_REDIRECTS} redirects"
+    assert main_site.paths().count("/loop") == MAX_REDIRECTS + 1
     away = fetcher.get(main_site.url + "/away", site="127.0.0.1")
     assert away.offsite and away.url == "https://elsewhere.example/"
     client.close()
 
 
+@pytest.mark.slow  # waits out a timeout
 def test_slow_response_hits_the_timeout(main_site: SiteServer, conn) -> None:
     main_site.slow.add("/about.html")
     main_site.slow_seconds = 3.0
@@ -425,6 +430,7 @@ def test_huge_response_is_capped_without_reading_it_all(main_site: SiteServer) -
     assert time.monotonic() - started < 10
 
 
+@pytest.mark.slow  # waits out crawl delays
 def test_politeness_delay_between_requests_to_one_host(main_site: SiteServer) -> None:
     run(main_site, max_pages=3, delay=0.2)
     times = [h.at for h in main_site.hits]
@@ -450,6 +456,7 @@ def test_a_callers_client_cannot_bypass_redirect_checks(main_site: SiteServer) -
     assert {h.headers.get("user-agent") for h in main_site.hits} == {crawl.USER_AGENT}
 
 
+@pytest.mark.slow  # waits out a timeout
 def test_trickling_response_hits_the_overall_limit(main_site: SiteServer) -> None:
     main_site.trickle.add("/about.html")
     started = time.monotonic()
@@ -472,14 +479,14 @@ def test_robots_txt_errors_follow_rfc_9309(main_site: SiteServer, status: int, c
 
 def test_gzipped_sitemap_is_read(main_site: SiteServer) -> None:
     client = crawl.make_client(timeout=2.0)
-    fetcher = crawl.Fetcher(client, user_agent=crawl.USER_AGENT, delay=0, timeout=2.0,
-                            max_bytes=100_000)
+    fetcher = Fetcher(client, user_agent=crawl.USER_AGENT, delay=0, timeout=2.0,
+                      max_bytes=100_000)
     got = fetcher.get(main_site.url + "/sitemap.xml.gz", accept=None)
     client.close()
-    pages, children = crawl.parse_sitemap(crawl._gunzip(got.body, 100_000))
+    pages, children = parse_sitemap(_gunzip(got.body, 100_000))
     assert children == []
-    assert crawl._by_lastmod(pages)[:2] == [main_site.url + "/drafts/next-post.html",
-                                            main_site.url + "/articles/linkable-content.html"]
+    assert _by_lastmod(pages)[:2] == [main_site.url + "/drafts/next-post.html",
+                                      main_site.url + "/articles/linkable-content.html"]
 
 
 # --------------------------------------------------------------------------- incremental
@@ -544,10 +551,10 @@ def test_changed_page_replaces_its_links(main_site: SiteServer, conn, tmp_path: 
 
 
 def test_check_url_requires_a_scheme() -> None:
-    assert crawl.check_url("HTTPS://Example.com") == "https://example.com/"
+    assert check_url("HTTPS://Example.com") == "https://example.com/"
     for bad in ("example.com", "ftp://example.com/", "https://", "/just/a/path"):
         with pytest.raises(ValueError):
-            crawl.check_url(bad)
+            check_url(bad)
 
 
 def test_robots_groups_are_merged_and_a_bom_is_ignored() -> None:
@@ -644,12 +651,12 @@ def test_cli_bad_files_give_one_line_errors(tmp_path: Path, content: bytes, mess
 def test_targets_from_utf16_lists_and_catalog_columns(tmp_path: Path) -> None:
     listing = tmp_path / "sites.txt"
     listing.write_bytes("https://a.example/\nhttps://b.example/x\n".encode("utf-16-le"))  # no BOM
-    assert crawl.read_targets(str(listing)) == ["https://a.example/", "https://b.example/x"]
+    assert read_targets(str(listing)) == ["https://a.example/", "https://b.example/x"]
     catalog = tmp_path / "catalog.csv"  # the column names site catalogs use
     catalog.write_text("name,website\nA,https://a.example/\n", encoding="utf-8")
-    assert crawl.read_targets(str(catalog)) == ["https://a.example/"]
+    assert read_targets(str(catalog)) == ["https://a.example/"]
     catalog.write_text("name,site\nA,www.a.example\n", encoding="utf-8")
-    assert crawl.read_targets(str(catalog)) == ["https://www.a.example/"]
+    assert read_targets(str(catalog)) == ["https://www.a.example/"]
 
 
 @pytest.mark.parametrize(("target", "message"), [
@@ -683,7 +690,7 @@ def test_cli_unreachable_site_is_reported_per_site(main_site: SiteServer, tmp_pa
 
 def _kind(url: str, title: str, body: str) -> str:
     html = f"<html><head><title>{title}</title></head><body>{body}</body></html>"
-    return crawl.classify(url, crawl.parse_html(html, url, "site.test"))[0]
+    return classify(url, parse_html(html, url, "site.test"))[0]
 
 
 ARTICLE_TEXT = "<p>" + "Documentation work is mostly editing and testing examples. " * 20 + "</p>"
@@ -714,10 +721,10 @@ def test_decoding_uses_header_then_meta_charset() -> None:
     import httpx
 
     body = '<meta charset="windows-1252"><title>Café</title>'.encode("cp1252")
-    assert "Café" in crawl._decode(body, httpx.Headers({"content-type": "text/html"}))
+    assert "Café" in _decode(body, httpx.Headers({"content-type": "text/html"}))
     latin = "<title>Crème</title>".encode("latin-1")
-    assert "Crème" in crawl._decode(latin, httpx.Headers({"content-type": "text/html; charset=ISO-8859-1"}))
-    assert crawl._decode(b"\xff\xfe broken", httpx.Headers()).endswith("broken")
+    assert "Crème" in _decode(latin, httpx.Headers({"content-type": "text/html; charset=ISO-8859-1"}))
+    assert _decode(b"\xff\xfe broken", httpx.Headers()).endswith("broken")
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [

@@ -494,7 +494,7 @@ def test_docs_thresholds_match_the_code() -> None:
     """The curves, format values and Yoast thresholds docs/scoring.md states are the ones signals.py uses."""
     import re
 
-    from assistant.score import signals
+    from assistant.score import signals_base, signals_content
 
     doc = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     number = r"(\d{1,3}(?:,\d{3})+|\d+)\+?"
@@ -502,10 +502,10 @@ def test_docs_thresholds_match_the_code() -> None:
     assert depth is not None
     points = [tuple(float(v.replace(",", "")) for v in m) for m in re.findall(number + r" (?:words )?→ " + number,
                                                                          depth.group(1))]
-    assert points == [(float(x), y) for x, y in signals.DEPTH_CURVE]
+    assert points == [(float(x), y) for x, y in signals_base.DEPTH_CURVE]
     title = re.search(r"\| length \| (\d+) \| (\d+)-(\d+) characters \(ramp: (.+?)\) \|", doc)
     assert title is not None
-    curve = dict(signals.TITLE_LENGTH_CURVE)
+    curve = dict(signals_base.TITLE_LENGTH_CURVE)
     assert curve[float(title.group(2))] == curve[float(title.group(3))] == float(title.group(1))
     for x, y in re.findall(number + " → " + number, title.group(4)):
         assert curve[float(x)] == float(y), (x, y)
@@ -513,12 +513,12 @@ def test_docs_thresholds_match_the_code() -> None:
              "tool or template": "tool_or_template", "guide": "guide", "definition": "definition",
              "listicle": "listicle", "plain article": "article"}
     for label, key in names.items():
-        assert f"| {label} | {signals.FORMAT_SCORES[key]:g} |" in doc, label
-    assert f"no stretch of more than {signals.SUBHEADING_WORDS} words" in doc
-    assert f"≤ {signals.LONG_SENTENCE_SHARE:.0%} of sentences over {signals.LONG_SENTENCE_WORDS} words" in doc
-    assert f"no paragraph over {signals.LONG_PARAGRAPH_WORDS} words" in doc
-    assert f"≤ {signals.PASSIVE_SHARE:.0%} of sentences passive" in doc
-    assert f"`score.stale_years` (default {signals.STALE_YEARS})" in doc
+        assert f"| {label} | {signals_content.FORMAT_SCORES[key]:g} |" in doc, label
+    assert f"no stretch of more than {signals_base.SUBHEADING_WORDS} words" in doc
+    assert f"≤ {signals_base.LONG_SENTENCE_SHARE:.0%} of sentences over {signals_base.LONG_SENTENCE_WORDS} words" in doc
+    assert f"no paragraph over {signals_base.LONG_PARAGRAPH_WORDS} words" in doc
+    assert f"≤ {signals_base.PASSIVE_SHARE:.0%} of sentences passive" in doc
+    assert f"`score.stale_years` (default {signals_base.STALE_YEARS})" in doc
 
 
 def test_compare_references_are_encoded_in_the_same_pass(shared_embedder: Any) -> None:

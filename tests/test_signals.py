@@ -8,7 +8,7 @@ import pytest
 
 from assistant import documents
 from assistant.errors import ConfigError
-from assistant.score import signals
+from assistant.score import signals, signals_content, signals_form
 from assistant.score.signals import DEFAULT_WEIGHTS, linkability
 
 TODAY = dt.date(2026, 6, 1)
@@ -38,8 +38,8 @@ def words(n: int, sentence: str = SIMPLE) -> str:
 
 
 def test_depth_rises_with_length_and_suggests_the_next_band() -> None:
-    short = signals.depth(doc(words(250)))
-    long = signals.depth(doc(words(3100)))
+    short = signals_content.depth(doc(words(250)))
+    long = signals_content.depth(doc(words(3100)))
     assert short.score < 20 < 95 <= long.score
     assert short.details["words"] < 300
     assert "1,000 words" in short.suggestions[0].message and short.suggestions[0].gain > 20
@@ -48,7 +48,7 @@ def test_depth_rises_with_length_and_suggests_the_next_band() -> None:
 
 def test_depth_points_at_the_thinnest_section() -> None:
     body = "# T\n\n## Big\n\n" + words(600) + "\n## Thin one\n\nJust a line here. And another one.\n"
-    sig = signals.depth(doc(body))
+    sig = signals_content.depth(doc(body))
     assert "Thin one" in sig.suggestions[0].message
     assert sig.suggestions[0].line == body.splitlines().index("## Thin one") + 1
 
@@ -74,8 +74,8 @@ Teams with written norms met 5.4 hours a week.
 
 
 def test_evidence_finds_statistics_original_data_sources_tables_and_quotes() -> None:
-    rich = signals.evidence(doc(RICH))
-    plain = signals.evidence(doc(PLAIN * 3))
+    rich = signals_content.evidence(doc(RICH))
+    plain = signals_content.evidence(doc(PLAIN * 3))
     assert plain.score == 0
     assert rich.score >= 90
     d = rich.details
@@ -87,7 +87,7 @@ def test_evidence_finds_statistics_original_data_sources_tables_and_quotes() -> 
 
 def test_evidence_suggestions_point_at_an_unsourced_figure_and_a_vague_claim() -> None:
     text = "# Draft\n\nMost teams hold too many meetings.\n\nAbout 45% of meetings have no agenda.\n"
-    sig = signals.evidence(doc(text))
+    sig = signals_content.evidence(doc(text))
     by_message = {s.message.split(":")[0]: s for s in sig.suggestions}
     assert by_message["Back claims with specific numbers"].line == 3
     assert by_message["Link to the sources behind your facts"].line == 5
@@ -96,7 +96,7 @@ def test_evidence_suggestions_point_at_an_unsourced_figure_and_a_vague_claim() -
 
 def test_table_or_chart_suggestion_fits_what_the_draft_has() -> None:
     def figures(text: str) -> signals.Suggestion:
-        sig = signals.evidence(doc(text))
+        sig = signals_content.evidence(doc(text))
         (s,) = [s for s in sig.suggestions if "table" in s.message or "chart" in s.message]
         return s
 
@@ -119,7 +119,7 @@ def test_table_or_chart_suggestion_fits_what_the_draft_has() -> None:
 
 def test_links_to_the_drafts_own_site_are_not_sources() -> None:
     text = "See [our post](https://me.example/a) and [another](https://me.example/b). It is 40% better.\n"
-    sig = signals.evidence(doc(text, canonical_url="https://me.example/post"))
+    sig = signals_content.evidence(doc(text, canonical_url="https://me.example/post"))
     assert sig.details["outbound_domains"] == []
 
 
@@ -127,10 +127,10 @@ def test_links_to_the_drafts_own_site_are_not_sources() -> None:
 
 
 def test_structure_flags_a_long_stretch_without_subheadings() -> None:
-    flat = signals.structure(doc("# Title\n\n" + words(700)))
+    flat = signals_form.structure(doc("# Title\n\n" + words(700)))
     body = "# Title\n\n" + "".join(f"## Part {i}\n\n{words(150)}\n- a point\n- another\n\n" for i in range(5))
     body += "| a | b |\n|---|---|\n| 1 | 2 |\n\n![Team photo at the offsite](team.jpg)\n"
-    good = signals.structure(doc(body))
+    good = signals_form.structure(doc(body))
     assert flat.score <= 30 and good.score == 100
     run = next(e for e in flat.evidence if "without a subheading" in e.text)
     assert run.line == 3
@@ -139,11 +139,11 @@ def test_structure_flags_a_long_stretch_without_subheadings() -> None:
 
 def test_structure_flags_skipped_heading_levels_and_missing_alt_text() -> None:
     body = "# Title\n\n## Intro\n\nSome words here.\n\n#### Deep\n\nMore words here.\n\n![](photo.png)\n"
-    sig = signals.structure(doc(body))
-    assert [h.line for h, _ in signals.skipped_levels(doc(body))] == [7]
+    sig = signals_form.structure(doc(body))
+    assert [h.line for h, _ in signals_form.skipped_levels(doc(body))] == [7]
     assert any(e.line == 7 and "skipped" in e.text for e in sig.evidence)
     assert any(e.line == 11 and "alt" in e.text for e in sig.evidence)
-    fixed = signals.structure(doc(body.replace("####", "###").replace("![]", "![A photo of the team]")))
+    fixed = signals_form.structure(doc(body.replace("####", "###").replace("![]", "![A photo of the team]")))
     assert fixed.score > sig.score + 15
 
 
@@ -159,8 +159,8 @@ CONVOLUTED = (
 
 
 def test_readability_prefers_short_active_sentences() -> None:
-    easy = signals.readability(doc(words(200)))
-    hard = signals.readability(doc(CONVOLUTED * 2))
+    easy = signals_form.readability(doc(words(200)))
+    hard = signals_form.readability(doc(CONVOLUTED * 2))
     assert easy.score >= 95
     assert hard.score < 30
     assert hard.details["passive_share"] > 0.5 and hard.details["long_sentence_share"] == 1.0
@@ -170,13 +170,13 @@ def test_readability_prefers_short_active_sentences() -> None:
 
 def test_readability_evidence_stays_on_the_scales_readers_know() -> None:
     """Very plain text scores past Flesch's 0-100 and below grade 0; the report shows 100 and 0.0."""
-    sig = signals.readability(doc("I ran. We ate. It is hot. Go now. We sat. I saw it.\n"))
+    sig = signals_form.readability(doc("I ran. We ate. It is hot. Go now. We sat. I saw it.\n"))
     assert sig.evidence[0].text == "Flesch reading ease 100, grade 0.0"
 
 
 def test_readability_flags_a_long_paragraph_by_line() -> None:
     para = SIMPLE * 14  # about 196 words in one paragraph
-    sig = signals.readability(doc("# T\n\nShort intro here.\n\n" + para + "\n"))
+    sig = signals_form.readability(doc("# T\n\nShort intro here.\n\n" + para + "\n"))
     assert sig.details["long_paragraphs"] == 1
     assert any(s.line == 5 and "paragraph" in s.message for s in sig.suggestions)
 
@@ -197,37 +197,37 @@ def test_readability_flags_a_long_paragraph_by_line() -> None:
     ],
 )
 def test_passive_voice_detection(sentence: str, expected: bool) -> None:
-    assert signals.passive(sentence) is expected
+    assert signals_form.passive(sentence) is expected
 
 
 # --------------------------------------------------------------------------- title
 
 
 def test_title_rewards_length_numbers_and_why_forms() -> None:
-    weak = signals.title(doc(SIMPLE, title="Tips"))
-    strong = signals.title(doc(SIMPLE, title="Why 63% of Remote Teams Dropped Status Meetings in 2026"))
+    weak = signals_form.title(doc(SIMPLE, title="Tips"))
+    strong = signals_form.title(doc(SIMPLE, title="Why 63% of Remote Teams Dropped Status Meetings in 2026"))
     assert weak.score < 10 and strong.score == 100
     assert {s.message.split(" ")[0] for s in weak.suggestions} == {"Lengthen", "Put", "Frame"}
 
 
 def test_title_too_long_and_missing() -> None:
-    long = signals.title(doc(SIMPLE, title="How " + "very " * 25 + "long titles get cut off"))
+    long = signals_form.title(doc(SIMPLE, title="How " + "very " * 25 + "long titles get cut off"))
     assert any(s.message.startswith("Shorten") for s in long.suggestions)
-    missing = signals.title(doc(SIMPLE, name="my-draft.md"))
+    missing = signals_form.title(doc(SIMPLE, name="my-draft.md"))
     assert missing.score == 0 and "Give the draft a title" in missing.suggestions[0].message
-    assert signals.title(doc("# A Title From The H1 Heading\n\n" + SIMPLE, name="x.md")).score > 0
+    assert signals_form.title(doc("# A Title From The H1 Heading\n\n" + SIMPLE, name="x.md")).score > 0
 
 
 # --------------------------------------------------------------------------- asset format
 
 
 def test_asset_format_recognises_original_research() -> None:
-    sig = signals.asset_format(doc(RICH + "\n" + "Another 12% said no. Some 30% agreed. About 18% left.\n"))
+    sig = signals_content.asset_format(doc(RICH + "\n" + "Another 12% said no. Some 30% agreed. About 18% left.\n"))
     assert sig.details["format"] == "original_research" and sig.score == 100
 
 
 def test_asset_format_plain_article_scores_low_and_suggests_an_upgrade() -> None:
-    sig = signals.asset_format(doc("# Thoughts on teams\n\n" + PLAIN * 2))
+    sig = signals_content.asset_format(doc("# Thoughts on teams\n\n" + PLAIN * 2))
     assert sig.details["format"] == "article" and sig.score == 25
     assert sig.suggestions and sig.suggestions[0].gain > 0
 
@@ -235,7 +235,7 @@ def test_asset_format_plain_article_scores_low_and_suggests_an_upgrade() -> None
 def test_asset_format_evidence_names_the_scored_format_first() -> None:
     # A definition page with a table is also a 20% match for original research (worth 20, not 65).
     body = "# What Is Technical Debt?\n\nTechnical debt is a cost you pay later.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
-    sig = signals.asset_format(doc(body))
+    sig = signals_content.asset_format(doc(body))
     assert sig.details["format"] == "definition" and sig.score == 65
     assert [e.text for e in sig.evidence] == ["definition: 100% match (worth 65)",
                                               "original research: 20% match (worth 20)"]
@@ -252,7 +252,7 @@ def test_asset_format_evidence_names_the_scored_format_first() -> None:
     ],
 )
 def test_asset_format_detects_other_formats(title: str, body: str, expected: str) -> None:
-    sig = signals.asset_format(doc(f"# {title}\n\n{body}"))
+    sig = signals_content.asset_format(doc(f"# {title}\n\n{body}"))
     assert sig.details["format"] == expected
 
 
@@ -260,9 +260,9 @@ def test_asset_format_detects_other_formats(title: str, body: str, expected: str
 
 
 def test_freshness_current_figures_score_high_stale_ones_low_with_lines() -> None:
-    fresh = signals.freshness(doc("As of 2026, 40% of teams work hybrid.\n"), today=TODAY)
+    fresh = signals_content.freshness(doc("As of 2026, 40% of teams work hybrid.\n"), today=TODAY)
     stale_doc = doc("Intro line here.\n\nIn 2015, 40% of teams worked remotely. It was 12 million people.\n")
-    stale = signals.freshness(stale_doc, today=TODAY)
+    stale = signals_content.freshness(stale_doc, today=TODAY)
     assert fresh.score == 100
     assert stale.score < 30
     assert fresh.evidence[0].text == "1 dated fact(s), newest from 2026; 0 older than 3 years"
@@ -271,11 +271,11 @@ def test_freshness_current_figures_score_high_stale_ones_low_with_lines() -> Non
 
 
 def test_freshness_ignores_history_and_rewards_dating() -> None:
-    history = signals.freshness(doc("The company was founded in 1998 by two friends.\n"), today=TODAY)
+    history = signals_content.freshness(doc("The company was founded in 1998 by two friends.\n"), today=TODAY)
     assert history.details["dated_facts"] == 0 and history.score == 45
     assert history.evidence[0].text.startswith("no dated facts")
     assert "Date your figures" in history.suggestions[0].message
-    recent_fm = signals.freshness(doc(SIMPLE, updated="2026-03-01"), today=TODAY)
+    recent_fm = signals_content.freshness(doc(SIMPLE, updated="2026-03-01"), today=TODAY)
     assert recent_fm.score > history.score
 
 
@@ -291,7 +291,7 @@ BYLINE_HTML = """<html><head><title>How remote teams run meetings</title></head>
 
 def test_a_byline_dates_the_page_not_a_fact() -> None:
     d = documents.load("post.html", text=BYLINE_HTML)
-    sig = signals.freshness(d, today=TODAY)
+    sig = signals_content.freshness(d, today=TODAY)
     assert sig.details["dated_facts"] == 0 and sig.details["byline_year"] == 2026
     assert sig.evidence[0].text.startswith("no dated facts")
     assert (sig.evidence[1].text, sig.evidence[1].line) == (
@@ -299,9 +299,9 @@ def test_a_byline_dates_the_page_not_a_fact() -> None:
     assert sig.score == 55  # dated this year: like a front matter date
     assert "Date your figures" in sig.suggestions[0].message
     # nor is the day of the month in "Published on 13 March 2025" a statistic
-    assert signals.evidence(d).details["statistics"] == 0
+    assert signals_content.evidence(d).details["statistics"] == 0
     # a figure next to the label is still a dated fact, and so is a study "published in 2024"
-    facts = signals.freshness(doc("Updated February 2026: 42% of teams now meet less.\n\n"
+    facts = signals_content.freshness(doc("Updated February 2026: 42% of teams now meet less.\n\n"
                                   "The report was published in 2024.\n"), today=TODAY)
     assert facts.details["dated_facts"] == 2 and facts.details["byline_year"] is None
 
@@ -318,21 +318,21 @@ def test_a_byline_dates_the_page_not_a_fact() -> None:
     ("As of 2026, 40% of teams work hybrid.", False),
 ])
 def test_byline_detection(text: str, expected: bool) -> None:
-    assert signals.is_byline(text) is expected
+    assert signals_content.is_byline(text) is expected
 
 
 def test_html_date_meta_dates_the_page() -> None:
     html = ('<html><head><title>T</title><meta property="article:modified_time" content="2026-02-01T09:00:00Z">'
             "</head><body><p>Remote teams can work well when people trust each other.</p></body></html>")
-    sig = signals.freshness(documents.load("p.html", text=html), today=TODAY)
+    sig = signals_content.freshness(documents.load("p.html", text=html), today=TODAY)
     assert sig.details["front_matter_year"] == 2026 and sig.score == 55
     assert sig.evidence[1].text == "dated 2026 in its <meta> tags"
 
 
 def test_freshness_stale_years_threshold() -> None:
     d = doc("In 2022, 40% of teams met daily.\n")
-    assert signals.freshness(d, today=TODAY, stale_years=3).details["stale"] == 1
-    assert signals.freshness(d, today=TODAY, stale_years=5).details["stale"] == 0
+    assert signals_content.freshness(d, today=TODAY, stale_years=3).details["stale"] == 1
+    assert signals_content.freshness(d, today=TODAY, stale_years=5).details["stale"] == 0
 
 
 # --------------------------------------------------------------------------- combining
@@ -344,7 +344,7 @@ def test_linkability_weights_and_gains() -> None:
     total = sum(DEFAULT_WEIGHTS.values())
     expected = sum(s.score * DEFAULT_WEIGHTS[s.name] for s in result.signals) / total
     assert result.score == pytest.approx(expected)
-    raw = signals.depth(d).suggestions[0].gain
+    raw = signals_content.depth(d).suggestions[0].gain
     depth_gain = result.signal("depth").suggestions[0].gain
     assert depth_gain == pytest.approx(raw * DEFAULT_WEIGHTS["depth"] / total)
     gains = [s.gain for s in result.suggestions]

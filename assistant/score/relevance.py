@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.documents import count_words
 from assistant.score.model import Suggestion
-from assistant.score.signals import ramp
+from assistant.score.signals_base import ramp
 
 if TYPE_CHECKING:
     import numpy as np

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.documents import DEFAULT_MAX_BYTES, Document
 from assistant.errors import AssistError, first_line, raise_errors, shown_path
 from assistant.score.model import Suggestion
-from assistant.score.signals import STALE_YEARS, Linkability, linkability, resolve_weights
+from assistant.score.signals import Linkability, linkability, resolve_weights
+from assistant.score.signals_base import STALE_YEARS
 
 if TYPE_CHECKING:
     import numpy as np

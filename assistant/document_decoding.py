@@ -1,0 +1,101 @@
+"""Reading a draft's bytes into text: a file or stdin, size and emptiness checks with one-line
+errors, then BOMs, UTF-16, UTF-8, Windows-1252 / Latin-1 and detected encodings.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from assistant.errors import DocumentError
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+
+
+def _decode(path: str, data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise DocumentError(path, "invalid UTF-16 text") from None
+    if b"\x00" in data[:8192]:
+        raise DocumentError(path, "binary file, not a text draft")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    western = _western(data)
+    if western is not None:
+        return western
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.chaos > 0.3:
+        raise DocumentError(path, "not UTF-8, and its encoding could not be detected; save it as UTF-8")
+    return str(best), best.encoding
+
+
+# Non-ASCII characters a Western European text in Windows-1252 / Latin-1 is made of: letters and
+# typographic punctuation. "¹", "³" or "¼" in the middle of words mean another code page.
+_WESTERN_PUNCT = set("\u00a0¡¢£¤¥§©«®°±·»¿×÷‘’‚“”„–—…•€™‹›†‡‰")
+
+
+def _western(data: bytes) -> tuple[str, str] | None:
+    """Windows-1252 (a superset of Latin-1's printable range) when that reads as plausible text.
+
+    Tried before charset detection, which guesses short Western texts wrongly (cp1250 turns
+    "crème brûlée" into "crčme brűlée"; a two-word note comes out as cp1006). Plausible means every
+    non-ASCII character is a letter or typographic punctuation, and non-ASCII letters are at most
+    a third of the letters (Cyrillic or Greek bytes read as cp1252 are nearly all accented letters).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # 0x81, 0x8d, 0x8f, 0x90, 0x9d are unassigned in cp1252
+        return None
+    letters = accented = 0
+    for ch in text:
+        if ch.isascii():
+            letters += ch.isalpha()
+        elif ch.isalpha():
+            letters += 1
+            accented += 1
+        elif ch not in _WESTERN_PUNCT:
+            return None
+    if not letters or accented * 3 > letters:
+        return None
+    return text, ("cp1252" if any(0x80 <= b <= 0x9F for b in data) else "latin-1")
+
+
+def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Read a file (or stdin for "-") and return (text, encoding), with one-line errors."""
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise DocumentError(path, "no such file or directory")
+        if p.is_dir():
+            raise DocumentError(path, "is a directory")
+        try:
+            size = p.stat().st_size
+            if size > max_bytes:
+                raise DocumentError(path, f"too large ({_mb(size)}; the limit is {_mb(max_bytes)}, see score.max_file_mb)")
+            data = p.read_bytes()
+        except PermissionError:
+            raise DocumentError(path, "permission denied") from None
+        except OSError as exc:
+            raise DocumentError(path, f"cannot read: {exc.strerror}") from None
+    if len(data) > max_bytes:
+        raise DocumentError(path, f"too large (over {_mb(max_bytes)}, see score.max_file_mb)")
+    if not data.strip():
+        raise DocumentError(path, "empty file")
+    text, encoding = _decode(path, data)
+    if not text.strip():
+        raise DocumentError(path, "empty file")
+    return text.replace("\r\n", "\n").replace("\r", "\n"), encoding
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f} MB"
