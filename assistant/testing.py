@@ -6,7 +6,7 @@ Usage (pytest)::
     from assistant.testing import ChannelContract
 
     from assist_mastodon import MastodonChannel
-    from fakes.mastodon import FakeMastodon
+    from assist_mastodon.testing import FakeMastodon    # the fake the plugin ships beside itself
 
 
     class TestMastodonContract(ChannelContract):
@@ -45,6 +45,11 @@ and runs every ``test_contract_*`` check below against your channel and your fak
   ``in_flight_since``, and never answers NOT_PUBLISHED for a post published longer ago than the
   window while every request fails (a resend would post it twice).
 
+Fixtures for a plugin's own tests (import them into its ``conftest.py``:
+``from assistant.testing import assist_home, share_to``): ``assist_home`` (autouse) gives every test
+its own ``ASSIST_HOME`` and drops ``ASSIST_*`` variables of the caller's shell; ``share_to`` runs
+``assist share`` of a short draft to one channel and then ``assist queue run``, through the CLI.
+
 Override ``make_post`` for channels that need more than a text, a URL, a title and a target.
 The fake needs ``published`` (a list) and ``fail_next(...)``; checks that need what a fake lacks
 are skipped with a reason. ``FakeServer`` (from ``assistant.fakeserver``, re-exported here) is a
@@ -53,9 +58,13 @@ loopback HTTP server base that has both: subclass it with your platform's endpoi
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import time
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
@@ -76,7 +85,80 @@ from assistant.channels import (
 )
 from assistant.fakeserver import FakeServer, fake_fixture
 
-__all__ = ["ChannelContract", "FakeServer", "fake_fixture"]
+__all__ = ["ChannelContract", "FakeServer", "ShareTo", "assist_home", "fake_fixture", "share_to"]
+
+
+@pytest.fixture(autouse=True)
+def assist_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point all state at a fresh directory and drop any ASSIST_* settings from the caller's shell."""
+    for name in list(os.environ):
+        if name.startswith("ASSIST_"):
+            monkeypatch.delenv(name, raising=False)
+    home = tmp_path / "assist-home"
+    home.mkdir()
+    monkeypatch.setenv("ASSIST_HOME", str(home))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from assistant import plugins
+
+    plugins.reset()
+    yield home
+    plugins.reset()
+
+
+STARTER_DRAFT = """---
+title: Why sourdough starters smell of nail varnish
+keywords: [sourdough, fermentation]
+canonical_url: https://bread.example/starter-smell
+---
+# Why sourdough starters smell of nail varnish
+
+A hungry starter makes ethyl acetate, which smells like nail varnish remover, when its yeast runs out of food.
+Feeding it twice a day at room temperature usually clears the smell within three days.
+"""
+
+
+class ShareTo:
+    """``assist share`` of a short draft to one channel, then ``assist queue run``, through the CLI."""
+
+    def __init__(self, home: Path, tmp_path: Path) -> None:
+        from click.testing import CliRunner
+
+        self.home, self.tmp_path, self.runner = home, tmp_path, CliRunner()
+
+    def share(self, name: str, settings: dict[str, Any]) -> dict[str, Any]:
+        """Configure ``[channels.NAME]`` (checked listed as configured), share the draft with ``--at now``
+        (checked to succeed) and return the queued post."""
+        from assistant.cli import cli
+
+        table = "\n".join(f"{k} = {json.dumps(v)}" for k, v in settings.items())
+        (self.home / "config.toml").write_text(f'timezone = "UTC"\n[channels.{name}]\n{table}\n')
+        draft = self.tmp_path / "starter.md"
+        draft.write_text(STARTER_DRAFT)
+        listed = json.loads(self.runner.invoke(cli, ["channels", "--json"]).stdout)
+        row = next(r for r in listed if r["name"] == name)
+        assert row["configured"] is True
+        shared = self.runner.invoke(cli, ["share", str(draft), "--channel", name, "--summary", "lead", "--at", "now",
+                                          "--json"])
+        assert shared.exit_code == 0, shared.output
+        [queued] = json.loads(shared.stdout)
+        return queued  # type: ignore[no-any-return]
+
+    def run(self, queued: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+        """Run the queue (checked: one post sent); return ``queue show`` of the post and the database's bytes."""
+        from assistant import config
+        from assistant.cli import cli
+
+        ran = self.runner.invoke(cli, ["queue", "run", "--json"])
+        assert ran.exit_code == 0, ran.output
+        assert json.loads(ran.stdout)["outcomes"] == {"sent": 1}
+        shown = json.loads(self.runner.invoke(cli, ["queue", "show", str(queued["id"]), "--json"]).stdout)
+        stored = b"".join(f.read_bytes() for f in config.db_path().parent.glob("assist.db*"))  # with the WAL
+        return shown, stored
+
+
+@pytest.fixture
+def share_to(assist_home: Path, tmp_path: Path) -> ShareTo:
+    return ShareTo(assist_home, tmp_path)
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
 ENV_RE = re.compile(r"^[A-Z][A-Z0-9_]*$")

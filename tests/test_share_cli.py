@@ -300,7 +300,7 @@ def test_channels_never_print_credential_values(assist_home: Path, monkeypatch: 
 
 def test_channels_show_describes_only_the_channel_asked_for(assist_home: Path) -> None:
     """Describing Mastodon asks its server for max_characters: `channels show x` must not."""
-    from fakes.mastodon import FakeMastodon
+    from assist_mastodon.testing import FakeMastodon
 
     pytest.importorskip("assist_mastodon")
     import assist_mastodon

@@ -1,7 +1,7 @@
 """End to end: a sample draft shared to X, Mastodon, Bluesky and Reddit, published by `assist queue run`.
 
 The four built-in plugins run their real client libraries (tweepy, Mastodon.py, atproto, praw)
-against the loopback fakes in tests/fakes.
+against the loopback fakes each plugin ships (assist_<name>.testing).
 """
 
 from __future__ import annotations
@@ -10,11 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
+from assist_bluesky.testing import FakeBluesky
+from assist_mastodon.testing import FakeMastodon
+from assist_reddit.testing import FakeReddit
+from assist_x.testing import FakeX
 from click.testing import CliRunner
-from fakes.bluesky import FakeBluesky
-from fakes.mastodon import FakeMastodon
-from fakes.reddit import FakeReddit
-from fakes.x import FakeX
 
 from assistant.cli import cli
 

@@ -12,11 +12,11 @@ import logging
 from pathlib import Path
 
 import pytest
+from assist_bluesky.testing import FakeBluesky
+from assist_mastodon.testing import FakeMastodon
+from assist_reddit.testing import UNAUTHORIZED_HEADERS, FakeReddit
+from assist_x.testing import FakeX
 from click.testing import CliRunner, Result
-from fakes.bluesky import FakeBluesky
-from fakes.mastodon import FakeMastodon
-from fakes.reddit import UNAUTHORIZED_HEADERS, FakeReddit
-from fakes.x import FakeX
 
 from assistant.cli import cli
 

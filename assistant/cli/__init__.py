@@ -64,7 +64,15 @@ class AssistGroup(Group):
         AssistGroup._plugins_loaded = True
         from assistant import plugins
 
+        before = dict(self.commands)
         plugins.call_hook("register_commands", cli=self)
+        for name in [n for n, command in self.commands.items() if n in COMMANDS and before.get(n) is not command]:
+            # a plugin may add commands, never replace one of assist's
+            plugins.warn_once(f"a plugin's command {name!r} has the name of an assist command; not added")
+            if name in before:
+                self.commands[name] = before[name]
+            else:
+                del self.commands[name]
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         self._load_plugin_commands()

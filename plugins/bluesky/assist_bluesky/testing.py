@@ -22,7 +22,7 @@ from typing import Any
 
 import regex
 
-from fakes.base import FakeServer, Request
+from assistant.fakeserver import FakeServer, Request
 
 XRPC = "/xrpc/"
 RATE_LIMITED_BODY = {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}

@@ -11,8 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fakes.base import fake_fixture
-from fakes.bluesky import FakeBluesky, check_post
+from assist_bluesky.testing import FakeBluesky, check_post
 
 from assistant.channels import (
     AmbiguousError,
@@ -26,6 +25,7 @@ from assistant.channels import (
     available_channels,
     get_channel,
 )
+from assistant.fakeserver import fake_fixture
 from assistant.testing import ChannelContract
 
 assist_bluesky = pytest.importorskip("assist_bluesky")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
-from fakes.base import FakeServer, Request
+from assistant.fakeserver import FakeServer, Request
 
 UNAUTHORIZED_HEADERS = {"www-authenticate": 'Bearer realm="reddit", error="invalid_token"'}
 

@@ -39,7 +39,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
-from fakes.base import FakeServer, Request
+from assistant.fakeserver import FakeServer, Request
 
 SIGNED_HOSTS = ("https://api.twitter.com", "https://api.x.com")
 DUPLICATE_DETAIL = "You are not allowed to create a Tweet with duplicate content."

@@ -9,8 +9,7 @@ import sys
 import time
 
 import pytest
-from fakes.base import fake_fixture
-from fakes.mastodon import INVALID_TOKEN, FakeMastodon, iso
+from assist_mastodon.testing import INVALID_TOKEN, FakeMastodon, iso
 
 from assistant.channels import (
     AmbiguousError,
@@ -23,6 +22,7 @@ from assistant.channels import (
     TransientError,
     available_channels,
 )
+from assistant.fakeserver import fake_fixture
 from assistant.testing import ChannelContract
 
 assist_mastodon = pytest.importorskip("assist_mastodon")

@@ -9,8 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from fakes.base import fake_fixture
-from fakes.reddit import UNAUTHORIZED_HEADERS, FakeReddit
+from assist_reddit.testing import UNAUTHORIZED_HEADERS, FakeReddit
 
 from assistant.channels import (
     AlreadyPublished,
@@ -25,6 +24,7 @@ from assistant.channels import (
     available_channels,
     get_channel,
 )
+from assistant.fakeserver import fake_fixture
 from assistant.testing import ChannelContract
 
 assist_reddit = pytest.importorskip("assist_reddit")

@@ -12,8 +12,7 @@ import unicodedata
 import uuid
 
 import pytest
-from fakes.base import fake_fixture
-from fakes.x import (
+from assist_x.testing import (
     CLIENT_FORBIDDEN_BODY,
     DUPLICATE_DETAIL,
     FORBIDDEN_BODY,
@@ -36,6 +35,7 @@ from assistant.channels import (
     TransientError,
     available_channels,
 )
+from assistant.fakeserver import fake_fixture
 from assistant.testing import ChannelContract
 
 assist_x = pytest.importorskip("assist_x")

@@ -26,7 +26,7 @@ from typing import Any
 
 import regex
 
-from fakes.base import FakeServer, Request
+from assistant.fakeserver import FakeServer, Request
 
 DOMAIN = "fake.social"
 INVALID_TOKEN = {"error": "The access token is invalid"}
