@@ -15,6 +15,7 @@ import pytest
 from assistant.channels import (
     AuthError,
     Channel,
+    ChannelError,
     Credential,
     Limits,
     PermanentError,
@@ -111,3 +112,62 @@ def test_the_kit_catches_a_channel_that_breaks_the_contract() -> None:
     with FakeNoticeboard() as fake:
         with pytest.raises(AssertionError, match="429 should raise RateLimited"):
             contract.test_contract_errors_are_typed(Careless(fake.settings(), environ={}), fake)
+
+
+# Each contract check fails on a channel that breaks its rule: the kit is not a rubber stamp.
+def _broken(**attrs: Any) -> type[Noticeboard]:
+    return type("Broken", (Noticeboard,), attrs)
+
+
+def _never_published(self: Channel, post: Post, *, idempotency_key: str) -> Reconciled:
+    return Reconciled(Recovery.NOT_PUBLISHED)
+
+
+def _old_reconcile(self: Channel, post: Post, *, idempotency_key: str) -> Reconciled:
+    return Reconciled(Recovery.UNKNOWN)
+
+
+def _anonymous_publish(self: Noticeboard, post: Post, *, idempotency_key: str) -> PublishResult:
+    self.settings = {**self.settings, "token": self.settings.get("token") or "anonymous"}
+    return Noticeboard.publish(self, post, idempotency_key=idempotency_key)
+
+
+BROKEN = [
+    ("test_contract_name_and_description", _broken(description=""), "one-line description"),
+    ("test_contract_credentials_declared", _broken(credentials=(Credential("token", "board_token"),)), "UPPER_CASE"),
+    ("test_contract_limits_sane", _broken(limits=lambda self: Limits(max_length=0)), ""),
+    ("test_contract_registered", Noticeboard, "is not registered"),
+    ("test_contract_length_plain_ascii", _broken(length=lambda self, text: len(text) + 1), ""),
+    ("test_contract_length_counts_urls_as_declared", _broken(length=lambda self, text: len(text)), "should count 20"),
+    ("test_contract_length_emoji_counts", _broken(length=lambda self, text: len(text.encode("ascii", "ignore"))),
+     "an emoji counts"),
+    ("test_contract_validate_accepts_normal_post", _broken(validate=lambda self, post: ["nope"]), ""),
+    ("test_contract_validate_catches_overlong_text", _broken(validate=lambda self, post: []), "max_length"),
+    ("test_contract_validate_catches_overlong_title",
+     _broken(limits=lambda self: Limits(max_length=200, url_length=20, max_title_length=30),
+             validate=lambda self, post: []), "max_title_length"),
+    ("test_contract_publish_returns_result",
+     _broken(publish=lambda self, post, *, idempotency_key: PublishResult("")), ""),
+    ("test_contract_missing_credentials", _broken(publish=_anonymous_publish), ""),
+    ("test_contract_reconcile", _broken(reconcile=_never_published), "NOT_PUBLISHED"),
+    ("test_contract_reconcile_after_the_key_expired",
+     _broken(idempotent=True, idempotency_window=3600.0, reconcile=_old_reconcile), "in_flight_since"),
+]
+
+
+def test_every_contract_check_is_exercised_by_a_broken_channel() -> None:
+    checks = {name for name in dir(ChannelContract) if name.startswith("test_contract_")}
+    assert checks == {name for name, _, _ in BROKEN} | {"test_contract_errors_are_typed"}  # that one: above
+
+
+@pytest.mark.parametrize(("check", "broken", "says"), BROKEN, ids=[b[0].removeprefix("test_contract_") for b in BROKEN])
+def test_the_kit_fails_a_channel_that_breaks_each_check(check: str, broken: type[Noticeboard], says: str) -> None:
+    class Strict(TestNoticeboardContract):
+        check_registered = True  # Noticeboard is not installed: the registration check must fail
+
+    with FakeNoticeboard() as board:
+        channel = broken(board.settings(), environ={})
+        with pytest.raises((AssertionError, pytest.fail.Exception, ChannelError)) as info:
+            getattr(Strict(), check)(*([channel, board] if "fake" in getattr(Strict, check).__code__.co_varnames
+                                        else [channel]))
+    assert says in str(info.value)
