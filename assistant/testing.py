@@ -29,6 +29,8 @@ and runs every ``test_contract_*`` check below against your channel and your fak
 
 - the name, description, credentials and limits are sane, and the channel is registered through
   the ``assist`` entry-point group (set ``check_registered = False`` to skip);
+- importing the plugin's module imports none of ``lazy_imports`` (your client library: set
+  ``lazy_imports = ("tweepy", "requests")``), so listing channels stays instant;
 - ``length`` follows the declared rule: plain ASCII counts one per character, and when
   ``Limits.url_length`` is set every URL counts exactly that, however long;
 - ``validate`` accepts a normal post and catches an over-long text (and an over-long title);
@@ -171,6 +173,9 @@ class ChannelContract:
     target: ClassVar[str | None] = None
     post_options: ClassVar[dict[str, Any]] = {}
     check_registered: ClassVar[bool] = True
+    # Client libraries importing the plugin's module must not import (assist loads every plugin to
+    # list channels: `assist --help` stays instant). Names are prefixes: "atproto" covers atproto_client.
+    lazy_imports: ClassVar[tuple[str, ...]] = ()
     # (status, headers, body, expected error class): each scripted once before a publish
     error_cases: ClassVar[list[tuple[int, dict[str, str], Any, type[ChannelError]]]] = [
         (401, {}, {"error": "unauthorized"}, AuthError),
@@ -222,7 +227,22 @@ class ChannelContract:
             f"channel {channel.name!r} is not registered: add [project.entry-points.assist] to your "
             "pyproject.toml, implement register_channels with @assistant.hookimpl, and pip install it"
         )
-        assert found.__name__ == type(channel).__name__
+        assert found is type(channel) or (found.__module__, found.__qualname__) == (
+            type(channel).__module__, type(channel).__qualname__), f"{channel.name!r} is registered as {found!r}"
+
+    def test_contract_import_is_lazy(self, channel: Channel) -> None:
+        if not self.lazy_imports:
+            pytest.skip("no lazy_imports declared")
+        import subprocess
+        import sys
+
+        module = type(channel).__module__
+        code = (f"import sys, {module}; wanted = {list(self.lazy_imports)!r}; "
+                "print(sorted(m for m in sys.modules if any(m.startswith(w) for w in wanted) and '.' not in m))")
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert run.returncode == 0, run.stderr[-500:]
+        loaded = run.stdout.strip()
+        assert loaded == "[]", f"importing {module} imports {loaded}: import client libraries inside methods"
 
     # -- the length rule
     def test_contract_length_plain_ascii(self, channel: Channel) -> None:

@@ -150,6 +150,8 @@ BROKEN = [
      _broken(publish=lambda self, post, *, idempotency_key: PublishResult("")), ""),
     ("test_contract_missing_credentials", _broken(publish=_anonymous_publish), ""),
     ("test_contract_reconcile", _broken(reconcile=_never_published), "NOT_PUBLISHED"),
+    # a channel whose module imports what it declares lazy (assistant.testing imports json at the top)
+    ("test_contract_import_is_lazy", _broken(__module__="assistant.testing"), "imports ['json']"),
     ("test_contract_reconcile_after_the_key_expired",
      _broken(idempotent=True, idempotency_window=3600.0, reconcile=_old_reconcile), "in_flight_since"),
 ]
@@ -164,6 +166,7 @@ def test_every_contract_check_is_exercised_by_a_broken_channel() -> None:
 def test_the_kit_fails_a_channel_that_breaks_each_check(check: str, broken: type[Noticeboard], says: str) -> None:
     class Strict(TestNoticeboardContract):
         check_registered = True  # Noticeboard is not installed: the registration check must fail
+        lazy_imports = ("json",)
 
     with FakeNoticeboard() as board:
         channel = broken(board.settings(), environ={})
