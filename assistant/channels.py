@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
-from assistant.errors import AssistError
+from assistant.errors import EXIT_USAGE, AssistError
 
 # --------------------------------------------------------------------------- errors
 
@@ -57,7 +57,7 @@ class PermanentError(ChannelError):
 class AuthError(PermanentError):
     """Credentials are missing, wrong or expired."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class AmbiguousError(TransientError):
@@ -388,7 +388,7 @@ def never_connected(error: BaseException) -> bool:
 
 
 class UnknownChannel(AssistError):
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     @classmethod
     def named(cls, name: str, channels: Mapping[str, type[Channel]], hint: str = "") -> UnknownChannel:

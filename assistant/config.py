@@ -149,17 +149,10 @@ class Settings:
         return node
 
     def number(self, dotted: str, default: float, *, integer: bool = False, positive: bool = False) -> Any:
-        """A numeric setting, or a one-line ConfigError naming the key (never a ValueError)."""
-        value = self.get(dotted, default)
-        ok = isinstance(value, int | float) and not isinstance(value, bool)
-        if ok and integer:
-            ok = float(value).is_integer()
-        if ok and positive:
-            ok = value > 0
-        if not ok:
-            kind = ("a positive " if positive else "a ") + ("whole number" if integer else "number")
-            raise ConfigError(f"{dotted}: expected {kind}, got {value!r}")
-        return int(value) if integer else float(value)
+        """A numeric setting, or a one-line ConfigError naming the key (assistant.settings.number)."""
+        from assistant.settings import number
+
+        return number(self.get(dotted, default), dotted, integer=integer, positive=positive)
 
     def section(self, dotted: str) -> dict[str, Any]:
         value = self.get(dotted, {})

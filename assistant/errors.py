@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import os
 
+# Exit codes of the assist command, everywhere (README, "Exit codes").
+EXIT_OK = 0
+EXIT_FAILURE = 1  # the work failed: a site could not be crawled, a post could not be sent, an internal error
+EXIT_USAGE = 2  # the input was refused: a bad argument, setting, file or date; nothing was done
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+
 
 class AssistError(Exception):
     """Base class for every error assist reports to the user."""
 
-    exit_code = 1
+    exit_code = EXIT_FAILURE
 
 
 class UsageError(AssistError):
     """The user asked for something that cannot be done as asked."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class ConfigError(AssistError):
     """The configuration file or an ASSIST_* variable is invalid."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 def raise_errors() -> bool:
@@ -42,7 +48,7 @@ def shown_path(path: str) -> str:
 class DocumentError(AssistError):
     """A draft could not be read: missing, empty, binary, too large, undecodable."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, path: str, message: str) -> None:
         super().__init__(f"{shown_path(path)}: {message}")
@@ -53,10 +59,10 @@ class DocumentError(AssistError):
 class ModelError(AssistError):
     """The embedding model could not be found or loaded."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class ImportDataError(AssistError):
     """A data file (catalog, backlink export) could not be imported."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE

@@ -728,8 +728,9 @@ def test_decoding_uses_header_then_meta_charset() -> None:
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
-    ("ASSIST_CRAWL__MAX_PAGES", "many", "crawl.max_pages must be a number, not 'many'"),
-    ("ASSIST_CRAWL__TIMEOUT", "0", "crawl.timeout must be at least 0.1, not 0"),
+    ("ASSIST_CRAWL__MAX_PAGES", "many", "[crawl] max_pages: 'many' is not a whole number"),
+    ("ASSIST_CRAWL__TIMEOUT", "0", "[crawl] timeout: must be at least 0.1, not 0"),
+    ("ASSIST_CRAWL__DELAY", "true", "[crawl] delay: True is not a number"),
 ])
 def test_cli_bad_settings_give_one_line_errors(monkeypatch: pytest.MonkeyPatch, variable: str,
                                                value: str, message: str) -> None:

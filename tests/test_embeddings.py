@@ -120,6 +120,7 @@ def test_missing_model_path_is_one_line_error() -> None:
     assert "no such directory" in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers, several seconds
 def test_model_dir_without_weights_fails_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     empty = tmp_path / "empty-model"
@@ -270,6 +271,7 @@ def _fake_hub_cache(root: Path, repo: str, revision: str = "0123abcd") -> Path:
     return snapshot
 
 
+@pytest.mark.slow  # loads the model with torch (score --model)
 def test_model_name_from_the_local_hub_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                              torch_backend) -> None:  # type: ignore[no-untyped-def]
     """--model NAME uses a model already in the HF cache (by its snapshot directory), offline, end to end."""

@@ -219,6 +219,7 @@ def test_catalog_malformed_rows_are_counted(conn, tmp_path: Path) -> None:  # ty
     assert [b.line for b in result.bad] == [2, 3, 4]
 
 
+@pytest.mark.slow  # sites show reads the evidence with the model: loads it
 def test_cli_import_list_show_exclude(tmp_path: Path) -> None:
     runner = CliRunner()
     res = runner.invoke(cli, ["sites", "import", str(ROOT / "sample_content" / "catalog.jsonl"),

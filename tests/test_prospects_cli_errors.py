@@ -91,4 +91,4 @@ def test_a_fractional_max_file_mb_is_not_zero_bytes(monkeypatch: pytest.MonkeyPa
     assert "too large" not in line and "no sites to rank yet" in line
     monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "lots")
     assert error_line(CliRunner().invoke(cli, ["prospects", str(DRAFT)])) == \
-        "Error: score.max_file_mb: expected a positive number, got 'lots'"
+        "Error: [score] max_file_mb: 'lots' is not a number"

@@ -55,6 +55,7 @@ def wait_for(path: Path, timeout: float = 20.0) -> None:
         time.sleep(0.02)
 
 
+@pytest.mark.slow  # real worker processes
 def test_two_worker_processes_publish_each_post_exactly_once(example_installed: Path, fake: FileFake,
                                                              assist_home: Path) -> None:
     configure(assist_home, fake, delay=0.02)
@@ -112,6 +113,7 @@ def test_worker_stops_cleanly_on_sigterm(example_installed: Path, fake: FileFake
     assert "stopped (1 sent)" in err
 
 
+@pytest.mark.slow  # waits out a lease in real processes
 def test_a_publish_slower_than_the_lease_is_not_taken_over(example_installed: Path, fake: FileFake,
                                                            assist_home: Path) -> None:
     """[queue] lease = 1 s and a platform that takes 3 s to answer, two workers polling all along: the

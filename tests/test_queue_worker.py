@@ -587,6 +587,7 @@ def test_posts_in_flight_before_the_upgrade_get_their_earliest_attempt(tmp_path:
     assert found == {1: T0, 2: T0 + 10, 3: None, 4: T0 + 70}
 
 
+@pytest.mark.slow  # waits for real heartbeats
 def test_the_lease_is_renewed_while_a_slow_channel_works(file_fake: FileFake) -> None:
     """A publish three times longer than the lease (real clock): the post is never free for another worker."""
     q = Queue(db.connect())
@@ -605,6 +606,7 @@ def test_the_lease_is_renewed_while_a_slow_channel_works(file_fake: FileFake) ->
     assert q.get(pid).state == "sent" and [a["worker"] for a in q.attempts(pid)] == ["w1"]
 
 
+@pytest.mark.slow  # waits for real heartbeats
 def test_one_heartbeat_renews_every_post_of_a_run_and_stops_with_it(file_fake: FileFake) -> None:
     """The heartbeat thread is the worker's, not the post's: a slow post claimed after a quick one is
     renewed all the same, and no thread is left once run_once returns."""

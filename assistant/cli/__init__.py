@@ -14,7 +14,7 @@ import click
 
 from assistant import __version__
 from assistant.cli.common import Group
-from assistant.errors import AssistError, first_line, raise_errors
+from assistant.errors import EXIT_INTERRUPTED, EXIT_USAGE, AssistError, first_line, raise_errors
 
 # name -> "module:attribute"; modules must stay cheap to import (heavy imports go in functions).
 COMMANDS: dict[str, str] = {
@@ -41,7 +41,7 @@ class AssistCommandError(click.ClickException):
 class OneLineUsageError(click.ClickException):
     """Click's usage error on one line: the problem, then where to read the usage."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
     def __init__(self, exc: click.UsageError) -> None:
         where = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
@@ -109,7 +109,7 @@ class AssistGroup(Group):
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except KeyboardInterrupt:
-            raise click.exceptions.Exit(130) from None
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
         except BrokenPipeError:
             # `assist sites list | head`: the reader has gone. click's main stops quietly (exit 1),
             # as rich does for the score report; this is not an internal error.

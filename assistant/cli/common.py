@@ -12,6 +12,36 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# One vocabulary for --format across commands: "text" is the human output (a report or a table),
+# "json" for scripts, "csv" for spreadsheets, "markdown" for PR comments. Older names stay as aliases.
+FORMAT_ALIASES = {"table": "text"}
+
+
+class FormatChoice(click.Choice):
+    """``--format`` choices from the shared vocabulary; aliases (``table``) map to their names."""
+
+    def __init__(self, choices: list[str]) -> None:
+        super().__init__(choices)
+        self.aliases = {alias: name for alias, name in FORMAT_ALIASES.items() if name in choices}
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.lower() in self.aliases:
+            return self.aliases[value.lower()]
+        return super().convert(value, param, ctx)
+
+
+def format_option(*choices: str, help: str = "Output format.") -> Callable[[F], F]:  # noqa: A002
+    """``--format`` with the shared vocabulary (default: text), and ``--json`` as its shorthand."""
+    names = ", ".join(choices)
+
+    def decorate(func: F) -> F:
+        func = click.option("--format", "fmt", type=FormatChoice(list(choices)), default="text", show_default=True,
+                            help=f"{help} One of {names} (table is an old name of text).")(func)
+        return func
+
+    return decorate
+
+
 def json_option(func: F) -> F:
     """--json: machine-readable output on stdout."""
     return click.option("json_", "--json", is_flag=True, help="Print JSON for scripts instead of a table.")(func)

@@ -14,16 +14,9 @@ def _setting(value: Any, key: str, kind: type = float, minimum: float = 0) -> An
     """An option's value, else the config's ``crawl.<key>``, checked like the option would be."""
     if value is not None:
         return value
-    from assistant.errors import ConfigError
+    from assistant.settings import number
 
-    raw = settings().get(f"crawl.{key}")
-    try:
-        number = kind(raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"crawl.{key} must be a number, not {raw!r}") from None
-    if number < minimum:
-        raise ConfigError(f"crawl.{key} must be at least {minimum:g}, not {raw!r}")
-    return number
+    return number(settings().get(f"crawl.{key}"), f"crawl.{key}", integer=kind is int, minimum=minimum)
 
 
 @click.command("crawl")

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from assistant.cli.common import Group, emit_json, json_option
+from assistant.errors import EXIT_FAILURE
 
 NEEDS_YOU = frozenset({"dead", "unknown"})  # worker outcomes the user must act on
 
@@ -240,7 +241,7 @@ def run(limit: int | None, json_: bool) -> None:
     if stuck:  # cron and systemd see a failure; a post that will be retried is not one
         click.echo(f"{len(stuck)} post(s) need you: {', '.join(map(str, stuck))} (see `assist queue show ID`)",
                    err=True)
-        sys.exit(1)
+        sys.exit(EXIT_FAILURE)
 
 
 @queue.command()

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import json_option
+from assistant.cli.common import FormatChoice, json_option
 from assistant.errors import shown_path
 
 PROGRESS_MIN_FILES = 5  # a progress bar only for runs over this many drafts (and only on a TTY)
@@ -51,7 +51,7 @@ def _positive(cfg: Any, key: str, default: float) -> float:
 @click.option("--compare", "compare", multiple=True, metavar="PATH",
               help="A reference page saved as .md/.html/.txt (e.g. a competitor's article), or a directory of "
                    "them, to compare subtopic and term coverage against; repeat for several.")
-@click.option("--format", "format_", type=click.Choice(["text", "json", "markdown"]), default="text",
+@click.option("--format", "format_", type=FormatChoice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Report format: a terminal report, JSON for scripts, or Markdown for PR comments.")
 @json_option
 @click.option("--min-score", type=click.FloatRange(0, 100), default=None, metavar="N",

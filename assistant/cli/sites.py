@@ -9,8 +9,9 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import Group, emit_json, open_db, printable, settings, warn
+from assistant.cli.common import Group, emit_json, format_option, open_db, printable, settings, warn
 from assistant.cli.crawl import crawl
+from assistant.errors import EXIT_USAGE
 
 FORMAT_CHOICES = ["auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain"]
 
@@ -105,7 +106,7 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
     if json_:
         emit_json(results)
     if failed:
-        raise click.exceptions.Exit(2)
+        raise click.exceptions.Exit(EXIT_USAGE)
 
 
 def _site_rows(conn: Any, limit: int, source: str | None, excluded: bool) -> list[dict[str, Any]]:
@@ -129,10 +130,7 @@ def _site_rows(conn: Any, limit: int, source: str | None, excluded: bool) -> lis
 @click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Show at most this many sites.")
 @click.option("--source", help="Only sites from this source (catalog, ahrefs, semrush, majestic, gsc, plain, crawl).")
 @click.option("--excluded", is_flag=True, help="Only the sites you excluded.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-    help="Output format.",
-)
+@format_option("text", "json", "csv")
 @click.option("--json", "json_", is_flag=True, help="Same as --format json.")
 def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool) -> None:
     """List known sites, highest authority first."""

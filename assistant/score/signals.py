@@ -19,7 +19,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assistant.documents import Document
-from assistant.errors import ConfigError
 from assistant.score.model import Signal, Suggestion
 from assistant.score.signals_base import STALE_YEARS
 from assistant.score.signals_content import asset_format, depth, evidence, freshness
@@ -68,18 +67,9 @@ class Linkability:
 
 def resolve_weights(overrides: Mapping[str, Any] | None = None) -> dict[str, float]:
     """DEFAULT_WEIGHTS with [score.weights] overrides, validated (known names, numbers >= 0)."""
-    weights = dict(DEFAULT_WEIGHTS)
-    if overrides is not None and not isinstance(overrides, Mapping):
-        raise ConfigError(f"score.weights: expected a table of signal = weight, got {overrides!r}")
-    for name, value in (overrides or {}).items():
-        if name not in weights:
-            raise ConfigError(f"score.weights: unknown signal '{name}' (known: {', '.join(DEFAULT_WEIGHTS)})")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"score.weights.{name}: expected a number >= 0, got {value!r}")
-        weights[name] = float(value)
-    if not any(weights.values()):
-        raise ConfigError("score.weights: every weight is 0")
-    return weights
+    from assistant.settings import weights
+
+    return weights(overrides, DEFAULT_WEIGHTS, "score.weights", what="signal", allow_all_zero=False)
 
 
 def linkability(

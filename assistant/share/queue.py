@@ -29,7 +29,7 @@ from typing import Any
 
 from assistant import db as dbmod
 from assistant.channels import Post, PublishResult
-from assistant.errors import AssistError, UsageError
+from assistant.errors import EXIT_USAGE, AssistError, UsageError
 from assistant.share.schedule import link_key
 
 STATES = ("scheduled", "sending", "sent", "failed", "dead", "cancelled", "unknown")
@@ -37,7 +37,7 @@ Clock = Callable[[], float]
 
 
 class QueueError(AssistError):
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 @dataclass

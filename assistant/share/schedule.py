@@ -12,10 +12,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from assistant.errors import ConfigError, UsageError
+from assistant.settings import parse_duration
 
-DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|secs|seconds?|m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)?\s*$",
-                         re.IGNORECASE)
-UNIT = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 TIME_ONLY_RE = re.compile(r"^\s*(at\s+)?\d{1,2}([:.h]\d{2})?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
 # "at 9", "tomorrow 9": a bare hour that dateparser misreads ("at 9" as September, "friday at 17" as
 # the 17th, "tomorrow at 9" as tomorrow at the current time); written as "9:00" it reads it right.
@@ -39,17 +37,6 @@ TIME_WORDS_RE = re.compile(r"\b(now|noon|midnight|morning|afternoon|evening|nigh
                            r"mins?|seconds?|secs?|days?|weeks?|months?|years?|fortnight)\b", re.IGNORECASE)
 GRACE = 60.0  # an --at this many seconds in the past still means "now"
 ACTIVE = ("scheduled", "sending", "sent", "failed", "unknown")
-
-
-def parse_duration(value: Any, what: str = "duration") -> float:
-    """Seconds in ``30``, ``90s``, ``15m``, ``1h``, ``3d``, ``2w``."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    match = DURATION_RE.match(str(value))
-    if not match:
-        raise UsageError(f"{what}: {value!r} is not a duration (use e.g. 90s, 15m, 1h, 3d)")
-    unit = (match.group(2) or "s").lower()[0]
-    return float(match.group(1)) * UNIT[unit]
 
 
 def user_timezone(settings: Any) -> tzinfo:

@@ -94,6 +94,7 @@ def test_every_real_migration_is_all_or_nothing(tmp_path: Path) -> None:
         conn.close()
 
 
+@pytest.mark.slow  # several Python processes
 def test_processes_starting_at_once_on_a_new_database_all_open_it(tmp_path: Path) -> None:
     import subprocess
     import sys

@@ -90,9 +90,32 @@ def test_number_settings_are_checked_with_the_key_named() -> None:
     assert settings.number("score.min_score", 0) == 60.0
     assert settings.number("score.max_file_mb", 5, positive=True) == 0.5
     assert settings.number("no.such.key", 7, integer=True) == 7
-    with pytest.raises(ConfigError, match="model.batch_size: expected a positive whole number, got 'abc'"):
+    with pytest.raises(ConfigError, match=r"^\[model\] batch_size: 'abc' is not a whole number$"):
         settings.number("model.batch_size", 64, integer=True, positive=True)
-    with pytest.raises(ConfigError, match="queue.max_tries: expected a whole number, got 2.5"):
+    with pytest.raises(ConfigError, match=r"^\[queue\] max_tries: 2.5 is not a whole number$"):
         settings.number("queue.max_tries", 5, integer=True)
-    with pytest.raises(ConfigError, match="expected a positive number, got True"):
+    with pytest.raises(ConfigError, match="^a: True is not a number$"):
         config.Settings({"a": True}).number("a", 1, positive=True)
+
+
+def test_one_rule_for_numbers_whatever_reads_them() -> None:
+    """A quoted number is a number everywhere; a boolean never is (ASSIST_CRAWL__DELAY=true was 1.0)."""
+    from assistant import settings as readers
+
+    quoted = config.Settings({"queue": {"max_tries": "5"}, "crawl": {"delay": True}})
+    assert quoted.number("queue.max_tries", 1, integer=True) == 5
+    assert readers.count_setting("5", "queue.max_tries") == 5
+    for read in (lambda v: quoted.number("crawl.delay", 1.0), lambda v: readers.number(v, "crawl.delay"),
+                 lambda v: readers.count_setting(v, "crawl.delay")):
+        with pytest.raises(ConfigError, match=r"^\[crawl\] delay: True is not a (whole )?number$"):
+            read(True)
+    env = config.load(environ={"ASSIST_CRAWL__DELAY": "true"})
+    with pytest.raises(ConfigError, match=r"^\[crawl\] delay: True is not a number$"):
+        env.number("crawl.delay", 1.0)
+    for bad in ("nan", "inf", float("inf")):
+        with pytest.raises(ConfigError, match="is not a number"):
+            readers.number(bad, "crawl.delay")
+    with pytest.raises(ConfigError, match=r"^\[score\] weights: unknown signal 'speed'"):
+        readers.weights({"speed": 1}, {"depth": 1.0}, "score.weights", what="signal")
+    with pytest.raises(ConfigError, match=r"^\[score\.weights\] depth: must be at least 0, not -1$"):
+        readers.weights({"depth": -1}, {"depth": 1.0}, "score.weights")
