@@ -4,7 +4,7 @@ Subclass ``FakeServer`` and implement ``handle(req) -> (status, body, headers)``
 fake:`` serves it on 127.0.0.1 (a random port, ``fake.url``) so your channel's real client library
 talks HTTP to it. Script failures with ``fail_next(status, body, headers)`` (429 with rate-limit
 headers, 401, 5xx...) and hangs with ``hang(seconds)``; record publications in ``published``.
-assist's own channel tests use it for X, Mastodon, Bluesky and Reddit (tests/fakes/).
+The built-in plugins ship their fakes on it (plugins/NAME/assist_NAME/testing.py).
 """
 
 from __future__ import annotations

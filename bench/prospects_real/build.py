@@ -648,7 +648,7 @@ def stats(_args: argparse.Namespace) -> int:
         counts = Counter(r["licence"] for r in items)
         print(f"Licences of the {len(items)} {kind}: " + ", ".join(f"{k} {v}" for k, v in counts.most_common()))
     print()
-    for split in ("dev", "heldout"):
+    for split in ("dev", "heldout", "fresh"):
         ds = [d for d in drafts if d["split"] == split]
         sizes = Counter(len(d["truth"]) for d in ds)
         print(f"{split}: {len(ds)} drafts; true lists per draft: "
