@@ -7,6 +7,11 @@ page to the draft), link propensity (resource and guest-post pages, outbound lin
 penalties (spam signals, shops and services, paid content, sponsored links, links with little in
 common, scrapers, link farms). Excluded sites and sites already linking to you
 are dropped (or, on request, kept with a penalty).
+
+This module picks the sites and puts the parts together; beside it, ``scoring`` works out a site's
+score before penalties, ``markers`` the evidence against it, ``reasons`` says all of it in words, and
+``queries`` holds the SQL. Names imported ``as`` themselves below are re-exported: tests, the CLI and
+the bench scripts import them from here.
 """
 
 from __future__ import annotations
@@ -20,9 +25,18 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
 
-from assistant.prospects import evidence, graph, index, lexical, store
+from assistant.prospects import evidence, graph, index, lexical, queries, reasons, scoring, store
+from assistant.prospects.markers import HUGE_PAGE_LINKS as HUGE_PAGE_LINKS
+from assistant.prospects.markers import OFF_TOPIC_LINKS as OFF_TOPIC_LINKS
+from assistant.prospects.markers import UNRELATED_LINKS as UNRELATED_LINKS
+from assistant.prospects.markers import copies_target as copies_target
+from assistant.prospects.markers import is_home_page as is_home_page
+from assistant.prospects.markers import markers_against, url_words
+from assistant.prospects.reasons import short_url as short_url
+from assistant.prospects.scoring import LEXICAL_SHARE as LEXICAL_SHARE
+from assistant.prospects.scoring import SIMILAR, WEAK_TOPIC, fused, site_parts
+from assistant.prospects.scoring import topical as _topical
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,15 +45,8 @@ if TYPE_CHECKING:
 
 DEFAULT_WEIGHTS = {"topical": 0.45, "intersect": 0.30, "propensity": 0.10, "authority": 0.15, "mention": 0.10}
 MAX_NAME_WORDS = 4  # a title this short can be a name ("httpx", "Delta Lake"); a longer one is a headline
-# How the semantic match (MiniLM, best and typical chunk cosines) and the lexical one (BM25 of the
-# site's best chunk, as a share of the best site's) make the topic match: a weighted mean, 0-1.
-LEXICAL_SHARE = 0.5
 spam_signals = evidence.spam_vocabulary  # 0.1's name for the spam vocabulary of a text
 MAX_DRAFT_CHUNKS = 48
-UNRELATED_LINKS = 0.2  # mean similarity of a site's linked pages below this: they share no subject (~0.1)
-OFF_TOPIC_LINKS = 0.2  # mean similarity of a site's links (anchor and context) to its own texts below this (real lists: 0.26 and up)
-HUGE_PAGE_LINKS = 1000  # outbound links on one page: a link dump, not a curated list
-SIMILAR = 0.45  # a linked page at least this similar to the draft counts as "a page like this draft"
 
 
 @dataclass
@@ -148,103 +155,10 @@ def own_domain_of(doc: Document | None, configured: str | None) -> str | None:
     return None
 
 
-def short_url(url: str) -> str:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    return (host + parts.path.rstrip("/")) or url
-
-
-def is_home_page(url: str) -> bool:
-    """A site's home page (/, /index.html): a link to the site rather than to one of its pages."""
-    path = urlsplit(url).path.strip("/").lower()
-    return path in ("", "index.html", "index.htm", "index.php")
-
-
-def url_words(url: str) -> str:
-    """The words in a URL's path: /blog/async-communication-guide -> "blog async communication guide"."""
-    path = unquote(urlsplit(url).path)
-    path = re.sub(r"\.(html?|php|aspx?)$", "", path)
-    return " ".join(w for w in re.split(r"[/\-_.+]+", path) if w and not w.isdigit())
-
-
-_FILLER = frozenset("the and for with how what why your you are from this that into its our".split())
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 2 and w not in _FILLER}
-
-
-def copies_target(source_url: str, source_title: str | None, target_url: str) -> bool:
-    """Whether a linking page is a copy of the page it links to, as a scraper's is: the same last path
-    segment (/2026/python-type-checking -> /python-type-checking), or a title holding every word of
-    the linked page's slug (at least two)."""
-    target_slug = urlsplit(target_url).path.rstrip("/").rsplit("/", 1)[-1].lower()
-    slug_words = _words(url_words("/" + target_slug))
-    if len(slug_words) < 2:
-        return False
-    source_slug = urlsplit(source_url).path.rstrip("/").rsplit("/", 1)[-1].lower()
-    return source_slug == target_slug or slug_words <= _words(source_title or "")
-
-
-def _where(label: str | None, section: str | None) -> str:
-    """'section 'HTTP clients' of its description', 'example.com/guide' and the like, for reasons."""
-    place = "its description" if label == "profile" else short_url(label or "")
-    return f"section '{section}' of {place}" if section else place
-
-
-def _fused(semantic: float, lexical_: float) -> float:
-    """The topic match: the semantic and lexical matches (each 0-1) mixed LEXICAL_SHARE to one."""
-    return (1 - LEXICAL_SHARE) * semantic + LEXICAL_SHARE * lexical_
-
-
 def _index_dir() -> Path:
     from assistant import config
 
     return config.data_dir() / "index"
-
-
-def _topical_norm(value: float) -> float:
-    # MiniLM cosines: ~0.1 for unrelated text, ~0.6+ for the same topic.
-    return min(1.0, max(0.0, (value - 0.15) / 0.5))
-
-
-@dataclass(slots=True)
-class _Parts:
-    """A site's score before penalties (``bound``) and what its reasons and pitch are made of."""
-
-    best: float
-    typical: float
-    intersect: float
-    propensity: float
-    authority: float | None
-    source: str
-    bound: float
-    link_pages: int
-    semantic: float = 0.0
-    lexical: float = 0.0
-    topical: float = 0.0
-    mention: int | None = None  # the chunk that names the draft, if one does
-
-
-def _topical(draft_vecs: np.ndarray, sites: list[index.SiteVectors], block: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """Best and typical topical match of each site, from one matrix product per block of sites.
-
-    best: the highest cosine between any draft chunk and any site chunk; typical: the mean over draft
-    chunks of their best site match. 0 and 0 for a site known by its domain name alone.
-    """
-    import numpy as np
-
-    best = np.zeros(len(sites), dtype=np.float32)
-    typical = np.zeros(len(sites), dtype=np.float32)
-    for lo in range(0, len(sites), block):
-        group = sites[lo : lo + block]
-        counts = np.array([len(v.vectors) for v in group], dtype=np.int64)
-        sims = draft_vecs @ np.concatenate([v.vectors for v in group]).T  # draft chunks x all site chunks
-        per_site = np.maximum.reduceat(sims, np.concatenate(([0], np.cumsum(counts)[:-1])), axis=1)
-        text = np.array([v.has_text for v in group])
-        best[lo : lo + len(group)] = np.where(text, per_site.max(axis=0), 0.0)
-        typical[lo : lo + len(group)] = np.where(text, per_site.mean(axis=0), 0.0)
-    return best, typical
 
 
 class Ranker:
@@ -288,25 +202,16 @@ class Ranker:
 
     def _sites(self) -> list[sqlite3.Row]:
         if self.only:  # one named site, whatever its status (outreach to it was asked for)
-            return self.db.execute("SELECT * FROM sites WHERE domain = ?", (self.only,)).fetchall()
-        rows = self.db.execute("SELECT * FROM sites WHERE excluded = 0").fetchall()  # a small catalog
+            return queries.site_rows(self.db, self.only)
+        rows = queries.listed_sites(self.db)  # a small catalog
         skip = self._skip()
         return [r for r in rows if r["domain"] not in skip]
-
-    def _full_rows(self, ids: list[int]) -> list[sqlite3.Row]:
-        out: list[sqlite3.Row] = []
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            out.extend(self.db.execute(f"SELECT * FROM sites WHERE id IN ({marks}) ORDER BY id", chunk))
-        return out
 
     def _linking_to_you(self) -> set[str]:
         if not self.own:
             return set()
         if self._linking is None:
-            self._linking = {r[0] for r in self.db.execute(
-                "SELECT DISTINCT source_domain FROM links WHERE target_domain = ?", (self.own,))}
+            self._linking = queries.linking_domains(self.db, self.own)
         return self._linking
 
     def _target_similarity(self, draft_vecs: np.ndarray, targets: dict[str, set[str]],
@@ -332,12 +237,8 @@ class Ranker:
         """Each linked page's vector (kept for the link-farm signs) and whether its text is more than one
         word: the anchor with the link's context when known, else the page's crawled title and text,
         else the words of its address with its anchors."""
-        known: dict[str, str] = {}
-        for start in range(0, len(urls), 500):
-            chunk = urls[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(f"SELECT url, title, text FROM pages WHERE url IN ({marks})", chunk):
-                known[row["url"]] = f"{row['title'] or ''}. {(row['text'] or '')[:400]}"
+        known = {url: f"{row['title'] or ''}. {(row['text'] or '')[:400]}"
+                 for url, row in queries.crawled_pages(self.db, urls).items()}
         texts = []
         solid = []
         for url in urls:
@@ -361,7 +262,7 @@ class Ranker:
         if site is None:
             return [], False
         vecs = index.load_vectors(self.db, self.embedder, [site])[site["id"]]
-        links = self._links({site["domain"]}).get(site["domain"], [])
+        links = queries.links_from(self.db, {site["domain"]}).get(site["domain"], [])
         targets: dict[str, set[str]] = defaultdict(set)
         contexts: dict[str, str] = {}
         for row in links:
@@ -370,36 +271,9 @@ class Ranker:
                 contexts[row["target_url"]] = row["context"]
         if targets:
             self._target_vectors(list(targets), targets, contexts)
-        found = self._markers(site, vecs, links, self._pages([site["id"]]).get(site["id"], []))
+        found = markers_against(site, vecs, links, queries.pages_of(self.db, [site["id"]]).get(site["id"], []),
+                                self._target_vecs)
         return [m for m, _ in found], len(found) >= evidence.LEAVE_OUT_AT
-
-    def _links(self, domains: set[str]) -> dict[str, list[sqlite3.Row]]:
-        out: dict[str, list[sqlite3.Row]] = defaultdict(list)
-        names = sorted(domains)
-        for start in range(0, len(names), 500):
-            chunk = names[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                "SELECT source_domain, source_url, source_title, target_url, target_domain, anchor, sponsored,"
-                " context FROM links"
-                f" WHERE source_domain IN ({marks}) AND source_domain != target_domain",
-                chunk,
-            ):
-                out[row["source_domain"]].append(row)
-        return out
-
-    def _pages(self, site_ids: list[int]) -> dict[int, list[sqlite3.Row]]:
-        """The pages of the sites being scored (not the whole table: it grows with every import)."""
-        out: dict[int, list[sqlite3.Row]] = defaultdict(list)
-        for start in range(0, len(site_ids), 500):
-            chunk = site_ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.db.execute(
-                f"SELECT site_id, url, kind, status, outbound_links, title FROM pages WHERE site_id IN ({marks})",
-                chunk,
-            ):
-                out[row["site_id"]].append(row)
-        return out
 
     # ------------------------------------------------------------ ranking
 
@@ -412,20 +286,20 @@ class Ranker:
         centroid /= np.linalg.norm(centroid) or 1.0
         self.query = lexical.query_terms(draft_query_text(doc))
         linking = self._linking_to_you()
-        large = not self.only and self.db.execute(
-            "SELECT count(*) FROM sites WHERE excluded = 0").fetchone()[0] > index.ANN_THRESHOLD
+        large = not self.only and queries.count_listed(self.db) > index.ANN_THRESHOLD
         lex_scores: lexical.SiteScores | None = None
         if large:
             # Never read every site: ask the indexes, then check only the candidates they return.
             if not self.include_linking:
-                self.dropped_linking = self._count_domains(linking - self._skip())
+                self.dropped_linking = queries.count_listed_domains(self.db, linking - self._skip())
             keep = set(index.candidate_ids(self.db, self.embedder, self._allowed, centroid,
                                            k=max(500, limit * 20), progress=self.progress))
             lex_scores = self._lexical_scores()
             if lex_scores is not None:
                 keep |= self._allowed(lex_scores.top_ids(max(500, limit * 20)))
-            keep |= self._intersect_candidates()
-            sites = self._full_rows(sorted(keep))
+            # sites linking to a competitor (when --competitor is given) are always scored in full
+            keep |= queries.linking_site_ids(self.db, self.competitors, self._unlisted())
+            sites = queries.sites_by_id(self.db, sorted(keep))
         else:
             sites = self._sites()
             if not self.include_linking and not self.only:
@@ -443,7 +317,7 @@ class Ranker:
 
         self._lex = lex_scores
         domains = {s["domain"] for s in sites}
-        links = self._links(domains)
+        links = queries.links_from(self.db, domains)
         targets: dict[str, set[str]] = defaultdict(set)
         contexts: dict[str, str] = {}
         for rows in links.values():
@@ -453,8 +327,8 @@ class Ranker:
                     if row["context"] and len(row["context"]) > len(contexts.get(row["target_url"], "")):
                         contexts[row["target_url"]] = row["context"]
         target_sim = self._target_similarity(draft_vecs, targets, contexts)
-        pages = self._pages([s["id"] for s in sites])
-        broken = self._broken_targets(targets)
+        pages = queries.pages_of(self.db, [s["id"] for s in sites])
+        broken = queries.broken_urls(self.db, list(targets))
         need_pr = any(s["authority"] is None for s in sites)
         pagerank = graph.domain_authority(self.db, cache_dir=_index_dir()) if need_pr else {}
         with index.one_blas_thread():
@@ -471,17 +345,17 @@ class Ranker:
         specific = math.log(len(sites) / self.named_by) / math.log(len(sites)) \
             if self.named_by and len(sites) > 1 else 1.0
         parts = [
-            self._parts(site, float(b), float(t), links.get(site["domain"], []), target_sim,
-                        pages.get(site["id"], []), pagerank,
-                        lex.get(site["id"], 0.0) / top_lex if top_lex > 0 else 0.0, named.get(site["id"]),
-                        specific)
+            site_parts(site, float(b), float(t), links.get(site["domain"], []), target_sim,
+                       pages.get(site["id"], []), pagerank, self.weights,
+                       lex.get(site["id"], 0.0) / top_lex if top_lex > 0 else 0.0, named.get(site["id"]),
+                       specific)
             for site, b, t in zip(sites, best, typical, strict=True)
         ]
         # Evidence against each site (cheap: its own texts and links). Sites with two or more
         # independent markers are left out unless include_spam; every one of them is counted and
         # named in the notes, whatever the limit.
-        markers = {site["id"]: self._markers(site, vectors[site["id"]], links.get(site["domain"], []),
-                                             pages.get(site["id"], []))
+        markers = {site["id"]: markers_against(site, vectors[site["id"]], links.get(site["domain"], []),
+                                               pages.get(site["id"], []), self._target_vecs)
                    for site in sites}
         self.left_out = sorted(
             ((parts[i].bound, site["domain"], [m for m, _ in markers[site["id"]]])
@@ -517,13 +391,13 @@ class Ranker:
         return prospects[:limit]
 
     @staticmethod
-    def _tie(parts: _Parts) -> tuple[float, float]:
+    def _tie(parts: scoring.Parts) -> tuple[float, float]:
         """What orders sites of equal score: the topic match, then the best single chunk's cosine."""
         return (-round(parts.topical, 6), -round(parts.best, 6))
 
     @staticmethod
     def _key(p: Prospect) -> tuple[Any, ...]:
-        return (-p.score, -round(_fused(p.semantic, p.lexical), 6), -round(p.topical_best, 6), p.domain)
+        return (-p.score, -round(fused(p.semantic, p.lexical), 6), -round(p.topical_best, 6), p.domain)
 
     def _lexical_scores(self) -> lexical.SiteScores | None:
         """BM25 of each site's best chunk for the draft's words."""
@@ -546,160 +420,12 @@ class Ranker:
 
     def _allowed(self, ids: list[int] | set[int]) -> set[int]:
         """The ids that may be listed: not excluded, not you or a competitor, not linking to you (unless asked)."""
-        skip = self._unlisted()
-        found: set[int] = set()
-        ids = list(ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            found |= {r[0] for r in self.db.execute(
-                f"SELECT id, domain FROM sites WHERE excluded = 0 AND id IN ({marks})", chunk) if r[1] not in skip}
-        return found
-
-    def _count_domains(self, domains: set[str]) -> int:
-        """How many of these domains are known, not excluded sites."""
-        names, total = sorted(domains), 0
-        for start in range(0, len(names), 500):
-            chunk = names[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            total += self.db.execute(
-                f"SELECT count(*) FROM sites WHERE excluded = 0 AND domain IN ({marks})", chunk).fetchone()[0]
-        return int(total)
-
-    def _intersect_candidates(self) -> set[int]:
-        """Sites that link to a competitor (when --competitor is given) and may be listed: always scored
-        in full. One join on the links' target_domain index, filtered as ``_allowed`` does."""
-        if not self.competitors:
-            return set()
-        skip = self._unlisted()
-        marks = ",".join("?" * len(self.competitors))
-        cur = self.db.execute(
-            "SELECT DISTINCT s.id, s.domain FROM links l JOIN sites s ON s.domain = l.source_domain"
-            f" WHERE l.target_domain IN ({marks}) AND s.excluded = 0", tuple(sorted(self.competitors)))
-        cur.row_factory = None
-        return {sid for sid, domain in cur if domain not in skip}
-
-    def _broken_targets(self, targets: dict[str, set[str]]) -> set[str]:
-        urls = list(targets)
-        broken: set[str] = set()
-        for start in range(0, len(urls), 500):
-            chunk = urls[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            broken |= {r[0] for r in self.db.execute(
-                f"SELECT url FROM pages WHERE url IN ({marks}) AND status >= 400", chunk)}
-        return broken
-
-    def _parts(
-        self,
-        site: sqlite3.Row,
-        best: float,
-        typical: float,
-        links: list[sqlite3.Row],
-        target_sim: dict[str, float],
-        pages: list[sqlite3.Row],
-        pagerank: dict[str, float],
-        lex: float = 0.0,
-        mention: int | None = None,
-        specific: float = 1.0,
-    ) -> _Parts:
-        """Everything of a site's score but the penalties, in plain numbers (thousands of sites)."""
-        semantic = _topical_norm(0.6 * best + 0.4 * typical)
-        topical = _fused(semantic, lex)
-
-        # links to pages like this draft
-        intersect = 0.0
-        top: float | None = None
-        similar: set[str] = set()
-        for r in links:
-            sim = target_sim.get(r["target_url"])
-            if sim is not None:
-                if top is None or sim > top:
-                    top = sim
-                if sim >= SIMILAR:
-                    similar.add(r["target_url"])
-        if top is not None:
-            intersect = min(1.0, max(0.0, (top - 0.2) / 0.5)) * min(1.0, 0.7 + 0.1 * len(similar))
-
-        # link propensity
-        kinds = {p["kind"] for p in pages}
-        outbound = [p["outbound_links"] for p in pages if p["outbound_links"]]
-        density = sum(outbound) / len(outbound) if outbound else 0.0
-        link_pages = len({r["source_url"] for r in links})
-        propensity = min(1.0, 0.45 * ("resource" in kinds) + 0.3 * ("guest_post" in kinds)
-                         + 0.15 * min(1.0, link_pages / 5) + 0.1 * min(1.0, density / 40))
-
-        # authority
-        if site["authority"] is not None:
-            authority, source = float(site["authority"]), "imported"
-        elif site["domain"] in pagerank:
-            authority, source = pagerank[site["domain"]], "pagerank"
-        else:
-            authority, source = None, "unknown"
-        # Authority says how much a link is worth, not whether the site would give one: it counts in
-        # full for a site on the draft's topic (a topic match at WEAK_TOPIC or links to pages like the
-        # draft), and in proportion below that, so a big site on another subject does not climb on it.
-        relevance = min(1.0, max(topical, intersect) / _topical_norm(WEAK_TOPIC))
-        auth_norm = (authority or 0.0) / 100 * relevance
-
-        w = self.weights
-        bound = (w["topical"] * topical + w["intersect"] * intersect + w["propensity"] * propensity
-                 + w["authority"] * auth_norm + w["mention"] * specific * (mention is not None))
-        return _Parts(best, typical, intersect, propensity, authority, source, bound, link_pages,
-                      semantic, lex, topical, mention)
-
-    def _markers(self, site: sqlite3.Row, vecs: index.SiteVectors, links: list[sqlite3.Row],
-                 pages: list[sqlite3.Row]) -> list[tuple[str, float]]:
-        """Independent evidence against a site, each (reason in words, penalty). Two or more leave the
-        site out of a ranking (evidence.LEAVE_OUT_AT); one only lowers its score."""
-        import numpy as np
-
-        found: list[tuple[str, float]] = []
-        said = vecs.evidence  # what its own texts say, worked out when they were stored
-        vocabulary = said.get("vocabulary") or []
-        if vocabulary:
-            found.append((f"spam vocabulary in its texts ({', '.join(vocabulary[:4])})",
-                          min(0.6, 0.25 + 0.1 * len(vocabulary))))
-        anchors = " ".join(r["anchor"] or "" for r in links[:500])
-        strong = [t for t in evidence.spam_terms(anchors) if t in evidence.SPAM_TERMS] if anchors.strip() else []
-        if strong:
-            found.append((f"spam words in the anchors of its links ({', '.join(strong[:3])})", 0.2))
-        in_address = evidence.address_spam(site["domain"])
-        if in_address:
-            found.append((f"spam words in its address ({', '.join(in_address[:2])})", 0.2))
-        paid = said.get("paid") or []
-        if paid:
-            found.append((f"publishes paid content ({paid[0]}); its links are bought", 0.15))
-        titles = {p["url"]: p["title"] for p in pages}
-        content_links = {(r["source_url"], r["target_url"]): r["source_title"] or titles.get(r["source_url"])
-                         for r in links if not is_home_page(r["target_url"])}
-        copied = {t for (src, t), title in content_links.items() if copies_target(src, title, t)}
-        if len(copied) >= 2 and 2 * len(copied) >= len({t for _, t in content_links}):
-            found.append((f"its pages copy the {len(copied)} pages they link to (title or address): a scraper", 0.3))
-        # A link farm shows several signs at once; a curated list of one subject shows none of them,
-        # however many links it has.
-        farm: list[str] = []
-        most = max((p["outbound_links"] or 0 for p in pages), default=0)
-        if most >= HUGE_PAGE_LINKS:
-            farm.append(f"{most:,} outbound links on one page")
-        linked_count, alike = self._link_spread(links)
-        if linked_count >= 3 and alike < UNRELATED_LINKS:
-            farm.append(f"its {linked_count} linked pages have little in common (mean similarity {alike:.2f})")
-        targets = [self._target_vecs[u] for u in sorted({r["target_url"] for r in links}) if u in self._target_vecs][:200]
-        if vecs.has_text and len(targets) >= 3:
-            fit = float((np.stack(targets) @ vecs.centroid).mean())
-            if fit < OFF_TOPIC_LINKS:
-                farm.append(f"its links are off its own subject (similarity {fit:.2f})")
-        if len(farm) >= 2:
-            found.append((f"link-farm links: {'; '.join(farm)}", 0.15))
-        sponsored = sum(1 for r in links if r["sponsored"])
-        if links and sponsored / len(links) > 0.5:
-            found.append((f"{sponsored} of its {len(links)} known links are sponsored", 0.15))
-        return found
+        return queries.listed_ids(self.db, ids, self._unlisted())
 
     def _finish(
         self,
         site: sqlite3.Row,
-        parts: _Parts,
+        parts: scoring.Parts,
         vecs: index.SiteVectors,
         draft_vecs: np.ndarray,
         links: list[sqlite3.Row],
@@ -730,67 +456,43 @@ class Ranker:
             at = int(np.unravel_index(int(sims.argmax()), sims.shape)[1])
             best_label, best_section = vecs.labels[at], vecs.sections[at]
 
-        # penalties
-        penalty = sum(p for _, p in markers)
-        reasons_bad = [m for m, _ in markers]
+        # penalties: the markers, then what else counts against it
+        costs = list(markers)
         shop_hits = vecs.evidence.get("shop") or []
         if shop_hits:
-            penalty += 0.1
-            reasons_bad.append(f"looks like a shop or a service ({shop_hits[0]}); they rarely link out")
+            costs.append((reasons.shop(shop_hits[0]), 0.1))
         if links_to_you:
-            penalty += 0.5
-            reasons_bad.append("already links to you")
+            costs.append((reasons.ALREADY_LINKS, 0.5))
         if site["excluded"]:
-            penalty += 1.0
-            reasons_bad.append("you excluded this site")
-
+            costs.append((reasons.EXCLUDED, 1.0))
+        penalty = sum(p for _, p in costs)
         score = parts.bound - penalty
 
-        reasons: list[str] = []
-        if similar:
-            lp = linked[0]
-            n_similar = len({x.target_url for x in similar} - {lp.target_url})
-            more = f" and {n_similar} more similar page(s)" if n_similar else ""
-            reasons.append(f"linked to {short_url(lp.target_url)}, similarity {lp.similarity:.2f}"
-                           f" (from {short_url(lp.source_url)}){more}")
-        elif linked and parts.intersect > 0:  # some credit, but not "a page like this draft"
-            lp = linked[0]
-            reasons.append(f"links only to pages loosely like yours: closest {short_url(lp.target_url)},"
-                           f" similarity {lp.similarity:.2f} (from {short_url(lp.source_url)})")
+        mention = words = None
         if parts.mention is not None and parts.mention < len(vecs.texts):
-            others = f" (one of {self.named_by} sites naming it)" if self.named_by > 1 else ""
-            reasons.insert(0, f"mentions '{self.name}' in {_where(vecs.labels[parts.mention], vecs.sections[parts.mention])}"
-                              + others + (": ask for a link" if not links_to_you else ""))
+            mention = (vecs.labels[parts.mention], vecs.sections[parts.mention])
         if has_text:
-            reasons.append(f"topic match {best:.2f} with {_where(best_label, best_section)} (typical {typical:.2f})")
             lex_at = self._lex.best_chunk(site["id"]) if self._lex is not None else None
             if parts.lexical > 0 and lex_at is not None and lex_at < len(vecs.texts):
-                words = set(lexical.tokens(f"{vecs.texts[lex_at]} {vecs.terms[lex_at]}"))
-                shared = [t for t in self.query if t in words][:5]
-                reasons.append(f"words in common ({', '.join(shared)}) with "
-                               f"{_where(vecs.labels[lex_at], vecs.sections[lex_at])}, lexical match {parts.lexical:.2f}")
-        else:
-            reasons.append("no text known for this site yet (crawl it for a topical match)")
-        if resources:
-            reasons.append(f"has a resources page: {short_url(resources[0])}")
-        if guests:
-            reasons.append(f"accepts guest posts: {short_url(guests[0])}")
-        if link_pages and not resources:
-            reasons.append(f"{link_pages} page(s) with outbound links in the graph")
-        if authority is not None:
-            label = "imported metric" if parts.source == "imported" else "PageRank on the link graph"
-            reasons.append(f"authority {authority:.0f} ({label})")
-        reasons.extend(reasons_bad)
+                chunk_words = set(lexical.tokens(f"{vecs.texts[lex_at]} {vecs.terms[lex_at]}"))
+                shared = [t for t in self.query if t in chunk_words][:5]
+                words = (shared, vecs.labels[lex_at], vecs.sections[lex_at], parts.lexical)
+        said = reasons.site_reasons(
+            linked=linked, similar=similar, intersect=parts.intersect, mention=mention, name=self.name,
+            named_by=self.named_by, links_to_you=links_to_you,
+            topic=(best, typical, best_label, best_section) if has_text else None, words=words,
+            resources=resources, guests=guests, link_pages=link_pages, authority=authority,
+            authority_source=parts.source, against=[m for m, _ in costs])
 
-        pitch_url, pitch_reason, template = self._pitch(linked, similar, resources, guests, best_label,
-                                                        site, broken)
+        pitch_url, pitch_reason, template = reasons.pitch(linked, similar, resources, guests, best_label,
+                                                          site, broken)
         # the spam words of a site left out (0.1's field; `markers` names every kind of evidence)
         spam_hits = evidence.spam_terms(" ".join(filter(None, [site["name"], site["description"], site["domain"]])))\
             if len(markers) >= evidence.LEAVE_OUT_AT else []
         return Prospect(
             domain=site["domain"], name=site["name"], score=float(score), topical_best=best,
             topical_typical=typical, intersect=parts.intersect, propensity=parts.propensity,
-            authority=authority, authority_source=parts.source, penalty=penalty, reasons=reasons, pitch_url=pitch_url,
+            authority=authority, authority_source=parts.source, penalty=penalty, reasons=said, pitch_url=pitch_url,
             pitch_reason=pitch_reason, template=template, contact=site["contact"],
             matched_page=best_label if best_label not in (None, "profile") else None,
             links_to_you=links_to_you, linked_pages=linked[:5], resource_pages=resources[:3],
@@ -798,41 +500,6 @@ class Ranker:
             spam_signals=spam_hits, lexical=parts.lexical, semantic=parts.semantic,
             markers=[m for m, _ in markers], left_out=len(markers) >= evidence.LEAVE_OUT_AT,
         )
-
-    def _link_spread(self, links: list[sqlite3.Row]) -> tuple[int, float]:
-        """How many article pages a site links to, and how alike they are (mean similarity of each pair):
-        an editorial site links within its subject, a link seller or a magazine of paid posts wherever it
-        is paid to. Home pages and one-word addresses (profiles, tags) say nothing of a subject."""
-        import numpy as np
-
-        urls = sorted({r["target_url"] for r in links if r["target_url"] in self._target_vecs
-                       and len(url_words(r["target_url"]).split()) >= 2})[:100]
-        if len(urls) < 3:
-            return len(urls), 1.0
-        vecs = np.stack([self._target_vecs[u] for u in urls])
-        sims = vecs @ vecs.T
-        n = len(urls)
-        return n, float((sims.sum() - np.trace(sims)) / (n * (n - 1)))
-
-    @staticmethod
-    def _pitch(
-        linked: list[LinkedPage], similar: list[LinkedPage], resources: list[str], guests: list[str],
-        best_label: str | None, site: sqlite3.Row, broken: set[str],
-    ) -> tuple[str | None, str, str]:
-        """The page to pitch, why, and the outreach template that fits."""
-        dead = [lp for lp in linked if lp.target_url in broken]
-        if dead:
-            return dead[0].source_url, f"links to a dead page ({short_url(dead[0].target_url)})", "broken-link"
-        if similar:
-            lp = similar[0]
-            return lp.source_url, f"it links to {short_url(lp.target_url)}, a page like yours", "resource-page"
-        if resources:
-            return resources[0], "its resources page", "resource-page"
-        if guests:
-            return guests[0], "its guest-post page", "guest-post"
-        if best_label and best_label not in ("profile", "domain"):
-            return best_label, "the page closest to your draft", "resource-page"
-        return site["url"] or f"https://{site['domain']}/", "its home page", "resource-page"
 
 
 def rank(
@@ -865,56 +532,13 @@ def rank(
     return found
 
 
-WEAK_TOPIC = 0.40  # best cosine below this: no known site is really about the draft's topic
-
-
 def _notes(db: sqlite3.Connection, ranker: Ranker, found: list[Prospect]) -> list[str]:
     """Remarks for the user: sites left out, competitors nobody links to, no site on the topic."""
-    out = []
-    if ranker.dropped_linking:
-        out.append(f"{ranker.dropped_linking} site(s) already linking to {ranker.own} left out"
-                   " (--include-linking shows them)")
-    if ranker.dropped_spam:
-        named = "; ".join(f"{domain} ({', '.join(m.split(' (')[0].split(':')[0] for m in marks)})"
-                          for _, domain, marks in ranker.left_out[:5])
-        more = f"; and {ranker.dropped_spam - 5} more" if ranker.dropped_spam > 5 else ""
-        out.append(f"{ranker.dropped_spam} site(s) left out on two or more kinds of evidence: {named}{more}"
-                   " (--include-spam shows them; `assist sites show SITE` says why)")
-    if ranker.below_zero:
-        named = ", ".join(ranker.below_zero[:5]) + (f" and {len(ranker.below_zero) - 5} more"
-                                                     if len(ranker.below_zero) > 5 else "")
-        out.append(f"{len(ranker.below_zero)} site(s) whose penalties outweigh the rest are not listed: {named}"
-                   " (--include-spam shows them with their reasons)")
-    if ranker.no_match:
-        out.append(f"{ranker.no_match} site(s) with nothing in common with this draft are not listed")
-    ties = _ties(found)
-    if ties:
-        out.append(ties)
-    for comp in sorted(ranker.competitors):
-        if not db.execute("SELECT 1 FROM links WHERE target_domain = ? LIMIT 1", (comp,)).fetchone():
-            out.append(f"no known site links to {comp} (--competitor): import its backlink export"
-                       " (assist sites import) for link-intersect reasons")
-    best = max((p.topical_best for p in found), default=0.0)
-    if 0 < best < WEAK_TOPIC:
-        out.append(f"no known site is close to this draft's topic (best topic match {best:.2f}):"
-                   " import or crawl sites that cover it")
-    return out
-
-
-def _ties(found: list[Prospect]) -> str | None:
-    """Say where listed sites have the same score, and what ordered them."""
-    groups: dict[float, list[str]] = defaultdict(list)
-    for p in found:
-        groups[round(p.score, 4)].append(p.domain)
-    tied = [(score, domains) for score, domains in groups.items() if len(domains) > 1]
-    if not tied:
-        return None
-    score, domains = max(tied, key=lambda x: x[0])
-    shown = ", ".join(domains[:4]) + (f" and {len(domains) - 4} more" if len(domains) > 4 else "")
-    others = sum(len(d) for _, d in tied) - len(domains)
-    extra = f" ({others} more site(s) tie at lower scores)" if others else ""
-    return (f"{len(domains)} sites tie at score {score:.3f} ({shown}): ordered among themselves by topic match,"
-            f" then by their closest text, not by merit{extra}")
+    return reasons.notes(
+        own=ranker.own, dropped_linking=ranker.dropped_linking, dropped_spam=ranker.dropped_spam,
+        left_out=ranker.left_out, below_zero=ranker.below_zero, no_match=ranker.no_match, found=found,
+        unlinked_competitors=[c for c in sorted(ranker.competitors) if not queries.has_links_to(db, c)],
+        best_topic=max((p.topical_best for p in found), default=0.0), weak_topic=WEAK_TOPIC)
 
 
 def prospect_for(
