@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-# Exit codes of the assist command, everywhere (README, "Exit codes").
+# Exit codes of the assist command, everywhere (README.md, "Commands").
 EXIT_OK = 0
 EXIT_FAILURE = 1  # the work failed: a site could not be crawled, a post could not be sent, an internal error
 EXIT_USAGE = 2  # the input was refused: a bad argument, setting, file or date; nothing was done

@@ -436,10 +436,12 @@ def test_weights_are_checked() -> None:
     from assistant.errors import ConfigError
 
     assert rank.check_weights({"authority": 0})["authority"] == 0.0
-    with pytest.raises(ConfigError, match="prospects.weights.fame: unknown weight"):
+    with pytest.raises(ConfigError, match=r"^\[prospects\] weights: unknown weight 'fame'"):
         rank.check_weights({"fame": 1})
-    with pytest.raises(ConfigError, match="must be a number"):
+    with pytest.raises(ConfigError, match=r"^\[prospects\.weights\] topical: 'high' is not a number$"):
         rank.check_weights({"topical": "high"})
+    with pytest.raises(ConfigError, match=r"^\[prospects\.weights\] topical: must be at least 0, not -1$"):
+        rank.check_weights({"topical": -1})
 
 
 def test_own_domain_option_wins_over_canonical_url(conn, draft, shared_embedder) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import emit_json, open_db, printable, settings
+from assistant.cli.common import FormatChoice, emit_json, open_db, printable, settings
 from assistant.prospects import render
 from assistant.prospects.render import safe_cell as safe_cell
 
@@ -52,8 +52,8 @@ def _load_draft(path: str) -> Any:
 @click.option("--competitor", "competitors", multiple=True, metavar="DOMAIN",
               help="A competitor: only links to its pages count as links to pages like your draft, and it"
                    " is never listed itself (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True,
-              help="table for people, json for scripts, csv for outreach tools.")
+@click.option("--format", "fmt", type=FormatChoice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text (a table) for people, json for scripts, csv for outreach tools ('table' is an old name of text).")
 @click.option("--json", "json_", is_flag=True, help="Same as --format json.")
 @click.option("--include-linking", is_flag=True,
               help="Keep sites that already link to you (penalised) instead of dropping them.")
@@ -126,7 +126,7 @@ def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:
               "prompts/outreach/); default: the one that fits the site.")
 @click.option("--competitor", "competitors", multiple=True, metavar="DOMAIN",
               help="As for `assist prospects`: only links to these domains count as similar pages.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=FormatChoice(["text", "json"]), default="text", show_default=True,
               help="text prints the email; json adds the reasons and the template used.")
 @click.option("--json", "json_", is_flag=True, help="Same as --format json.")
 def outreach(draft: str, site: str, template: str | None, competitors: tuple[str, ...], fmt: str,

@@ -95,17 +95,11 @@ class Prospect:
 
 
 def check_weights(weights: dict[str, Any] | None) -> dict[str, float]:
-    """The default weights updated with the configured ones; ConfigError for unknown keys or non-numbers."""
-    from assistant.errors import ConfigError
+    """The default weights updated with the configured ones (assistant.settings.weights: known names,
+    numbers >= 0; a one-line ConfigError otherwise)."""
+    from assistant.settings import weights as read_weights
 
-    out = dict(DEFAULT_WEIGHTS)
-    for key, value in (weights or {}).items():
-        if key not in DEFAULT_WEIGHTS:
-            raise ConfigError(f"prospects.weights.{key}: unknown weight; use {', '.join(DEFAULT_WEIGHTS)}")
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"prospects.weights.{key}: must be a number >= 0, got {value!r}")
-        out[key] = float(value)
-    return out
+    return read_weights(weights, DEFAULT_WEIGHTS, "prospects.weights")
 
 
 def draft_chunks(doc: Document) -> list[str]:
