@@ -12,6 +12,10 @@ import pytest
 # its own ASSIST_HOME (autouse); `share_to` runs `assist share` + `assist queue run` for one channel.
 from assistant.testing import assist_home, share_to  # noqa: F401 - fixtures
 
+# The example plugin's own tests need it installed; test_plugins_example runs them in a copy of
+# its folder against a pip-installed copy, as a plugin author would.
+collect_ignore = ["example_plugin/tests"]
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_content"
 

@@ -132,6 +132,22 @@ def test_an_installed_plugin_ships_its_template_and_rate_limit(example_installed
     assert rate_limits(config.load())["example"] == RateLimit(100, 7200.0)  # posts from the plugin, per from you
 
 
+@pytest.mark.slow  # a pytest run in a subprocess
+def test_the_plugins_own_tests_pass_from_its_own_folder(example_installed: Path, tmp_path: Path) -> None:
+    """`pytest` in the plugin's folder (a copy, as an author's checkout) against the installed plugin."""
+    import shutil
+    import subprocess
+
+    folder = tmp_path / "assist-example"
+    shutil.copytree(Path(__file__).parent / "example_plugin", folder,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "fixtures.py", ".pytest_cache"))
+    shutil.rmtree(folder / "assist_example")  # the tests must use the installed copy, not the source
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout and "failed" not in run.stdout
+
+
 def test_contract_kit_against_the_installed_example(example_installed: Path, fake: FileFake) -> None:
     import assist_example
 

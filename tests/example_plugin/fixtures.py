@@ -12,41 +12,18 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
+from example_plugin.assist_example.testing import TOKEN, FileFake  # noqa: F401 - re-exported for the tests
 
 HERE = Path(__file__).resolve().parent
-TOKEN = "example-token-s3cr3t-7f2a"  # a recognisable secret: it must never reach the database
-
-
-class FileFake:
-    """The example channel's "platform": a JSON-lines file, with scripted faults."""
-
-    def __init__(self, root: Path) -> None:
-        root.mkdir(parents=True, exist_ok=True)
-        self.path = root / "published.jsonl"
-        self.faults = root / "faults.txt"
-
-    def settings(self, **extra: Any) -> dict[str, Any]:
-        return {"path": str(self.path), "faults": str(self.faults), "token": TOKEN, **extra}
-
-    @property
-    def published(self) -> list[dict[str, Any]]:
-        from example_plugin.assist_example import read_lines
-
-        return read_lines(self.path)
-
-    def fail_next(self, status: int, body: Any = None, headers: dict[str, str] | None = None,
-                  times: int = 1) -> None:
-        existing = self.faults.read_text().split() if self.faults.exists() else []
-        self.faults.write_text("\n".join(existing + [str(status)] * times))
 
 
 def install_example(target: Path) -> Path:
     """pip-install tests/example_plugin into ``target`` (no network, no build isolation)."""
     source = target.parent / "example-src"
-    shutil.copytree(HERE, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info", "fixtures.py"))
+    shutil.copytree(HERE, source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info", "fixtures.py",
+                                                                ".pytest_cache"))
     subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
                     "--target", str(target), str(source)], check=True, capture_output=True)
     return target
