@@ -675,3 +675,37 @@ def test_a_resend_that_fails_after_a_check_leaves_the_post_to_be_checked_again(
     clock.t = T0 + 3600
     assert worker.run_once().outcomes == {"unknown": 1}
     assert file_fake.published == []
+
+
+@pytest.mark.parametrize(("asked", "waited", "says"), [
+    (float("nan"), None, "was not usable"),  # None: the retry policy's backoff (30-60 s here)
+    (float("inf"), None, "was not usable"),
+    ("1e400", None, "was not usable"),  # a header value read as text: float() makes it infinity
+    (-5, None, "was not usable"),
+    (None, None, "rate limited: waiting"),
+    (0.2, 1.0, "as the platform asked"),
+    (99999999999, 24 * 3600.0, "waiting 24 h at most"),
+])
+def test_a_rate_limit_wait_from_the_platform_is_never_trusted_blindly(queue: Queue, clock: Clock,
+                                                                      file_fake: FileFake, asked: object,
+                                                                      waited: float | None, says: str) -> None:
+    """`ratelimit-reset: nan` once meant no wait at all (155 creates in 8 s); inf or 1e400 crashed
+    `queue list`; 99999999999 parked a post until the year 5138."""
+
+    class Pacing(ExampleChannel):
+        def publish(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+            from assistant.channels import RateLimited
+
+            raise RateLimited("example: slow down", retry_after=asked)  # type: ignore[arg-type]
+
+    pid = queue.enqueue(post(), T0)
+    worker = make_worker(queue, file_fake, cls=Pacing)
+    assert worker.run_once().outcomes == {"rate_limited": 1}
+    waiting = queue.get(pid)
+    if waited is None:
+        assert T0 + 30 <= waiting.due_at <= T0 + 60
+    else:
+        assert waiting.due_at == pytest.approx(T0 + waited)
+    assert says in (waiting.note or ""), waiting.note
+    listed = CliRunner().invoke(cli, ["queue", "list", "--json"])
+    assert listed.exit_code == 0, listed.output

@@ -80,6 +80,29 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+MIN_RATE_WAIT = 1.0
+MAX_RATE_WAIT = 24 * 3600.0
+
+
+def rate_limit_wait(asked: Any, backoff: float) -> tuple[float, str]:
+    """Seconds to wait after a rate limit, and the post's note. The platform's number (from a header
+    or a message) is never trusted blindly: NaN, infinity, negative or absent -> the backoff; below
+    1 s -> 1 s; over 24 h -> 24 h."""
+    import math
+
+    try:
+        value = float(asked) if asked is not None and not isinstance(asked, bool) else None
+    except (TypeError, ValueError, OverflowError):
+        value = None
+    if value is None or not math.isfinite(value) or value < 0:
+        wait = min(max(backoff, MIN_RATE_WAIT), MAX_RATE_WAIT)
+        said = "" if asked is None else f" (its wait, {str(asked)[:40]!r}, was not usable)"
+        return wait, f"rate limited: waiting {wait:.0f} s{said}"
+    if value > MAX_RATE_WAIT:
+        return MAX_RATE_WAIT, f"rate limited: the platform asked for {value:.0f} s; waiting 24 h at most"
+    return max(value, MIN_RATE_WAIT), "rate limited: waiting as the platform asked"
+
+
 def rate_limits(settings: Any, channels: dict[str, type] | None = None) -> dict[str, RateLimit]:
     """Per-channel limits: the channel's own (``Channel.rate_limit``), then ``[rate_limits] <name>``,
     then ``[channels.<name>] rate_limit``, key by key.
@@ -265,13 +288,12 @@ class Worker:
             found = PublishResult(exc.remote_id or item.remote_id or "", exc.url)
             return self._sent(item, started, found, "already_published", note=str(exc))
         except RateLimited as exc:
-            wait = exc.retry_after if exc.retry_after is not None else self.policy.delay(item.attempts, self.rng)
+            wait, note = rate_limit_wait(exc.retry_after, self.policy.delay(item.attempts, self.rng))
             # (a rate limit is the platform pacing us, not the post failing: it does not use up a try)
             # (nor does it publish: a post that needed its check before this attempt still needs it)
             return self._finish(item, "rate_limited", state="failed", outcome="rate_limited", started=started,
-                                error=str(exc), status=exc.status, retry_at=self.clock() + max(wait, 1.0),
-                                needs_check=item.needs_check, uses_try=False,
-                                note="rate limited: waiting as the platform asked")
+                                error=str(exc), status=exc.status, retry_at=self.clock() + wait,
+                                needs_check=item.needs_check, uses_try=False, note=note)
         except AmbiguousError as exc:
             return self._failed(item, started, str(exc), exc.status, transient=True, outcome="ambiguous",
                                 needs_check=True)
