@@ -148,11 +148,12 @@ class Settings:
             node = node[part]
         return node
 
-    def number(self, dotted: str, default: float, *, integer: bool = False, positive: bool = False) -> Any:
+    def number(self, dotted: str, default: float, *, integer: bool = False, positive: bool = False,
+               maximum: float | None = None) -> Any:
         """A numeric setting, or a one-line ConfigError naming the key (assistant.settings.number)."""
         from assistant.settings import number
 
-        return number(self.get(dotted, default), dotted, integer=integer, positive=positive)
+        return number(self.get(dotted, default), dotted, integer=integer, positive=positive, maximum=maximum)
 
     def section(self, dotted: str) -> dict[str, Any]:
         value = self.get(dotted, {})

@@ -33,7 +33,7 @@ def key_name(dotted: str) -> str:
 
 
 def number(value: Any, key: str, *, integer: bool = False, positive: bool = False,
-           minimum: float | None = None) -> Any:
+           minimum: float | None = None, maximum: float | None = None) -> Any:
     """A number (int with ``integer``), or ConfigError naming ``key`` (dotted or ``[section] name``)."""
     what = key_name(key)
     kind = "a whole number" if integer else "a number"
@@ -51,14 +51,18 @@ def number(value: Any, key: str, *, integer: bool = False, positive: bool = Fals
         raise ConfigError(f"{what}: must be more than 0, not {value!r}")
     if minimum is not None and parsed < minimum:
         raise ConfigError(f"{what}: must be at least {minimum:g}, not {value!r}")
+    if maximum is not None and parsed > maximum:
+        raise ConfigError(f"{what}: must be at most {maximum:g}, not {value!r}")
     return int(parsed) if integer else parsed
 
 
 def parse_duration(value: Any, what: str = "duration") -> float:
     """Seconds in ``30``, ``90s``, ``15m``, ``1h``, ``3d``, ``2w`` (UsageError: it is also a CLI option's reader)."""
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise UsageError(f"{what}: {value!r} is not a duration (use e.g. 90s, 15m, 1h, 3d)")
         return float(value)
-    match = DURATION_RE.match(str(value))
+    match = DURATION_RE.match(str(value)[:100])
     if not match:
         raise UsageError(f"{what}: {value!r} is not a duration (use e.g. 90s, 15m, 1h, 3d)")
     unit = (match.group(2) or "s").lower()[0]
@@ -70,6 +74,9 @@ def count_setting(value: Any, what: str, *, minimum: int = 0) -> int:
     return int(number(value, what, integer=True, minimum=minimum))
 
 
+MAX_DURATION = 366 * 86400.0  # a year: longer is a typo, and overflows dates
+
+
 def duration_setting(value: Any, what: str, *, positive: bool = False) -> float:
     """Seconds from a config duration (60, "90s", "15m"), or a one-line ConfigError naming the key."""
     what = key_name(what)
@@ -79,8 +86,10 @@ def duration_setting(value: Any, what: str, *, positive: bool = False) -> float:
         seconds = parse_duration(value, what)
     except UsageError as exc:
         raise ConfigError(str(exc)) from None
-    if seconds < 0 or (positive and seconds == 0):
+    if seconds != seconds or seconds < 0 or (positive and seconds == 0):
         raise ConfigError(f"{what}: must be {'longer than zero' if positive else 'zero or more'}, not {value!r}")
+    if seconds > MAX_DURATION:
+        raise ConfigError(f"{what}: must be at most 366d, not {value!r}")
     return seconds
 
 
@@ -95,7 +104,7 @@ def weights(overrides: Any, defaults: Mapping[str, float], key: str, *, what: st
     for name, value in overrides.items():
         if name not in defaults:
             raise ConfigError(f"{key_name(key)}: unknown {what} {name!r} (known: {', '.join(defaults)})")
-        out[name] = number(value, f"{key}.{name}", minimum=0)
+        out[name] = number(value, f"{key}.{name}", minimum=0, maximum=1e6)
     if not allow_all_zero and not any(out.values()):
         raise ConfigError(f"{key_name(key)}: every weight is 0")
     return out

@@ -42,6 +42,25 @@ def format_option(*choices: str, help: str = "Output format.") -> Callable[[F], 
     return decorate
 
 
+class Finite(click.FloatRange):
+    """A float option in a range, and finite: ``nan`` and ``inf`` pass click's FloatRange (every
+    comparison with NaN is false) and once busy-looped the worker (``--interval nan``)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        if isinstance(value, str) and value.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return number
+
+
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id or limit is refused, not an internal error
+MAX_LIMIT = 1_000_000
+
+
 def json_option(func: F) -> F:
     """--json: machine-readable output on stdout."""
     return click.option("json_", "--json", is_flag=True, help="Print JSON for scripts instead of a table.")(func)

@@ -7,7 +7,9 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import emit_json, json_option, settings
+from assistant.cli.common import Finite, emit_json, json_option, settings
+
+MAXIMA = {"max_pages": 10_000, "timeout": 600, "delay": 3600, "max_bytes": 1 << 30, "workers": 32}
 
 
 def _setting(value: Any, key: str, kind: type = float, minimum: float = 0) -> Any:
@@ -16,20 +18,21 @@ def _setting(value: Any, key: str, kind: type = float, minimum: float = 0) -> An
         return value
     from assistant.settings import number
 
-    return number(settings().get(f"crawl.{key}"), f"crawl.{key}", integer=kind is int, minimum=minimum)
+    return number(settings().get(f"crawl.{key}"), f"crawl.{key}", integer=kind is int, minimum=minimum,
+                  maximum=MAXIMA[key])
 
 
 @click.command("crawl")
 @click.argument("target", metavar="URL|FILE")
-@click.option("--max-pages", type=click.IntRange(0), default=None,
+@click.option("--max-pages", type=click.IntRange(0, 10_000), default=None,
               help="Pages to fetch per site besides the home page [default: 20, config crawl.max_pages].")
-@click.option("--timeout", type=click.FloatRange(0.1), default=None,
+@click.option("--timeout", type=Finite(0.1, 600), default=None,
               help="Seconds to wait for a connection or the next bytes of a response "
                    "[default: 10, config crawl.timeout].")
-@click.option("--delay", type=click.FloatRange(0), default=None,
+@click.option("--delay", type=Finite(0, 3600), default=None,
               help="Minimum seconds between two requests to one host; a longer robots.txt "
                    "Crawl-delay wins [default: 1.0, config crawl.delay].")
-@click.option("--max-bytes", type=click.IntRange(1024), default=None,
+@click.option("--max-bytes", type=click.IntRange(1024, 1 << 30), default=None,
               help="Read at most this many bytes of a response; longer pages are truncated "
                    "[default: 2000000, config crawl.max_bytes].")
 @click.option("--workers", type=click.IntRange(1, 32), default=None,

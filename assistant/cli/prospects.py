@@ -20,7 +20,7 @@ def _embedder(conn: Any, cfg: Any) -> Any:
     from assistant.embeddings import Embedder
 
     return Embedder(cfg.get("model.name"), db=conn, backend=cfg.get("model.backend", "auto"),
-                    batch_size=cfg.number("model.batch_size", 64, integer=True, positive=True))
+                    batch_size=cfg.number("model.batch_size", 64, integer=True, positive=True, maximum=4096))
 
 
 @contextmanager
@@ -42,7 +42,7 @@ def _load_draft(path: str) -> Any:
     from assistant import documents
 
     # the same limit as `assist score`: 0.5 is half a megabyte, not 0 bytes
-    return documents.load(path, max_bytes=int(settings().number("score.max_file_mb", 5, positive=True) * 1024 * 1024))
+    return documents.load(path, max_bytes=int(settings().number("score.max_file_mb", 5, positive=True, maximum=1024) * 1024 * 1024))
 
 
 @click.command()

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import Group, emit_json, json_option
+from assistant.cli.common import MAX_ID, MAX_LIMIT, Finite, Group, emit_json, json_option
 from assistant.errors import EXIT_FAILURE
 
 NEEDS_YOU = frozenset({"dead", "unknown"})  # worker outcomes the user must act on
@@ -52,7 +52,7 @@ def queue() -> None:
 @click.option("states", "--state", "-s", multiple=True, metavar="STATE",
               help="Only posts in this state: scheduled, sending, sent, failed, dead, cancelled, unknown (repeatable).")
 @click.option("--channel", metavar="NAME", help="Only posts to this channel.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many posts.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="At most this many posts.")
 @json_option
 def list_(states: tuple[str, ...], channel: str | None, limit: int | None, json_: bool) -> None:
     """List queued posts, soonest first."""
@@ -74,7 +74,7 @@ def list_(states: tuple[str, ...], channel: str | None, limit: int | None, json_
 
 
 @queue.command()
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=click.IntRange(1, MAX_ID))
 @json_option
 def show(post_id: int, json_: bool) -> None:
     """Show one post in full, with every attempt to publish it."""
@@ -110,7 +110,7 @@ def show(post_id: int, json_: bool) -> None:
 
 
 @queue.command()
-@click.argument("post_ids", type=int, nargs=-1, required=True)
+@click.argument("post_ids", type=click.IntRange(1, MAX_ID), nargs=-1, required=True)
 @json_option
 def cancel(post_ids: tuple[int, ...], json_: bool) -> None:
     """Cancel posts so they are never sent."""
@@ -120,7 +120,7 @@ def cancel(post_ids: tuple[int, ...], json_: bool) -> None:
 
 
 @queue.command()
-@click.argument("post_ids", type=int, nargs=-1, required=True)
+@click.argument("post_ids", type=click.IntRange(1, MAX_ID), nargs=-1, required=True)
 @click.option("--force", is_flag=True,
               help="Also send posts in state unknown (ones that may already be published: check first).")
 @json_option
@@ -132,7 +132,7 @@ def retry(post_ids: tuple[int, ...], force: bool, json_: bool) -> None:
 
 
 @queue.command()
-@click.argument("post_id", type=int)
+@click.argument("post_id", type=click.IntRange(1, MAX_ID))
 @click.option("--at", "at", required=True, metavar="WHEN",
               help="The new time: ISO 8601 or natural language, in your time zone.")
 @json_option
@@ -216,7 +216,7 @@ def _next_due() -> str:
 
 
 @queue.command()
-@click.option("--limit", type=click.IntRange(min=1), help="Publish at most this many posts.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="Publish at most this many posts.")
 @json_option
 def run(limit: int | None, json_: bool) -> None:
     """Publish every post that is due now, once, then exit (for cron or a systemd timer).
@@ -245,7 +245,7 @@ def run(limit: int | None, json_: bool) -> None:
 
 
 @queue.command()
-@click.option("--interval", type=click.FloatRange(min=0.01), default=None,
+@click.option("--interval", type=Finite(0.01, 86400), default=None,
               help="Seconds between checks for due posts (default: [queue] interval, 60).")
 @json_option
 def worker(interval: float | None, json_: bool) -> None:

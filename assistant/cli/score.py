@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import FormatChoice, json_option
+from assistant.cli.common import Finite, FormatChoice, json_option
 from assistant.errors import shown_path
 
 PROGRESS_MIN_FILES = 5  # a progress bar only for runs over this many drafts (and only on a TTY)
@@ -29,7 +29,7 @@ def default_embedder(model: str | None) -> Any:
     return Embedder(
         model or cfg.get("model.name"), db=open_db(),
         backend=str(cfg.get("model.backend", "auto")),
-        batch_size=cfg.number("model.batch_size", 64, integer=True, positive=True),
+        batch_size=cfg.number("model.batch_size", 64, integer=True, positive=True, maximum=4096),
     )
 
 
@@ -41,7 +41,7 @@ def _embedder_factory(ctx: click.Context) -> Callable[[str | None], Any]:
 
 
 def _positive(cfg: Any, key: str, default: float) -> float:
-    return float(cfg.number(key, default, positive=True))
+    return float(cfg.number(key, default, positive=True, maximum=1024))
 
 
 @click.command(epilog=EXIT_HELP)
@@ -54,7 +54,7 @@ def _positive(cfg: Any, key: str, default: float) -> float:
 @click.option("--format", "format_", type=FormatChoice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Report format: a terminal report, JSON for scripts, or Markdown for PR comments.")
 @json_option
-@click.option("--min-score", type=click.FloatRange(0, 100), default=None, metavar="N",
+@click.option("--min-score", type=Finite(0, 100), default=None, metavar="N",
               help="Exit 1 when any draft's linkability score is below N (for CI and pre-commit). "
                    "Default: score.min_score in config (0 never fails).")
 @click.option("--model", metavar="NAME",

@@ -52,6 +52,8 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
         timing.at = schedule.parse_at(at, schedule.user_timezone(settings), now, schedule.day_start(settings))
     if spread:
         timing.spread = schedule.parse_duration(spread, "--spread")
+        if not 0 < timing.spread <= 366 * 86400:
+            raise UsageError(f"--spread: {spread!r} is not between 1 second and 366 days (e.g. 3d, 2w)")
         if timing.spread <= 0:
             raise UsageError("--spread: the window must be longer than zero")
     dests = plan.resolve(channels, options)

@@ -9,7 +9,16 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import Group, emit_json, format_option, open_db, printable, settings, warn
+from assistant.cli.common import (
+    MAX_LIMIT,
+    Group,
+    emit_json,
+    format_option,
+    open_db,
+    printable,
+    settings,
+    warn,
+)
 from assistant.cli.crawl import crawl
 from assistant.errors import EXIT_USAGE
 
@@ -127,7 +136,7 @@ def _site_rows(conn: Any, limit: int, source: str | None, excluded: bool) -> lis
 
 
 @sites.command("list")
-@click.option("--limit", type=click.IntRange(1), default=50, show_default=True, help="Show at most this many sites.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=50, show_default=True, help="Show at most this many sites.")
 @click.option("--source", help="Only sites from this source (catalog, ahrefs, semrush, majestic, gsc, plain, crawl).")
 @click.option("--excluded", is_flag=True, help="Only the sites you excluded.")
 @format_option("text", "json", "csv")
