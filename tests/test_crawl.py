@@ -59,6 +59,7 @@ class SiteServer:
     conditional: bool = True  # answer If-None-Match / If-Modified-Since with 304
     robots_status: int | None = None  # answer /robots.txt with this status instead
     trickle: set[str] = field(default_factory=set)  # paths sending a byte every 0.1 s
+    custom: dict[str, tuple[int, bytes, dict[str, str]]] = field(default_factory=dict)  # path -> answer
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
 
@@ -98,6 +99,9 @@ class SiteServer:
 
     # -- routes
     def respond(self, h: BaseHTTPRequestHandler, path: str) -> None:
+        if path in self.custom:
+            status, body, headers = self.custom[path]
+            return self.send(h, status, body, headers)
         if path in self.slow:
             time.sleep(self.slow_seconds)
         if path in self.huge:
@@ -571,6 +575,29 @@ def test_robots_groups_are_merged_and_a_bom_is_ignored() -> None:
     # our own group with no rules allows everything, whatever the * group says
     rules = robots.parse("User-agent: assist\nDisallow:\n\nUser-agent: *\nDisallow: /\n", "assist/0.1")
     assert rules.allowed("https://x.test/a")
+
+
+def test_charset_undefined_and_crawl_delay_nan_are_survived(main_site: SiteServer) -> None:
+    """Hostile headers (issue 10, item 12): `charset=undefined` names a codec that always raises, and
+    `Crawl-delay: nan` parses as a float; neither is an internal error or NaN in --json."""
+    import json as json_mod
+
+    import httpx
+
+    from assistant.prospects import robots
+
+    main_site.custom["/robots.txt"] = (200, b"User-agent: *\nCrawl-delay: nan\nDisallow: /private/\n",
+                                       {"Content-Type": "text/plain; charset=undefined"})
+    main_site.custom["/"] = (200, "<html><head><title>Caf\u00e9 notes</title></head><body><p>Espresso and"
+                                  " grinders.</p></body></html>".encode(), {"Content-Type": "text/html; charset=undefined"})
+    result = invoke(main_site.url + "/", "--max-pages", "0", "--json")
+    assert result.exit_code == 0, result.output
+    assert "NaN" not in result.output and "Infinity" not in result.output
+    [site] = json_mod.loads(result.output)
+    assert site["error"] is None and any("Caf\u00e9 notes" == (p.get("title") or "") for p in site["pages"])
+    assert "Café" in _decode("Café".encode(), httpx.Headers({"content-type": "text/html; charset=undefined"}))
+    for value in ("nan", "inf", "-inf", "NaN"):
+        assert robots.crawl_delay(["User-agent: *", f"Crawl-delay: {value}"], "assist/0.1") is None
 
 
 def test_robots_rules_for_status_codes() -> None:

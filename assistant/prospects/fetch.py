@@ -195,6 +195,6 @@ def _decode(body: bytes, headers: httpx.Headers) -> str:
         if candidate:
             try:
                 return body.decode(candidate)
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, UnicodeError, ValueError):  # "undefined" is a codec that always raises
                 continue
     return body.decode("utf-8", errors="replace")

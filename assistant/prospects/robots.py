@@ -11,6 +11,7 @@ read with a small group scan. Fetch failures follow RFC 9309: a 4xx robots.txt m
 from __future__ import annotations
 
 import functools
+import math
 import re
 import urllib.parse
 import urllib.robotparser
@@ -143,9 +144,11 @@ def crawl_delay(lines: list[str], user_agent: str) -> float | None:
             in_rules = True
             if key == "crawl-delay":
                 try:
-                    groups[-1][1].append(max(float(value), 0.0))
+                    delay = float(value)
                 except ValueError:
-                    pass
+                    continue
+                if math.isfinite(delay):  # "nan" and "inf" parse as floats; neither is a delay
+                    groups[-1][1].append(max(delay, 0.0))
     ours = [d for agents, d in groups if any(a != "*" and a in token for a in agents)]
     anyone = [d for agents, d in groups if "*" in agents]
     for delays in (*ours[:1], *anyone[:1]):
