@@ -156,8 +156,14 @@ class Settings:
         return number(self.get(dotted, default), dotted, integer=integer, positive=positive, maximum=maximum)
 
     def section(self, dotted: str) -> dict[str, Any]:
+        """A table of settings ({} when absent); a value that is not a table is a ConfigError, never
+        silently nothing (``rate_limits = 3`` once switched every rate limit off)."""
         value = self.get(dotted, {})
-        return value if isinstance(value, dict) else {}
+        if not isinstance(value, dict):
+            from assistant.settings import key_name
+
+            raise ConfigError(f"{key_name(dotted)}: expected a table, not {value!r}")
+        return value
 
 
 def read_file(path: Path) -> dict[str, Any]:
@@ -174,7 +180,9 @@ def read_file(path: Path) -> dict[str, Any]:
 def load(environ: dict[str, str] | None = None) -> Settings:
     """Defaults, then the config file, then ASSIST_* variables."""
     env = dict(os.environ if environ is None else environ)
-    path = config_path()
+    path = Path(env["ASSIST_CONFIG"]).expanduser() if env.get("ASSIST_CONFIG") else config_path()
+    if env.get("ASSIST_CONFIG") and not path.is_file():
+        raise ConfigError(f"ASSIST_CONFIG names {path}, which is not a file")
     merged = _merge(DEFAULTS, read_file(path))
     merged = _merge(merged, _env_overrides(env))
     return Settings(merged, path)

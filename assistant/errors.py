@@ -31,7 +31,7 @@ class ConfigError(AssistError):
 
 def raise_errors() -> bool:
     """ASSIST_RAISE_ERRORS=1: let the original exception through (with its traceback), for debugging."""
-    return os.environ.get("ASSIST_RAISE_ERRORS", "") not in ("", "0")
+    return os.environ.get("ASSIST_RAISE_ERRORS", "").strip().lower() not in ("", "0", "no", "false", "off")
 
 
 def first_line(exc: BaseException) -> str:

@@ -119,3 +119,36 @@ def test_one_rule_for_numbers_whatever_reads_them() -> None:
         readers.weights({"speed": 1}, {"depth": 1.0}, "score.weights", what="signal")
     with pytest.raises(ConfigError, match=r"^\[score\.weights\] depth: must be at least 0, not -1$"):
         readers.weights({"depth": -1}, {"depth": 1.0}, "score.weights")
+
+
+def test_a_missing_assist_config_file_is_an_error_not_ignored(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"^ASSIST_CONFIG names .*nope\.toml, which is not a file$"):
+        config.load(environ={"ASSIST_CONFIG": str(tmp_path / "nope.toml")})
+    given = tmp_path / "given.toml"
+    given.write_text('[queue]\nmax_tries = 3\n')
+    assert config.load(environ={"ASSIST_CONFIG": str(given)}).get("queue.max_tries") == 3
+
+
+def test_a_scalar_where_a_table_is_expected_is_an_error(assist_home: Path) -> None:
+    """`rate_limits = 3` once silently switched every rate limit off."""
+    (assist_home / "config.toml").write_text("rate_limits = 3\n[channels]\nx = 5\n")
+    settings = config.load()
+    with pytest.raises(ConfigError, match=r"^rate_limits: expected a table, not 3$"):
+        settings.section("rate_limits")
+    with pytest.raises(ConfigError, match=r"^\[channels\] x: expected a table, not 5$"):
+        settings.section("channels.x")
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    result = CliRunner().invoke(cli, ["queue", "run"])
+    assert result.exit_code == 2 and "rate_limits: expected a table, not 3" in result.output
+
+
+@pytest.mark.parametrize(("value", "raises"), [("", False), ("0", False), ("no", False), ("false", False),
+                                               ("OFF", False), ("1", True), ("yes", True)])
+def test_assist_raise_errors_reads_no_as_no(monkeypatch: pytest.MonkeyPatch, value: str, raises: bool) -> None:
+    from assistant.errors import raise_errors
+
+    monkeypatch.setenv("ASSIST_RAISE_ERRORS", value)
+    assert raise_errors() is raises
