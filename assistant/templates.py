@@ -13,6 +13,7 @@ A template NAME of a KIND is the first ``NAME.j2`` found in, in order:
 from __future__ import annotations
 
 import importlib.resources
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from assistant.channels import Channel
 
 KINDS = ("share", "outreach")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}")  # a template's name: no path, no ".."
 
 
 def core_dir(kind: str) -> Path:
@@ -70,22 +72,51 @@ def available(kind: str, channel: type[Channel] | Channel | None = None) -> list
 
 def find(kind: str, name: str, channel: type[Channel] | Channel | None = None, *,
          fallback: str | None = None) -> Path:
-    """The template file NAME (else FALLBACK) of a kind; UsageError naming the available ones."""
+    """The template file NAME (else FALLBACK) of a kind; UsageError naming the available ones.
+
+    A name is a name, not a path: ``../../x`` is refused, and a match must lie inside its folder."""
+    if not _NAME.fullmatch(name) or ".." in name:
+        raise UsageError(f"{kind} template {name[:100]!r}: a template name is letters, digits, '-', '_' and '.',"
+                         f" not a path; available: {', '.join(available(kind, channel)) or 'none'}")
     folders = search_path(kind, channel)
     for wanted in (name, fallback):
         if wanted is None:
             continue
         for folder in folders:
             path = folder / f"{wanted}.j2"
-            if path.is_file():
+            if path.is_file() and path.resolve().parent == folder.resolve():
                 return path
     shown = ", ".join(available(kind, channel)) or "none"
     raise UsageError(f"unknown {kind} template {name!r}; available: {shown}")
 
 
 def environment(kind: str, channel: type[Channel] | Channel | None = None, **options: Any) -> Any:
-    """A Jinja2 environment loading from the search path (for templates that include others)."""
+    """A sandboxed Jinja2 environment loading from the search path. Templates come from users and
+    plugins: the sandbox refuses attribute tricks such as ``cycler.__init__.__globals__``."""
     import jinja2
+    from jinja2.sandbox import SandboxedEnvironment
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader([str(d) for d in search_path(kind, channel)]),
-                              **options)
+    return SandboxedEnvironment(loader=jinja2.FileSystemLoader([str(d) for d in search_path(kind, channel)]),
+                                **options)
+
+
+def sandbox(**options: Any) -> Any:
+    """A sandboxed environment without a loader (a template read by the caller)."""
+    from jinja2.sandbox import SandboxedEnvironment
+
+    return SandboxedEnvironment(**options)
+
+
+def render_error(exc: BaseException, where: str) -> UsageError:
+    """A template's error as one line naming the file (and line): syntax, undefined variable, bad bytes,
+    a refused attribute."""
+    import jinja2
+    from jinja2.sandbox import SecurityError
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return UsageError(f"{exc.filename or where}: line {exc.lineno}: {exc.message}")
+    if isinstance(exc, UnicodeDecodeError):
+        return UsageError(f"{where}: not UTF-8 text; save the template as UTF-8")
+    if isinstance(exc, SecurityError):
+        return UsageError(f"{where}: not allowed in a template: {str(exc)[:200]}")
+    return UsageError(f"{where}: {str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}")

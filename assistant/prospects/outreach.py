@@ -102,7 +102,9 @@ def render(
         raise UsageError(f"{prospect.domain}: no dead link known on this site, so a broken-link email would not be"
                          " true; use --template resource-page or guest-post (dead links show up once assist"
                          " has crawled the pages a site links to)")
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    from assistant import templates
+
+    env = templates.sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     env.filters["shorturl"] = lambda url: short_url(url) if url else ""
     try:
         source = path.read_text(encoding="utf-8")
@@ -114,6 +116,8 @@ def render(
         raise UsageError(f"{path}: line {exc.lineno}: {exc.message}") from None
     except jinja2.UndefinedError as exc:
         raise UsageError(f"{path}: {exc.message}") from None
+    except Exception as exc:  # noqa: BLE001 - the sandbox's refusals and any other template error: one line
+        raise templates.render_error(exc, str(path)) from None
     lines = text.lstrip("\n").splitlines()
     subject = ""
     if lines and lines[0].lower().startswith("subject:"):

@@ -205,12 +205,26 @@ def environment(channel: type[Channel] | Channel | None = None) -> Any:
 
 
 def template_for(env: Any, channel: str) -> Any:
+    """The channel's template (else default.j2); its errors as one line naming the file."""
     import jinja2
 
-    try:
-        return env.get_template(f"{channel}.j2")
-    except jinja2.TemplateNotFound:
-        return env.get_template("default.j2")
+    from assistant import templates
+
+    for name in (f"{channel}.j2", "default.j2"):
+        try:
+            return env.get_template(name)
+        except jinja2.TemplateNotFound:
+            continue
+        except (jinja2.TemplateError, UnicodeDecodeError) as exc:
+            raise templates.render_error(exc, _template_file(env, name)) from None
+    raise jinja2.TemplateNotFound("default.j2")
+
+
+def _template_file(env: Any, name: str) -> str:
+    for folder in getattr(env.loader, "searchpath", []):
+        if (Path(folder) / name).is_file():
+            return str(Path(folder) / name)
+    return name
 
 
 def tidy(text: str) -> str:
@@ -299,11 +313,16 @@ def compose_post(m: Material, channel: Channel, *, target: str | None = None,
     composed: Composed | None = None
     for cut in _cuts(m, len(tags)):
         shown_title = _shorten(m.title, cut.title_words) if cut.title_words is not None else m.title
-        text = tidy(template.render(
-            channel=channel.name, target=target, title=shown_title, summary=_summary(m, cut),
-            key_points=m.key_points[: cut.points], hashtags=tags[: cut.tags], url=url,
-            description=m.description, limits=limits,
-        ))
+        try:
+            text = tidy(template.render(
+                channel=channel.name, target=target, title=shown_title, summary=_summary(m, cut),
+                key_points=m.key_points[: cut.points], hashtags=tags[: cut.tags], url=url,
+                description=m.description, limits=limits,
+            ))
+        except Exception as exc:  # noqa: BLE001 - a user's or plugin's template: one line naming it
+            from assistant import templates
+
+            raise templates.render_error(exc, template.filename or template.name) from None
         # the title goes along even where the channel has no title field (link cards use it)
         post = Post(channel=channel.name, text=text, url=url, title=title or None, target=target,
                     options=dict(options or {}))
