@@ -712,3 +712,19 @@ def test_a_linked_page_known_by_one_word_counts_half(conn, draft, shared_embedde
              links=["https://carparts.example/starter"])
     (a,) = [p for p in rank.rank(conn, draft, shared_embedder) if p.domain == "kitchen-a.example"]
     assert a.linked_pages[0].similarity < rank.SIMILAR and not any(r.startswith("linked to") for r in a.reasons)
+
+
+@pytest.mark.parametrize("cell", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", ";=cmd|' /C calc'!A0",
+                                  "\n=cmd", " =cmd", "  \n ;+1"])
+def test_csv_cells_that_a_spreadsheet_would_run_get_a_quote(cell: str) -> None:
+    """Also after leading blanks, newlines or a ';' (issue 10, item 23)."""
+    from assistant.prospects.render import safe_cell
+
+    assert safe_cell(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", ["Bread & butter", "a=b", "", "café", "x\n=y"])
+def test_csv_cells_that_are_text_stay_as_they_are(cell: str) -> None:
+    from assistant.prospects.render import safe_cell
+
+    assert safe_cell(cell) == cell and safe_cell(42) == 42

@@ -49,9 +49,16 @@ def to_csv(found: Sequence[Any]) -> str:
 def safe_cell(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula gets a leading ' (names and titles come from
     crawled pages and imports, which anyone can write)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    if not isinstance(value, str):
+        return value
+    # a trigger character first, or after leading blanks, newlines or ';' (";=cmd", "\n=cmd", " =cmd"
+    # run as formulas in some spreadsheets)
+    if value[:1] in FORMULA_START or value.lstrip(" \t\r\n;")[:1] in FORMULA_START:
         return "'" + value
     return value
+
+
+FORMULA_START = frozenset("=+-@\t\r\n;")
 
 
 # --------------------------------------------------------------------------- terminal
