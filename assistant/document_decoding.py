@@ -4,6 +4,8 @@ errors, then BOMs, UTF-16, UTF-8, Windows-1252 / Latin-1 and detected encodings.
 
 from __future__ import annotations
 
+import errno
+import stat
 import sys
 from pathlib import Path
 
@@ -74,15 +76,28 @@ def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, 
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
         p = Path(path)
+        try:
+            p.stat()
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise DocumentError(path, "a symbolic link loop") from None
+            if not p.is_symlink() and not p.exists():
+                raise DocumentError(path, "no such file or directory") from None
+            if p.is_symlink():
+                raise DocumentError(path, "a symbolic link to a file that does not exist") from None
         if not p.exists():
             raise DocumentError(path, "no such file or directory")
         if p.is_dir():
             raise DocumentError(path, "is a directory")
         try:
-            size = p.stat().st_size
-            if size > max_bytes:
-                raise DocumentError(path, f"too large ({_mb(size)}; the limit is {_mb(max_bytes)}, see score.max_file_mb)")
-            data = p.read_bytes()
+            st = p.stat()
+            if not stat.S_ISREG(st.st_mode):
+                # /dev/zero or /dev/urandom (size 0, endless) and FIFOs (block): never read
+                raise DocumentError(path, "not a regular file (a device, pipe or socket)")
+            if st.st_size > max_bytes:
+                raise DocumentError(path, f"too large ({_mb(st.st_size)}; the limit is {_mb(max_bytes)}, see score.max_file_mb)")
+            with p.open("rb") as handle:
+                data = handle.read(max_bytes + 1)  # the cap holds even if the file grows meanwhile
         except PermissionError:
             raise DocumentError(path, "permission denied") from None
         except OSError as exc:

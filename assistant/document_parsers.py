@@ -95,6 +95,26 @@ def _meta_title_line(source: str, title: str, blocks: list[Block]) -> int:
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 
 
+MAX_FRONT_MATTER = 64 * 1024
+
+
+class _AliasRefused(Exception):
+    pass
+
+
+def _no_alias_loader() -> Any:
+    """yaml.SafeLoader refusing aliases: a 402-byte "billion laughs" front matter expanded to 2.2 GB."""
+    import yaml
+
+    class NoAliasLoader(yaml.SafeLoader):
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            if self.check_event(yaml.AliasEvent):
+                raise _AliasRefused
+            return super().compose_node(parent, index)
+
+    return NoAliasLoader
+
+
 def split_front_matter(path: str, text: str) -> tuple[dict[str, Any], str, int]:
     """Return (front matter, body, number of lines before the body)."""
     match = _FRONT_MATTER_RE.match(text)
@@ -102,8 +122,17 @@ def split_front_matter(path: str, text: str) -> tuple[dict[str, Any], str, int]:
         return {}, text, 0
     import yaml
 
+    raw = match.group(1) or ""
+    if len(raw) > MAX_FRONT_MATTER:
+        raise DocumentError(path, f"front matter over {MAX_FRONT_MATTER // 1024} KB; keep it to metadata")
     try:
-        meta = yaml.safe_load(match.group(1) or "") or {}
+        meta = yaml.load(raw, Loader=_no_alias_loader()) or {}  # noqa: S506 - a SafeLoader without aliases
+    except _AliasRefused:
+        raise DocumentError(path, "YAML aliases (&name / *name) are not allowed in front matter") from None
+    except RecursionError:
+        raise DocumentError(path, "front matter nested too deep") from None
+    except (ValueError, OverflowError) as exc:  # an impossible date (2024-02-30) raises from the constructor
+        raise DocumentError(path, f"invalid value in front matter: {str(exc)[:120]}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
