@@ -600,6 +600,50 @@ def test_charset_undefined_and_crawl_delay_nan_are_survived(main_site: SiteServe
         assert robots.crawl_delay(["User-agent: *", f"Crawl-delay: {value}"], "assist/0.1") is None
 
 
+@pytest.mark.parametrize(("rule", "path", "allowed"), [
+    ("/private", "/private/x", False), ("/private$", "/private", False), ("/private$", "/private/x", True),
+    ("/*.pdf$", "/docs/a.pdf", False), ("/*.pdf$", "/docs/a.pdf?x=1", True), ("/a*b*c", "/a-x-b-y-c-z", False),
+    ("/a*b*c", "/a-x-c-y-b", True), ("/*", "/anything", False), ("*a*b$", "/aab", False), ("/x*", "/y", True),
+])
+def test_robots_wildcards_match_as_rfc_9309_says(rule: str, path: str, allowed: bool) -> None:
+    from assistant.prospects import robots
+
+    rules = robots.parse(f"User-agent: *\nDisallow: {rule}\n", "assist/0.1")
+    assert rules.allowed(f"http://a.test{path}") is allowed
+
+
+def test_a_backtracking_robots_pattern_is_matched_in_linear_time() -> None:
+    """`Disallow: /*a*a*a*a*a*a*a*a*a*a*a*a*b` and one 120-character link once took 100% CPU until
+    killed (issue 10, item 9)."""
+    from assistant.prospects import robots
+
+    rules = robots.parse("User-agent: *\nDisallow: /*a*a*a*a*a*a*a*a*a*a*a*a*b\n", "assist/0.1")
+    started = time.monotonic()
+    assert rules.allowed("http://a.test/" + "a" * 120) is True
+    assert rules.allowed("http://a.test/" + "a" * 120 + "b") is False
+    assert time.monotonic() - started < 0.5
+
+
+def test_a_huge_robots_file_and_many_disallowed_links_stay_bounded(main_site: SiteServer) -> None:
+    """512 KB of rules x 50,000 disallowed links once took hours (issue 10, item 10): rules are compiled
+    once and every considered link counts against a budget; 2,000 Sitemap lines were all fetched
+    (item 11): at most a few are."""
+    rules = "".join(f"Disallow: /blocked-{i}/*x*y*z$\n" for i in range(12_000))
+    sitemaps = "".join(f"Sitemap: {main_site.url}/sitemap-{i}.xml\n" for i in range(2_000))
+    main_site.custom["/robots.txt"] = (200, f"User-agent: *\n{rules}Disallow: /d/\n{sitemaps}".encode()[:500_000],
+                                       {"Content-Type": "text/plain"})
+    links = "".join(f'<a href="/d/{i}">page {i}</a>' for i in range(50_000))
+    main_site.custom["/"] = (200, f"<html><head><title>Many</title></head><body>{links}</body></html>".encode(),
+                             {"Content-Type": "text/html"})
+    started = time.monotonic()
+    result = run(main_site, max_pages=5, delay=0.0)
+    assert time.monotonic() - started < 30
+    fetched_sitemaps = [p for p in main_site.paths() if p.startswith("/sitemap-")]
+    assert len(fetched_sitemaps) <= 5
+    assert any("stopped after considering" in n for n in result.notes), result.notes
+    assert not any(p.startswith("/d/") for p in main_site.paths())  # all disallowed: none fetched
+
+
 def test_robots_rules_for_status_codes() -> None:
     from assistant.prospects import robots
 

@@ -46,6 +46,7 @@ from assistant.prospects.targets import read_targets as read_targets  # the CLI'
 
 USER_AGENT = f"assist/{__version__} (+https://github.com/assist-dev/assist)"
 MAX_CHILD_SITEMAPS = 3
+CONSIDER_PER_PAGE = 50  # links looked at (robots check included) for each page --max-pages allows
 
 Progress = Callable[[str, str], None]  # (event, url): "page", "skip", "error"
 
@@ -313,11 +314,18 @@ class _Crawl:
                 " only the home page was fetched")
             return
         requests = 0
+        considered = 0
+        budget = CONSIDER_PER_PAGE * max(self.max_pages, 1)
         for url in candidates:
             if requests >= self.max_pages:
                 break
             if url in self.seen:
                 continue
+            considered += 1
+            if considered > budget:  # every considered link counts, disallowed ones too
+                self.result.notes.append(f"stopped after considering {budget} links"
+                                         f" ({len(self.result.skipped_robots)} disallowed by robots.txt)")
+                break
             if not self.fetcher.allowed(url):
                 self.seen.add(url)
                 self.result.skipped_robots.append(url)
