@@ -644,6 +644,47 @@ def test_a_huge_robots_file_and_many_disallowed_links_stay_bounded(main_site: Si
     assert not any(p.startswith("/d/") for p in main_site.paths())  # all disallowed: none fetched
 
 
+@pytest.mark.parametrize("encoding", ["gzip, gzip", "gzip", "deflate", "zstd"])
+def test_a_decompression_bomb_stops_at_the_size_cap(main_site: SiteServer, encoding: str) -> None:
+    """`Content-Encoding: gzip, gzip` (1.8 KB on the wire) and zstd (32 KB) once took 2.1 GB: the
+    decoded size is capped while decoding, chunk by chunk (issue 10, item 7)."""
+    import tracemalloc
+    import zlib
+
+    bomb = b"<html><body>" + b"a" * (60 * 1024 * 1024)
+    if encoding == "zstd":
+        zstandard = pytest.importorskip("zstandard")
+        body = zstandard.ZstdCompressor().compress(bomb)
+    elif encoding == "deflate":
+        body = zlib.compress(bomb, 9)
+    else:
+        body = gzip.compress(bomb, 9)
+        if encoding == "gzip, gzip":
+            body = gzip.compress(body, 9)
+    del bomb
+    main_site.custom["/bomb"] = (200, body, {"Content-Type": "text/html", "Content-Encoding": encoding})
+    fetcher = Fetcher(crawl.make_client(timeout=5), user_agent=crawl.USER_AGENT, delay=0, timeout=5,
+                      max_bytes=1_000_000)
+    tracemalloc.start()
+    try:
+        got = fetcher.get(main_site.url + "/bomb", check_robots=False)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got.error is None and got.truncated and len(got.body) == 1_000_000
+    assert peak < 20 * 1024 * 1024, f"decoding used {peak / 1e6:.0f} MB"
+
+
+def test_an_unknown_or_stacked_content_encoding_is_an_error_not_garbage(main_site: SiteServer) -> None:
+    main_site.custom["/odd"] = (200, b"xx", {"Content-Type": "text/html", "Content-Encoding": "snappy"})
+    main_site.custom["/stacked"] = (200, b"xx", {"Content-Type": "text/html",
+                                                 "Content-Encoding": "gzip, gzip, gzip, gzip"})
+    fetcher = Fetcher(crawl.make_client(timeout=5), user_agent=crawl.USER_AGENT, delay=0, timeout=5,
+                      max_bytes=1_000_000)
+    assert "unsupported content encoding 'snappy'" in (fetcher.get(main_site.url + "/odd", check_robots=False).error or "")
+    assert "4 content encodings stacked" in (fetcher.get(main_site.url + "/stacked", check_robots=False).error or "")
+
+
 def test_robots_rules_for_status_codes() -> None:
     from assistant.prospects import robots
 
