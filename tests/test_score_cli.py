@@ -617,3 +617,13 @@ def test_a_file_named_twice_or_also_inside_a_named_directory_is_scored_once(tmp_
     result = run("--no-relevance", "--format", "json", "a.md", "./a.md", ".", "b.md")
     assert result.exit_code == 0, result.output
     assert [r["path"] for r in json.loads(result.stdout)] == ["a.md", "b.md"]
+
+
+def test_markup_in_a_drafts_title_topic_and_headings_is_printed_as_text(tmp_path: Path) -> None:
+    """Rich markup in user text (`Why [/] matters`) crashed the report; `[updated 2026]` vanished."""
+    draft = tmp_path / "rich.md"
+    draft.write_text('---\ntitle: "Why [/] matters [updated 2026]"\n---\n# Why [/] matters [updated 2026]\n\n'
+                     "## The [red]part[/red] [/]\n\nBread rises because yeast makes gas in warm dough.\x1b]52;c;aGk=\x07\n")
+    result = run("--no-relevance", str(draft))
+    assert result.exit_code == 0, result.output
+    assert "Why [/] matters [updated 2026]" in result.stdout and "\x1b" not in result.stdout

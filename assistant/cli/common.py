@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -70,13 +69,7 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: Any) -> str:
-    """Text from outside (pages, catalogs, exports) made safe for a terminal: control characters,
-    and with them the escape sequences that recolour, retitle or clear a terminal, are dropped."""
-    return _CONTROL.sub("", "" if text is None else str(text))
+from assistant.terminal import printable  # noqa: E402,F401 - re-exported: the CLI modules use it from here
 
 
 def warn(message: str) -> None:

@@ -41,13 +41,21 @@ def _style(score: float | None) -> str:
     return "green" if score >= 70 else ("yellow" if score >= 50 else "red")
 
 
+def _esc(text: Any) -> str:
+    """Text from a draft (titles, headings, topics, messages quoting them), escaped for Rich markup and
+    without control characters: ``Why [/] matters`` crashed the report, ``[updated 2026]`` vanished."""
+    from assistant.terminal import rich_safe
+
+    return rich_safe(text)
+
+
 def render_text(reports: Sequence[Report], console: Console) -> None:
     """The terminal report: scores, the signal table, top suggestions and drifting sections."""
     for n, report in enumerate(reports):
         if n:
             console.print()
         if not report.ok:
-            console.print(f"[bold red]✗[/] {report.error}", highlight=False)
+            console.print(f"[bold red]✗[/] {_esc(report.error)}", highlight=False)
             continue
         _render_one(report, console)
 
@@ -65,24 +73,31 @@ def _render_one(report: Report, console: Console) -> None:
     else:  # a rule would cut the path short: print it whole (the terminal wraps it), then the rule
         console.print(Text(path, style="bold"), soft_wrap=True)
         console.rule()
-    console.print(f"[bold]{report.title}[/]  ({report.word_count:,} words)", highlight=False)
+    console.print(f"[bold]{_esc(report.title)}[/]  ({report.word_count:,} words)", highlight=False)
     line = f"Linkability [{_style(link.score)}]{_n(link.score)}/100[/]"
     if rel is not None:
         line += f"   Relevance [{_style(rel.score)}]{_n(rel.score)}/100[/]   Overall [bold]{_n(report.score)}[/]"
     console.print(line)
     if rel is not None:
-        console.print(f"[dim]Topic ({rel.topic_source}): {rel.topic}[/]", highlight=False)
+        console.print(f"[dim]Topic ({_esc(rel.topic_source)}): {_esc(rel.topic)}[/]", highlight=False)
     table = Table(show_edge=False, pad_edge=False, box=None, header_style="bold")
     for col, kw in (("Signal", {}), ("Score", {"justify": "right"}), ("Weight", {"justify": "right"}),
                     ("Found", {"overflow": "fold"})):
         table.add_column(col, **kw)
     for sig in link.signals:
-        table.add_row(sig.name, f"[{_style(sig.score)}]{sig.score:.0f}[/]", f"{sig.weight:g}", _first_evidence(sig))
+        table.add_row(sig.name, f"[{_style(sig.score)}]{sig.score:.0f}[/]", f"{sig.weight:g}",
+                      _esc(_first_evidence(sig)))
     console.print(table)
     _render_suggestions(report, console)
     _render_drift(report, console)
     for line in coverage_lines(report):
-        console.print(line, highlight=False, markup=False)
+        console.print(printable_line(line), highlight=False, markup=False)
+
+
+def printable_line(text: str) -> str:
+    from assistant.terminal import printable
+
+    return printable(text)
 
 
 def coverage_lines(report: Report) -> list[str]:
@@ -120,7 +135,7 @@ def _render_suggestions(report: Report, console: Console) -> None:
     console.print(f"[bold]Top suggestions[/] ({gain_heading(report)})")
     for s in suggestions:
         where = f" {_where(s.line)}" if s.line else ""
-        console.print(f"  [green]+{report.overall_gain(s):.1f}[/] [dim]{s.signal}{where}[/]  {s.message}"
+        console.print(f"  [green]+{report.overall_gain(s):.1f}[/] [dim]{s.signal}{where}[/]  {_esc(s.message)}"
                       f"[dim]{_own_gain(report, s)}[/]", highlight=False)
 
 
@@ -131,7 +146,8 @@ def _render_drift(report: Report, console: Console) -> None:
         return
     console.print("[bold]Drifting sections[/]")
     for s in drifting:
-        console.print(f"  [red]L{s.line}-{s.end_line}[/] {s.heading} (relevance {s.score:.0f}/100)", highlight=False)
+        console.print(f"  [red]L{s.line}-{s.end_line}[/] {_esc(s.heading)} (relevance {s.score:.0f}/100)",
+                      highlight=False)
 
 
 # --------------------------------------------------------------------------- markdown
