@@ -16,8 +16,9 @@ from __future__ import annotations
 import enum
 import inspect
 import os
+import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
@@ -422,6 +423,39 @@ def available_channels() -> dict[str, type[Channel]]:
 
     plugins.call_hook("register_channels", register=register)
     return dict(sorted(found.items()))
+
+
+REDACTED = "[redacted]"
+_URL_PASSWORD = re.compile(r"(?<=://)([^/\s:@]+):([^/\s@]+)@")
+_SECRET_PARAM = re.compile(r"(?i)\b((?:access_|refresh_|api_|app_|client_)?(?:token|secret|password|key))=([^&\s\"']+)")
+
+
+def redact(text: str | None, secrets: Iterable[str] = ()) -> str | None:
+    """Text to store or print with secrets taken out: the known secret values (a token a server
+    echoes in its error page), a password in a URL (``https://user:pass@host``) and
+    ``token=...``-style parameters."""
+    if not text:
+        return text
+    for value in sorted({v for v in secrets if v and len(v) >= 4}, key=len, reverse=True):
+        text = text.replace(value, REDACTED)
+    text = _URL_PASSWORD.sub(lambda m: f"{m.group(1)}:{REDACTED}@", text)
+    return _SECRET_PARAM.sub(lambda m: f"{m.group(1)}={REDACTED}", text)
+
+
+def secret_values(channel: Channel | None) -> list[str]:
+    """The values of a channel's secret credentials (from the environment or its settings)."""
+    if channel is None:
+        return []
+    out = []
+    for cred in channel.credentials:
+        if cred.secret:
+            try:
+                value = channel.credential(cred.key)
+            except Exception:  # noqa: BLE001 - a broken channel: nothing to add
+                value = None
+            if value:
+                out.append(value)
+    return out
 
 
 def channel_class(name: str) -> type[Channel] | None:

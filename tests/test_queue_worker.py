@@ -709,3 +709,34 @@ def test_a_rate_limit_wait_from_the_platform_is_never_trusted_blindly(queue: Que
     assert says in (waiting.note or ""), waiting.note
     listed = CliRunner().invoke(cli, ["queue", "list", "--json"])
     assert listed.exit_code == 0, listed.output
+
+
+def test_a_secret_echoed_in_a_servers_error_is_never_stored_or_shown(queue: Queue, clock: Clock,
+                                                                   file_fake: FileFake) -> None:
+    """A server that quotes the token in its 401 page (issue 10, item 24)."""
+    from example_plugin.assist_example.testing import TOKEN
+
+    class Echoing(ExampleChannel):
+        def publish(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+            from assistant.channels import AuthError
+
+            raise AuthError(f"example: 401 <html>bad token {TOKEN} for https://bot:hunter2pw@api.example/?access_token=abc123</html>",
+                            status=401)
+
+    pid = queue.enqueue(post(), T0)
+    make_worker(queue, file_fake, cls=Echoing).run_once()
+    stored = queue.get(pid)
+    history = queue.attempts(pid)
+    for text in (stored.last_error or "", *(a["error"] or "" for a in history)):
+        assert TOKEN not in text and "hunter2pw" not in text and "abc123" not in text
+        assert "[redacted]" in text
+    shown = CliRunner().invoke(cli, ["queue", "show", str(pid), "--json"]).output
+    assert TOKEN not in shown and "hunter2pw" not in shown
+    raw = b"".join(p.read_bytes() for p in config.db_path().parent.glob("assist.db*"))
+    assert TOKEN.encode() not in raw and b"hunter2pw" not in raw
+
+
+def test_config_show_hides_a_password_inside_a_url(assist_home: Path) -> None:
+    (assist_home / "config.toml").write_text('[channels.mastodon]\napi_base_url = "https://me:s3cretpw@m.example"\n')
+    shown = CliRunner().invoke(cli, ["config", "show"]).output
+    assert "s3cretpw" not in shown and "https://me:[redacted]@m.example" in shown

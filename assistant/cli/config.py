@@ -15,6 +15,10 @@ def _redact(value: object, key: str = "") -> object:
         return [_redact(v, key) for v in value]
     if value not in (None, "") and is_secret(key):
         return "********"  # whatever its type: password = 1234 in the file is a TOML number
+    if isinstance(value, str):  # a password inside a URL value (api_base_url = "https://me:pw@host")
+        from assistant.channels import redact
+
+        return redact(value)
     return value
 
 

@@ -333,6 +333,12 @@ class Worker:
     def _finish(self, item: QueuedPost, reported: str, **kw: Any) -> str:
         """Record the attempt (``kw`` as for Queue.finish); ``reported``, or ``lease_lost`` when another
         worker took the post over meanwhile."""
+        from assistant.channels import redact, secret_values
+
+        secrets = secret_values(self._channels.get(item.post.channel))
+        for key in ("error", "note"):  # a server may echo a token in its error page: never stored
+            if kw.get(key):
+                kw[key] = redact(kw[key], secrets)
         return reported if self.queue.finish(item, self.name, **kw) else "lease_lost"
 
     def _sent(self, item: QueuedPost, started: float, result: PublishResult, outcome: str,
