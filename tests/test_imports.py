@@ -340,3 +340,38 @@ def test_unicode_domains_get_the_same_key_as_catalogs_and_crawls(conn, tmp_path:
     links = {tuple(r) for r in conn.execute("SELECT source_domain, target_domain FROM links")}
     assert links == {("xn--bcher-kva.example", "b.example"), ("a.example", "xn--mnchen-3ya.example")}
     assert sorted(r[0] for r in conn.execute("SELECT domain FROM sites")) == ["a.example", "xn--bcher-kva.example"]
+
+
+def test_hostile_catalog_rows_are_malformed_rows_and_the_rest_imports(tmp_path: Path) -> None:
+    """A field over csv's 128 KiB limit, a list where text is expected, JSON nested 100,000 deep, a
+    runaway quoted field: each is a malformed row with its line; other rows and files are imported
+    (issue 10, items 16-17)."""
+    big = tmp_path / "big.csv"
+    big.write_text('url,name,description\nhttps://a.example/,A,"' + "x" * 200_000 + '"\nhttps://b.example/,B,fine\n')
+    lists = tmp_path / "lists.jsonl"
+    lists.write_text("\n".join(json.dumps(e) for e in [
+        {"url": "https://c.example/", "name": ["not", "text"]},
+        {"url": "https://d.example/", "name": "D", "pages": [{"url": "https://d.example/p", "title": ["x"]}],
+         "links": [{"target": "https://t.example/", "anchor": {"a": 1}}]},
+        {"url": "https://e.example/", "name": "E"}]) + "\n")
+    deep = tmp_path / "deep.jsonl"
+    deep.write_text('{"url": "https://f.example/", "name": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+                    + json.dumps({"url": "https://g.example/", "name": "G"}) + "\n")
+    runaway = tmp_path / "runaway.csv"
+    rows = ["url,name,description", 'https://h.example/,H,"starts a quote but never ends']
+    rows += [f"https://r{i}.example/,R{i},row {i}" for i in range(200)]
+    runaway.write_text("\n".join(rows) + "\n")
+    ok = tmp_path / "ok.csv"
+    ok.write_text("url,name\nhttps://z.example/,Z\n")
+    result = CliRunner().invoke(cli, ["sites", "import", str(big), str(lists), str(deep), str(runaway), str(ok)])
+    assert "internal error" not in result.output and "Traceback" not in result.output, result.output
+    text = result.output
+    assert "line 2: unreadable CSV row: field larger than field limit" in text
+    assert "line 1: name must be text, not list" in text
+    assert "page title must be text" in text and "link anchor must be text" in text
+    assert "JSON nested too deep" in text
+    assert "a quoted field runs over" in text and "(a stray quote?)" in text
+    conn = db.connect()
+    domains = {r[0] for r in conn.execute("SELECT domain FROM sites")}
+    assert {"b.example", "d.example", "e.example", "g.example", "z.example"} <= domains
+    assert not {"a.example", "c.example", "f.example"} & domains

@@ -51,6 +51,10 @@ def _canonical(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+MAX_ROW_LINES = 50  # a catalog row spanning more lines than this is a runaway quoted field
+TEXT_FIELDS = ("url", "domain", "name", "description", "contact")
+
+
 def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
     """(line, entry) pairs; an entry is a str when the line itself is malformed."""
     text = read_text(file, sn.encoding)
@@ -61,6 +65,8 @@ def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
                 items = json.loads(stripped)
             except json.JSONDecodeError as exc:
                 raise ImportDataError(f"{file}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+            except RecursionError:
+                raise ImportDataError(f"{file}: JSON nested too deep") from None
             return [(i + 1, it if isinstance(it, dict) else "not an object") for i, it in enumerate(items)]
         rows: list[tuple[int, dict[str, Any] | str]] = []
         for number, line in enumerate(text.splitlines(), start=1):
@@ -71,12 +77,27 @@ def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
             except json.JSONDecodeError as exc:
                 rows.append((number, f"invalid JSON: {exc.msg}"))
                 continue
+            except RecursionError:  # 100,000 nested arrays
+                rows.append((number, "JSON nested too deep"))
+                continue
             rows.append((number, item if isinstance(item, dict) else "not a JSON object"))
         return rows
     reader = csv.reader(text_stream(text), delimiter=sn.delimiter or ",")
     header = next(reader, [])
     out: list[tuple[int, dict[str, Any] | str]] = []
-    for row in reader:
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over csv's limit (128 KiB): that row, not the file
+            out.append((start, f"unreadable CSV row: {exc}"))
+            continue
+        if reader.line_num - start > MAX_ROW_LINES:
+            # a stray quote swallows the rows after it into one field: say so, never import them silently
+            out.append((start, f"a quoted field runs over {reader.line_num - start + 1} lines (a stray quote?)"))
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -89,6 +110,9 @@ def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
 def _validate(entry: dict[str, Any], decimal_comma: bool = False) -> tuple[dict[str, Any] | None, str | None]:
     """Site fields ready for upsert_site, or the reason the entry is malformed."""
     data = _canonical(entry)
+    for key in TEXT_FIELDS:  # JSONL can hold anything where text is expected
+        if key in data and not isinstance(data[key], str | int | float):
+            return None, f"{key} must be text, not {type(data[key]).__name__}"
     url = str(data.get("url", "")).strip() or None
     domain_raw = str(data.get("domain", "")).strip() or None
     if not url and not domain_raw:
@@ -132,6 +156,12 @@ def _page_problem(page: Any, domain: str) -> str | None:
     """Why a catalog entry's page cannot be stored, or None."""
     if not isinstance(page, dict):
         return "page is not an object"
+    for key in ("url", "title", "text", "kind"):
+        if page.get(key) is not None and not isinstance(page[key], str):
+            return f"page {key} must be text, not {type(page[key]).__name__}"
+    if page.get("outbound_links") is not None and (isinstance(page["outbound_links"], bool)
+                                                   or not isinstance(page["outbound_links"], int)):
+        return "page outbound_links must be a whole number"
     url = str(page.get("url", ""))
     if not url.lower().startswith(("http://", "https://")):
         return f"page URL is not http(s): {url[:80] or '(none)'}"
@@ -176,6 +206,11 @@ def _link_rows(site_url: str, links: list[Any], import_id: int, line: int,
             link = {"target": link}
         if not isinstance(link, dict):
             _skip(result, line, "link is not a URL or an object")
+            continue
+        wrong = next((k for k in ("source", "target", "url", "anchor", "title")
+                      if link.get(k) is not None and not isinstance(link[k], str)), None)
+        if wrong:
+            _skip(result, line, f"link {wrong} must be text, not {type(link[wrong]).__name__}")
             continue
         source = link.get("source") or site_url
         target = link.get("target") or link.get("url")
