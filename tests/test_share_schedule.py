@@ -219,3 +219,32 @@ def test_parse_at_a_day_of_the_month_without_a_month(text: str, expected: dateti
 def test_parse_at_a_weekday_that_is_not_that_day_of_the_month_is_refused() -> None:
     with pytest.raises(UsageError, match=r"the next 12th is a Friday \(2026-06-12\), not a monday"):
         schedule.parse_at("monday 12th", PARIS, NOW)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("9", "2026-12-07 09:00"),  # a bare hour is the next such hour (it is 10:00 now)
+    ("17", "2026-12-06 17:00"),
+    ("0", "2026-12-07 00:00"),
+])
+def test_a_bare_number_is_the_next_such_hour(text: str, expected: str) -> None:
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 12, 6, 10, 0, tzinfo=UTC).timestamp()
+    got = schedule.parse_at(text, ZoneInfo("UTC"), now)
+    assert datetime.fromtimestamp(got, UTC).strftime("%Y-%m-%d %H:%M") == expected
+
+
+@pytest.mark.parametrize("text", ["nan", "inf", "-1", "1", "24", "10**3", "in 10**100 days", "1e9", "in 99999 days"])
+def test_what_the_parser_is_not_sure_of_is_refused_with_an_example(text: str) -> None:
+    """`--at 9` was 2027-09-06, `nan` 2027-08-06, `-1` 2027-01-06, `10**3` 2027-10-03 and `in 10**100
+    days` +100 days (issue 10, item 20)."""
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    now = datetime(2026, 12, 6, 10, 0, tzinfo=UTC).timestamp()
+    if text == "1":  # an hour too: 01:00 tomorrow, never January
+        assert datetime.fromtimestamp(schedule.parse_at(text, ZoneInfo("UTC"), now), UTC).hour == 1
+        return
+    with pytest.raises(UsageError, match="--at: .*write it like 'friday 17:00'"):
+        schedule.parse_at(text, ZoneInfo("UTC"), now)

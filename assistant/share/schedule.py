@@ -114,9 +114,21 @@ def parse_at(text: str, tz: tzinfo, now: float, day_start: time = time(9)) -> fl
     A day without a time of day ("friday", "tomorrow", "dec 24", "2026-12-24") means ``day_start``
     that day (the first posting slot), or now when that day is today.
     """
-    raw = text.strip()
+    raw = text.strip()[:200]
     if not raw:
         raise UsageError("--at: empty time")
+    example = "write it like 'friday 17:00', 'tomorrow 9am', 'in 2 hours' or 2026-05-01T09:30"
+    if re.fullmatch(r"[+-]?\d+", raw):  # a bare number: an hour of the day, the next one to come
+        hour = int(raw)
+        if raw.startswith(("+", "-")) or not 0 <= hour <= 23:
+            raise UsageError(f"--at: {raw!r} is not an hour of the day (0-23); {example}")
+        when = datetime.fromtimestamp(now, tz).replace(hour=hour, minute=0, second=0, microsecond=0)
+        if when.timestamp() < now - GRACE:
+            when = (when + timedelta(days=1)).replace(hour=hour)
+        return max(when.timestamp(), now)
+    if (raw.lower().lstrip("+-") in ("nan", "inf", "infinity") or "**" in raw or "^" in raw
+            or re.search(r"\d[eE][+-]?\d", raw) or re.search(r"(?<![\d-])\d{5,}", raw)):
+        raise UsageError(f"--at: cannot tell when {raw!r} is; {example}")
     phrase = BARE_HOUR_RE.sub(_bare_hour, raw)
     base = datetime.fromtimestamp(now, tz).replace(tzinfo=None)
     phrase = _ordinal_day(phrase, base.date(), text)
