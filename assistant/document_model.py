@@ -17,7 +17,8 @@ _ABBREVIATIONS = {
     "fig", "no", "vol", "approx", "u.s", "u.k", "al", "cf", "jan", "feb", "mar", "apr", "jun",
     "jul", "aug", "sep", "sept", "oct", "nov", "dec", "p", "pp", "ed", "est",
 }
-_SENTENCE_END_RE = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9¿¡])")
+_SENTENCE_END_RE = re.compile(r"([.!?…]+[\"'”’)\]]*)(\s+)(?=[\"'“‘(\[]?[A-Z0-9¿¡])"
+                              r"|([。！？]+[」』”’）)]*)(\s*)")  # CJK full stops end a sentence, spaces or not
 
 
 @dataclass(frozen=True)
@@ -142,16 +143,17 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     start = 0
     for match in _SENTENCE_END_RE.finditer(text):
-        end = match.end(1)
+        cjk = match.group(1) is None
+        end = match.end(3) if cjk else match.end(1)
         candidate = text[start:end]
-        last_word = re.search(r"([\w.]+)[.]+[\"'”’)\]]*$", candidate)
+        last_word = None if cjk else re.search(r"([\w.]+)[.]+[\"'”’)\]]*$", candidate)
         if last_word and last_word.group(1).lower().rstrip(".") in _ABBREVIATIONS:
             continue
         if last_word and re.fullmatch(r"[A-Z]", last_word.group(1)):
             continue  # an initial, as in "J. Smith"
         if candidate.strip():
             out.append((start + len(candidate) - len(candidate.lstrip()), candidate.strip()))
-        start = match.end(2)
+        start = match.end(4) if cjk else match.end(2)
     rest = text[start:]
     if rest.strip():
         out.append((start + len(rest) - len(rest.lstrip()), rest.strip()))

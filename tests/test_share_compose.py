@@ -112,6 +112,22 @@ def tags(composed: compose.Composed) -> list[str]:
     return re.findall(r"(?<!\S)#\w+", composed.post.text.replace(composed.post.url or "", ""))
 
 
+def test_fitting_is_fast_on_a_huge_sentence_and_cjk_sentences_end_at_full_stops() -> None:
+    """Fitting tried every word count: 114 s for a 4,000-word sentence; `。` was not a sentence end
+    (issue 10, item 19)."""
+    import time as time_mod
+
+    words = " ".join(f"word{i}" for i in range(4000))
+    doc = documents.load("-", text=f"---\ntitle: Long\ncanonical_url: https://a.example/x\n---\n{words}.\n")
+    started = time_mod.monotonic()
+    composed = compose.compose_post(compose.material(doc, None), PlainExample({}))
+    assert composed.valid and time_mod.monotonic() - started < 5
+    assert compose.ELLIPSIS in composed.post.text and composed.length <= 500
+    cjk = documents.load("-", text="\u8fd9\u662f\u4e00\u53e5\u3002\u8fd9\u662f\u7b2c\u4e8c\u53e5\uff01\u7b2c\u4e09\u53e5\uff1f\n")
+    assert [s.text for s in cjk.sentences] == ["\u8fd9\u662f\u4e00\u53e5\u3002", "\u8fd9\u662f\u7b2c\u4e8c\u53e5\uff01",
+                                               "\u7b2c\u4e09\u53e5\uff1f"]
+
+
 def test_a_plugin_ships_its_template_and_hashtag_count(doc: documents.Document, assist_home: Path) -> None:
     composed = compose.compose_post(compose.material(doc, None), ExampleChannel({}))
     assert composed.template == "example.j2" and composed.valid
@@ -150,7 +166,8 @@ def test_x_post_fits_by_weighted_length() -> None:
     pytest.importorskip("assist_x")
     from assist_x import XChannel
 
-    text = "\u7f8e\u5473\u3057\u3044\u30b3\u30fc\u30d2\u30fc\u306e\u6dc0\u308c\u65b9\u3002" * 12
+    # one long sentence (a CJK full stop now ends a sentence: the stop only at the end)
+    text = "\u7f8e\u5473\u3057\u3044\u30b3\u30fc\u30d2\u30fc\u306e\u6dc0\u308c\u65b9\u3001" * 12 + "\u3002"
     path_doc = documents.load("-", text=f"---\ntitle: Coffee\ncanonical_url: https://c.example/x\n---\n{text}\n")
     composed = compose.compose_post(compose.material(path_doc, None), XChannel({}))
     assert composed.valid and composed.length <= 280
