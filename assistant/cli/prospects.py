@@ -162,4 +162,5 @@ def outreach(draft: str, site: str, template: str | None, competitors: tuple[str
     if json_ or fmt == "json":
         emit_json(email.to_dict())
     else:
-        click.echo(email.as_text(), nl=False)
+        # the site's name, titles and reasons come from crawled pages: no terminal escapes
+        click.echo("\n".join(printable(line) for line in email.as_text().split("\n")), nl=False)
