@@ -740,3 +740,29 @@ def test_config_show_hides_a_password_inside_a_url(assist_home: Path) -> None:
     (assist_home / "config.toml").write_text('[channels.mastodon]\napi_base_url = "https://me:s3cretpw@m.example"\n')
     shown = CliRunner().invoke(cli, ["config", "show"]).output
     assert "s3cretpw" not in shown and "https://me:[redacted]@m.example" in shown
+
+
+def test_cancel_then_retry_of_a_post_abandoned_while_sending_checks_before_sending(queue: Queue, clock: Clock,
+                                                                                 file_fake: FileFake) -> None:
+    """kill -9 after the create reached the platform, then `queue cancel`, `queue retry`, `queue run`
+    sent it twice (issue 10, item 2): the "may be published" mark survives cancel and retry."""
+    pid = queue.enqueue(post(), T0)
+    claimed = queue.claim("killed-worker", 300)
+    assert claimed is not None
+    ExampleChannel(file_fake.settings()).publish(claimed.post, idempotency_key=claimed.idempotency_key)
+    clock.t += 301  # the worker died: its lease ran out
+    cancelled = queue.cancel(pid)
+    assert cancelled.state == "cancelled" and cancelled.needs_check
+    assert "may already be published on example" in (cancelled.note or "")
+    retried = queue.retry(pid)
+    assert retried.state == "scheduled" and retried.needs_check
+    assert make_worker(queue, file_fake).run_once().outcomes == {"reconciled_published": 1}
+    assert len(file_fake.published) == 1 and queue.get(pid).state == "sent"
+
+
+def test_cancel_of_a_post_never_sent_is_a_plain_cancel(queue: Queue, clock: Clock, file_fake: FileFake) -> None:
+    pid = queue.enqueue(post(), T0)
+    cancelled = queue.cancel(pid)
+    assert cancelled.state == "cancelled" and not cancelled.needs_check and cancelled.note == "cancelled by the user"
+    queue.retry(pid)
+    assert make_worker(queue, file_fake).run_once().outcomes == {"sent": 1}

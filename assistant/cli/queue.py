@@ -166,7 +166,9 @@ def _emit_changed(items: list[Any], what: str, json_: bool) -> None:
         emit_json([i.to_dict() for i in items])
         return
     for item in items:
-        click.echo(f"Post {item.id}: {what}")
+        may = what == "cancelled" and item.needs_check
+        click.echo(f"Post {item.id}: {what}" + (f" (warning: {item.note.split('; ', 1)[1]})" if may and item.note
+                                                 and "; " in item.note else ""))
 
 
 def _worker(name: str | None = None) -> Any:

@@ -150,7 +150,16 @@ class Queue:
             raise QueueError(f"post {post_id} is {post.state}; nothing to cancel")
         if post.state == "sending" and (post.lease_until or 0) > self.clock():
             raise QueueError(f"post {post_id} is being sent by {post.lease_owner} right now; try again shortly")
-        self._set(post_id, "state = 'cancelled', lease_owner = NULL, lease_until = NULL, note = 'cancelled by the user'")
+        # A post abandoned in `sending` (its worker died) may have reached the platform: it keeps that
+        # mark (needs_check), so a later retry checks with the channel before sending; and the user is told.
+        maybe = post.state == "sending" or bool(post.needs_check)
+        note = ("cancelled by the user; it may already be published on "
+                f"{post.post.channel} (it was being sent when its worker stopped): check there"
+                if maybe else "cancelled by the user")
+        self._set(post_id, "state = 'cancelled', lease_owner = NULL, lease_until = NULL, note = ?,"
+                  " needs_check = CASE WHEN state = 'sending' THEN 1 ELSE needs_check END,"
+                  " in_flight_since = CASE WHEN state = 'sending' THEN coalesce(in_flight_since, ?)"
+                  " ELSE in_flight_since END", (note, self.clock()))
         return self.get(post_id)
 
     def retry(self, post_id: int, *, force: bool = False, at: float | None = None) -> QueuedPost:
