@@ -179,6 +179,10 @@ class Channel:
     # A community rule on self-promotion: {"ratio": 0.1, "other_activity": 0, "window": "30d"} means at
     # most 10% of the account's activity in 30 days may be links to the user's own work. None: no rule.
     self_promotion_rule: ClassVar[Mapping[str, Any] | None] = None
+    # Numeric settings the channel reads, with their ranges: checked before a post is claimed, so a
+    # bad value ("timeout = abc") keeps posts waiting instead of failing inside publish().
+    number_settings: ClassVar[Mapping[str, tuple[float, float]]] = {"timeout": (0.1, 600.0),
+                                                                      "reconcile_days": (0.0, 366.0)}
     # The folder, inside the plugin's package, of its post templates (<name>.j2): "templates".
     # None: assist's default template (see assistant.templates for the lookup order).
     templates: ClassVar[str | None] = None
@@ -194,6 +198,21 @@ class Channel:
             return self._environ[spec.env]
         value = self.settings.get(key)
         return str(value) if value not in (None, "") else None
+
+    def settings_problems(self) -> list[str]:
+        """What is wrong with the channel's numeric settings (``number_settings``), one line each."""
+        from assistant.settings import number
+
+        problems = []
+        for key, (low, high) in self.number_settings.items():
+            value = self.settings.get(key)
+            if value is None:
+                continue
+            try:
+                number(value, f"channels.{self.name}.{key}", minimum=low, maximum=high)
+            except AssistError as exc:
+                problems.append(str(exc))
+        return problems
 
     def missing_credentials(self) -> list[Credential]:
         return [c for c in self.credentials if c.required and not self.credential(c.key)]

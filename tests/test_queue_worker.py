@@ -766,3 +766,20 @@ def test_cancel_of_a_post_never_sent_is_a_plain_cancel(queue: Queue, clock: Cloc
     assert cancelled.state == "cancelled" and not cancelled.needs_check and cancelled.note == "cancelled by the user"
     queue.retry(pid)
     assert make_worker(queue, file_fake).run_once().outcomes == {"sent": 1}
+
+
+def test_a_bad_channel_setting_keeps_posts_waiting_not_maybe_published(assist_home: Path, queue: Queue,
+                                                                       clock: Clock, file_fake: FileFake) -> None:
+    """`ASSIST_CHANNELS__MASTODON__TIMEOUT=abc` read inside publish() once left the post `unknown`
+    ("may be published") although nothing was sent (issue 10, item 5). Settings are checked before
+    the claim: the post stays scheduled, untouched, and the run says what to fix."""
+    pid = queue.enqueue(post(), T0)
+    worker = Worker(queue, settings=config.load(), rng=random.Random(7), name="w1", limits={},
+                    channel_factory=lambda name: ExampleChannel({**file_fake.settings(), "timeout": "abc"},
+                                                                environ={}))
+    report = worker.run_once()
+    assert report.outcomes == {} and file_fake.published == []
+    waiting = queue.get(pid)
+    assert waiting.state == "scheduled" and waiting.attempts == 0 and not waiting.needs_check
+    assert report.problems == ["example: [channels.example] timeout: 'abc' is not a number; its posts wait until"
+                               " it is fixed"]

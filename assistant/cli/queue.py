@@ -10,7 +10,7 @@ from typing import Any
 import click
 
 from assistant.cli.common import MAX_ID, MAX_LIMIT, Finite, Group, emit_json, json_option
-from assistant.errors import EXIT_FAILURE
+from assistant.errors import EXIT_FAILURE, EXIT_USAGE
 
 NEEDS_YOU = frozenset({"dead", "unknown"})  # worker outcomes the user must act on
 
@@ -239,7 +239,11 @@ def run(limit: int | None, json_: bool) -> None:
     else:
         counts = ", ".join(f"{n} {k}" for k, n in sorted(report.outcomes.items())) or "nothing due" + _next_due()
         click.echo(f"Done: {counts}.")
+    for problem in report.problems:
+        click.echo(f"warning: {problem}", err=True)
     stuck = [p["id"] for p in report.posts if p["outcome"] in NEEDS_YOU]
+    if report.problems:  # a setting to fix: cron and systemd see it
+        sys.exit(EXIT_USAGE)
     if stuck:  # cron and systemd see a failure; a post that will be retried is not one
         click.echo(f"{len(stuck)} post(s) need you: {', '.join(map(str, stuck))} (see `assist queue show ID`)",
                    err=True)

@@ -71,9 +71,10 @@ class RateLimit:
 class RunReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     posts: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # channels whose posts wait for a fixed setting
 
     def to_dict(self) -> dict[str, Any]:
-        return {"outcomes": dict(self.outcomes), "posts": self.posts}
+        return {"outcomes": dict(self.outcomes), "posts": self.posts, "problems": self.problems}
 
 
 def worker_id() -> str:
@@ -237,6 +238,7 @@ class Worker:
                  ) -> RunReport:
         """Publish every post due now (at most ``limit``); stop early when asked to."""
         report = RunReport()
+        self._problems = report.problems
         with self._keeper.running():  # one heartbeat thread for the whole run, not one a post
             while not self.stop.is_set() and (limit is None or sum(report.outcomes.values()) < limit):
                 item = self.queue.claim(self.name, self.policy.lease, blocked=self._blocked)
@@ -372,7 +374,24 @@ class Worker:
         return self._channels[name]
 
     def _blocked(self, db: sqlite3.Connection, now: float) -> Iterable[str]:
-        """Channels at their configured rate limit right now (their posts wait; no try is used)."""
+        """Channels whose posts wait (no try used): with a bad setting (checked before any claim: a
+        `timeout = abc` read inside publish() once left a post "may be published" although nothing
+        was sent), or at their configured rate limit right now."""
+        due = [row[0] for row in db.execute(
+            "SELECT DISTINCT channel FROM share_posts WHERE state IN ('scheduled', 'failed') AND due_at <= ?",
+            (now,))]
+        for name in due:
+            try:
+                problems = self._channel(name).settings_problems()
+            except Exception:  # noqa: BLE001 - an unavailable channel is handled when its post is processed
+                continue
+            if problems:
+                problems_seen = getattr(self, "_problems", None)
+                for problem in problems:
+                    line = f"{name}: {problem}; its posts wait until it is fixed"
+                    if problems_seen is not None and line not in problems_seen:
+                        problems_seen.append(line)
+                yield name
         for name, limit in self.limits.items():
             since = now - limit.per
             used = db.execute(

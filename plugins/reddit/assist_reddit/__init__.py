@@ -66,6 +66,7 @@ class RedditChannel(Channel):
 
     name = "reddit"
     rate_limit = (20, "1m")
+    number_settings = {**Channel.number_settings, "max_wait": (0.0, 3600.0)}
     hashtags = 0  # hashtags read as spam on Reddit
     # Reddit's guideline: at most about 10% of an account's activity may be its own links
     self_promotion_rule = {"ratio": 0.1, "other_activity": 0, "window": "30d"}
