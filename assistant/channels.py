@@ -51,6 +51,11 @@ class RateLimited(TransientError):
         self.retry_after = retry_after
 
 
+class LeaseLost(ChannelError):
+    """The worker no longer owns the post (it was suspended past its lease and another worker took the
+    post over): raised by ``Channel.fence()`` just before the create request, so nothing is sent twice."""
+
+
 class PermanentError(ChannelError):
     """Retrying will not help (validation refused by the platform, banned, deleted target)."""
 
@@ -198,6 +203,15 @@ class Channel:
             return self._environ[spec.env]
         value = self.settings.get(key)
         return str(value) if value not in (None, "") else None
+
+    def fence(self) -> None:
+        """Call immediately before the one request that creates the post (after any login, token or
+        upload request). The worker sets the check: it raises LeaseLost when this worker no longer
+        owns the post, because it was suspended inside publish() past its lease and another worker
+        has taken the post over (which checks the platform and sends it itself)."""
+        check = getattr(self, "_fence", None)
+        if check is not None and not check():
+            raise LeaseLost(f"{self.name}: this worker lost the post to another before sending it; not sent")
 
     def settings_problems(self) -> list[str]:
         """What is wrong with the channel's numeric settings (``number_settings``), one line each."""

@@ -41,6 +41,8 @@ and runs every ``test_contract_*`` check below against your channel and your fak
 - failures scripted with ``fake.fail_next(status, body, headers)`` surface as the typed errors
   (401 -> AuthError, 429 -> RateLimited, 503 -> TransientError by default) and never leak a
   secret credential in the message;
+- ``publish`` calls ``self.fence()`` right before the request that creates the post, and sends
+  nothing when the fence says the worker lost the post (suspended past its lease);
 - ``reconcile`` returns a ``Reconciled``; a PUBLISHED outcome carries a ``PublishResult`` (when it
   takes ``in_flight_since``, it is given the time of the publish just made);
 - an ``idempotent`` channel whose platform forgets keys (``idempotency_window``) takes
@@ -292,6 +294,28 @@ class ChannelContract:
         assert result.url is None or result.url.startswith(("http://", "https://", "at://", "file:"))
         if hasattr(fake, "published"):
             assert len(fake.published) == before + 1, "the fake should record exactly one publication"
+
+    def test_contract_fence_before_create(self, channel: Channel, fake: Any) -> None:
+        """A worker suspended inside publish() past its lease must not send: the channel calls
+        ``self.fence()`` right before the request that creates the post."""
+        from assistant.channels import LeaseLost
+
+        before = len(getattr(fake, "published", []))
+        calls: list[int] = []
+
+        def lost() -> bool:
+            calls.append(1)
+            return False
+
+        channel._fence = lost  # type: ignore[attr-defined]
+        try:
+            with pytest.raises(LeaseLost):
+                channel.publish(self.make_post(channel), idempotency_key=uuid.uuid4().hex)
+        finally:
+            channel._fence = None  # type: ignore[attr-defined]
+        assert calls, "publish() must call self.fence() right before the request that creates the post"
+        if hasattr(fake, "published"):
+            assert len(fake.published) == before, "nothing may be published once fence() said the post is lost"
 
     def test_contract_missing_credentials(self, channel: Channel) -> None:
         required = [c for c in channel.credentials if c.required]

@@ -783,3 +783,24 @@ def test_a_bad_channel_setting_keeps_posts_waiting_not_maybe_published(assist_ho
     assert waiting.state == "scheduled" and waiting.attempts == 0 and not waiting.needs_check
     assert report.problems == ["example: [channels.example] timeout: 'abc' is not a number; its posts wait until"
                                " it is fixed"]
+
+
+def test_a_worker_suspended_inside_publish_never_sends_a_post_another_took_over(queue: Queue, clock: Clock,
+                                                                                file_fake: FileFake) -> None:
+    """Worker A is suspended inside publish() (logging in) past its lease; worker B takes the post,
+    checks, sends. When A wakes it must not create the post again (issue 10, item 1): the channel's
+    fence() right before the create finds the post is no longer A's."""
+    pid = queue.enqueue(post(), T0)
+    taken: dict[str, object] = {}
+
+    class SlowLogin(ExampleChannel):
+        def publish(self, post: Post, *, idempotency_key: str):  # type: ignore[no-untyped-def]
+            clock.t += 301  # suspended (SIGSTOP) while logging in: the lease runs out
+            worker_b = make_worker(queue, file_fake, name="w2")
+            taken["b"] = worker_b.run_once().outcomes  # B claims the abandoned post, checks, sends
+            return super().publish(post, idempotency_key=idempotency_key)  # A wakes and goes on
+
+    worker_a = make_worker(queue, file_fake, cls=SlowLogin, name="w1")
+    assert worker_a.run_once().outcomes == {"lease_lost": 1}
+    assert taken["b"] == {"sent": 1}
+    assert len(file_fake.published) == 1 and queue.get(pid).state == "sent"

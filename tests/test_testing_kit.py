@@ -44,6 +44,7 @@ class Noticeboard(Channel):
 
     def publish(self, post: Post, *, idempotency_key: str) -> PublishResult:
         token = self.require_credentials()["token"]
+        self.fence()
         body = json.dumps({"text": post.text, "url": post.url, "key": idempotency_key}).encode()
         req = urllib.request.Request(f"{self.settings['base_url']}/notes", data=body, method="POST",
                                      headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
@@ -149,6 +150,7 @@ BROKEN = [
     ("test_contract_publish_returns_result",
      _broken(publish=lambda self, post, *, idempotency_key: PublishResult("")), ""),
     ("test_contract_missing_credentials", _broken(publish=_anonymous_publish), ""),
+    ("test_contract_fence_before_create", _broken(fence=lambda self: None), "DID NOT RAISE"),
     ("test_contract_reconcile", _broken(reconcile=_never_published), "NOT_PUBLISHED"),
     # a channel whose module imports what it declares lazy (assistant.testing imports json at the top)
     ("test_contract_import_is_lazy", _broken(__module__="assistant.testing"), "imports ['json']"),

@@ -25,6 +25,7 @@ from assistant.channels import (
     AmbiguousError,
     Channel,
     ChannelError,
+    LeaseLost,
     PermanentError,
     PublishResult,
     RateLimited,
@@ -284,8 +285,12 @@ class Worker:
         if (lost.is_set() or self.clock() - item.updated_at >= self.policy.lease / 2) and \
                 not self.queue.renew(item.id, self.name, self.policy.lease):
             return "lease_lost"  # the worker stalled and another took the post over: it checks and sends it
+        # the channel calls fence() right before its create request: the post must still be ours then
+        channel._fence = lambda: self.queue.renew(item.id, self.name, self.policy.lease)  # type: ignore[attr-defined]
         try:
             result = channel.publish(item.post, idempotency_key=item.idempotency_key)
+        except LeaseLost:
+            return "lease_lost"  # another worker has it; it checks the platform and sends it
         except AlreadyPublished as exc:
             found = PublishResult(exc.remote_id or item.remote_id or "", exc.url)
             return self._sent(item, started, found, "already_published", note=str(exc))

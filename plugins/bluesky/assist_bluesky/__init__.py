@@ -184,6 +184,7 @@ class BlueskyChannel(Channel):
         ))
 
     def _create(self, client: Any, record: Any) -> Any:
+        self.fence()  # after the login and profile requests: the post must still be this worker's
         return client.app.bsky.feed.post.create(repo=client._session.did, record=record)
 
     def _find(self, client: Any, post: Post) -> PublishResult | None:

@@ -167,6 +167,7 @@ class MastodonChannel(Channel):
         # Only what the user set is sent (Mastodon.py leaves out None): the rest follows the
         # account's defaults ("always mark media as sensitive", default visibility and language).
         sensitive = option_flag(options["sensitive"], False) if options.get("sensitive") not in (None, "") else None
+        self.fence()  # the post must still be this worker's: the next request creates it
         status = self._call(api, lambda: api.status_post(
             self.render(post),
             visibility=visibility,

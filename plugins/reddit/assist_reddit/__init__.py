@@ -264,7 +264,7 @@ class RedditChannel(Channel):
                 check_for_async=False,
                 ratelimit_seconds=-1,  # never sleep on a RATELIMIT answer: the queue reschedules
                 requestor_class=_timed_requestor(),
-                requestor_kwargs={"timeout": timeout},
+                requestor_kwargs={"timeout": timeout, "fence": self.fence},
             )
             for core in (self._reddit._authorized_core, self._reddit._read_only_core):
                 if core is not None:
@@ -424,7 +424,14 @@ def _timed_requestor() -> type:
     from prawcore import Requestor
 
     class TimedRequestor(Requestor):
+        def __init__(self, *args: Any, fence: Any = None, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fence = fence
+
         def request(self, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+            method, url = (list(args) + [kwargs.get("method"), kwargs.get("url")])[:2]
+            if self.fence is not None and str(method).upper() == "POST" and "/api/submit" in str(url):
+                self.fence()  # right before the create, after the token request prawcore makes first
             return super().request(*args, timeout=self.timeout, **kwargs)
 
     return TimedRequestor

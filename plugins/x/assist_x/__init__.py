@@ -123,6 +123,7 @@ class XChannel(Channel):
             raise PermanentError("; ".join(problems))
         client = self._client()
         try:
+            self.fence()  # the post must still be this worker's: the next request creates it
             body = self._call(lambda: client.create_tweet(text=self.render(post), user_auth=True), sending=True)
         except AlreadyPublished as exc:
             raise self._identify(post, exc) from None

@@ -70,6 +70,7 @@ class ExampleChannel(Channel):
         if delay := float(self.settings.get("delay", 0)):
             time.sleep(delay)  # a slow platform, so that concurrent workers really overlap
         self._block("before")
+        self.fence()  # the post must still be this worker's: the write below creates it
         with open(self._path(), "a", encoding="utf-8") as out:
             fcntl.flock(out, fcntl.LOCK_EX)
             out.write(json.dumps({"key": idempotency_key, "pid": os.getpid(), **post.to_dict()}) + "\n")
