@@ -804,3 +804,42 @@ def test_a_worker_suspended_inside_publish_never_sends_a_post_another_took_over(
     assert worker_a.run_once().outcomes == {"lease_lost": 1}
     assert taken["b"] == {"sent": 1}
     assert len(file_fake.published) == 1 and queue.get(pid).state == "sent"
+
+
+def test_the_worker_waits_out_a_long_write_lock_instead_of_dying(tmp_path: Path, file_fake: FileFake) -> None:
+    """A long `sites import` held the write lock past SQLite's busy timeout and `queue worker` exited
+    1 (`database is locked`); due posts waited for a restart (issue 10, item 3)."""
+    import sqlite3
+    import threading
+
+    path = tmp_path / "assist.db"
+    pid = Queue(db.connect(path)).enqueue(post(), time.time() - 5)
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")  # the import's long write transaction
+    busy: list[str] = []
+    sent: list[dict] = []
+    stop = threading.Event()
+    settings = config.load()
+
+    def run() -> None:  # the worker's own connection, in its own thread, as `queue worker` has
+        queue = Queue(db.connect(path, migrate_schema=False))
+        queue.db.execute("PRAGMA busy_timeout = 50")  # SQLite gives up on the lock quickly
+        worker = Worker(queue, settings=settings, rng=random.Random(7), name="w1", limits={},
+                        policy=Policy(max_tries=3, backoff=60, backoff_max=3600, lease=300),
+                        channel_factory=lambda name: ExampleChannel(file_fake.settings(), environ={}))
+        worker.stop = stop
+        worker.run_forever(0.05, on_report=lambda r: sent.extend(r.posts), on_busy=busy.append)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    assert thread.is_alive() and busy and "database is busy" in busy[0]
+    holder.execute("ROLLBACK")  # the import commits
+    deadline = time.time() + 10
+    while not sent and time.time() < deadline:
+        time.sleep(0.05)
+    stop.set()
+    thread.join(5)
+    holder.close()
+    assert [p["outcome"] for p in sent] == ["sent"]
+    assert Queue(db.connect(path)).get(pid).state == "sent"

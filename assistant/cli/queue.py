@@ -276,6 +276,6 @@ def worker(interval: float | None, json_: bool) -> None:
             for post in report.posts:
                 click.echo(f"post {post['id']} -> {post['channel']}: {post['outcome']}", err=True)
 
-    w.run_forever(every, on_report)
+    w.run_forever(every, on_report, on_busy=lambda message: click.echo(f"warning: {message}", err=True))
     click.echo(f"worker {w.name}: stopped ({', '.join(f'{n} {k}' for k, n in sorted(totals.items())) or 'nothing sent'})",
                err=True)

@@ -78,6 +78,12 @@ class RunReport:
         return {"outcomes": dict(self.outcomes), "posts": self.posts, "problems": self.problems}
 
 
+def is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked" / "busy": another process holds the write lock."""
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
@@ -252,10 +258,21 @@ class Worker:
                     progress(item, outcome)
         return report
 
-    def run_forever(self, interval: float, on_report: Callable[[RunReport], None] | None = None) -> None:
-        """Drain, wait ``interval`` seconds (or until stopped), repeat."""
+    def run_forever(self, interval: float, on_report: Callable[[RunReport], None] | None = None,
+                    on_busy: Callable[[str], None] | None = None) -> None:
+        """Drain, wait ``interval`` seconds (or until stopped), repeat. A database locked past SQLite's
+        busy timeout (a long import writing) is waited out, not fatal: due posts are sent once it is
+        free again."""
         while not self.stop.is_set():
-            report = self.run_once()
+            try:
+                report = self.run_once()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+                if on_busy:
+                    on_busy(f"the database is busy ({exc}); trying again in {interval:g} s")
+                self.stop.wait(interval)
+                continue
             if on_report and report.outcomes:
                 on_report(report)
             self.stop.wait(interval)
