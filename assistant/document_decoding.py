@@ -22,7 +22,12 @@ def _decode(path: str, data: bytes) -> tuple[str, str]:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             raise DocumentError(path, "invalid UTF-16 text") from None
+    if data[:2] == b"\x1f\x8b":
+        raise DocumentError(path, "a gzip-compressed file; decompress it first (gunzip)")
     if b"\x00" in data[:8192]:
+        unbommed = _utf16_without_bom(data)
+        if unbommed is not None:
+            return unbommed
         raise DocumentError(path, "binary file, not a text draft")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -37,6 +42,22 @@ def _decode(path: str, data: bytes) -> tuple[str, str]:
     if best is None or best.chaos > 0.3:
         raise DocumentError(path, "not UTF-8, and its encoding could not be detected; save it as UTF-8")
     return str(best), best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a byte-order mark (as some Windows editors do): in mostly-Latin text every
+    other byte is NUL. Anything else with NUL bytes stays "binary"."""
+    head = data[:8192]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) >= 0.9 * len(zeros):
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return (text, encoding) if text.isprintable() or "\n" in text else None
+    return None
 
 
 # Non-ASCII characters a Western European text in Windows-1252 / Latin-1 is made of: letters and

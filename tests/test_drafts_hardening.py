@@ -83,3 +83,21 @@ def test_a_symlink_loop_is_named_as_one(tmp_path: Path) -> None:
     b.symlink_to(a)
     with pytest.raises(DocumentError, match="a symbolic link loop"):
         documents.load(str(a))
+
+
+def test_utf16_without_a_bom_is_read_and_gzip_gets_a_hint(tmp_path: Path) -> None:
+    """UTF-16 without BOM was called "binary"; a gzip file got no "decompress it first" (item 26)."""
+    import gzip
+
+    draft = tmp_path / "utf16.md"
+    draft.write_bytes("# Caf\u00e9 notes\n\nEspresso is brewed under pressure.\n".encode("utf-16-le"))
+    doc = documents.load(str(draft))
+    assert doc.title == "Caf\u00e9 notes"
+    zipped = tmp_path / "zipped.md"  # gzip bytes under a draft's name
+    zipped.write_bytes(gzip.compress(b"# Hi\n\nText.\n"))
+    with pytest.raises(DocumentError, match="gzip-compressed file; decompress it first"):
+        documents.load(str(zipped))
+    export = tmp_path / "backlinks.csv.gz"
+    export.write_bytes(gzip.compress(b"source_url,target_url\nhttps://a.example/,https://b.example/\n"))
+    result = CliRunner().invoke(cli, ["sites", "import", str(export)])
+    assert result.exit_code == 2 and "decompress it first (gunzip backlinks.csv.gz)" in result.output

@@ -171,6 +171,8 @@ def sniff(path: Path) -> Sniff:
         raise ImportDataError(f"{path}: cannot read: {exc.strerror or exc}") from None
     if not head.strip():
         raise ImportDataError(f"{path}: empty file")
+    if head[:2] == b"\x1f\x8b":
+        raise ImportDataError(f"{path}: a gzip-compressed file; decompress it first (gunzip {path.name})")
     encoding = detect_encoding(head, str(path))
     text = _decode_head(head, encoding).lstrip("\ufeff")
     if not text.strip():
