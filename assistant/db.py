@@ -74,6 +74,11 @@ def migrate(db: sqlite3.Connection, migrations: list[tuple[str, Migration]] | No
 def connect(path: Path | str | None = None, *, migrate_schema: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the database, in WAL mode, migrated to the current schema."""
     target = Path(path) if path is not None else config.db_path()
+    if target.is_file() and target.stat().st_size == 0:  # say so: it is not silently a new database
+        import sys
+
+        print(f"warning: {target} was an empty file (0 bytes); starting a new, empty database there",
+              file=sys.stderr)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(target, timeout=30, isolation_level=None)

@@ -145,3 +145,36 @@ def test_a_file_that_is_not_a_database_is_a_one_line_error_naming_it(tmp_path: P
     target.write_bytes(b"this is not SQLite " * 300)
     with pytest.raises(AssistError, match=f"cannot open database {target}: file is not a database"):
         db.connect(target)
+
+
+def test_a_zero_byte_database_is_said_to_be_new(assist_home: Path) -> None:
+    """A 0-byte database file was silently a new, empty database (issue 10, item 26)."""
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    (assist_home / "assist.db").write_bytes(b"")
+    result = CliRunner().invoke(cli, ["queue", "list"])
+    assert result.exit_code == 0 and "was an empty file (0 bytes); starting a new, empty database" in result.stderr
+
+
+@pytest.mark.parametrize(("exc", "says"), [
+    (sqlite3.OperationalError("database or disk is full"), "the disk is full"),
+    (OSError(28, "No space left on device"), "the disk is full"),
+    (sqlite3.OperationalError("attempt to write a readonly database"), "is read-only"),
+    (sqlite3.OperationalError("database is locked"), "is busy"),
+])
+def test_storage_errors_are_one_line_not_internal_errors(assist_home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         exc: BaseException, says: str) -> None:
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+    from assistant.share import queue as queue_mod
+
+    def refuse(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise exc
+
+    monkeypatch.setattr(queue_mod.Queue, "list", refuse)
+    result = CliRunner().invoke(cli, ["queue", "list"])
+    assert result.exit_code == 1 and says in result.output and "internal error" not in result.output
+    assert len(result.output.strip().splitlines()) == 1

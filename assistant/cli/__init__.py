@@ -7,6 +7,7 @@ commands through the ``register_commands`` hook.
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
 from typing import Any
 
@@ -51,6 +52,24 @@ class OneLineUsageError(click.ClickException):
 def _usage_error(exc: click.UsageError) -> click.ClickException:
     # Bare `assist` / `assist queue` print their help through NoArgsIsHelpError: keep that.
     return exc if isinstance(exc, click.exceptions.NoArgsIsHelpError) else OneLineUsageError(exc)
+
+
+def _storage_error(exc: BaseException) -> str | None:
+    """One line for what the disk or the database refuses (a full disk, a read-only or locked
+    database), None for anything else."""
+    import errno as errno_mod
+
+    from assistant import config
+
+    text = str(exc).lower()
+    where = config.db_path()
+    if "disk is full" in text or getattr(exc, "errno", None) == errno_mod.ENOSPC:
+        return f"the disk is full (writing {where} or a file beside it); free some space and run it again"
+    if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) == errno_mod.EROFS:
+        return f"{where} is read-only; this command needs to write to it (check its permissions)"
+    if "database is locked" in text or "database is busy" in text:
+        return f"{where} is busy (another assist process is writing, a long import?); try again shortly"
+    return None
 
 
 class AssistGroup(Group):
@@ -114,6 +133,14 @@ class AssistGroup(Group):
             # `assist sites list | head`: the reader has gone. click's main stops quietly (exit 1),
             # as rich does for the score report; this is not an internal error.
             raise
+        except (sqlite3.OperationalError, OSError) as exc:
+            said = _storage_error(exc)
+            if said is None or raise_errors():
+                if raise_errors():
+                    raise
+                raise AssistCommandError(f"internal error: {type(exc).__name__}: {first_line(exc)}"
+                                         " (set ASSIST_RAISE_ERRORS=1 for details)", 1) from None
+            raise AssistCommandError(said, 1) from None
         except Exception as exc:  # noqa: BLE001 - never a traceback for the user
             if raise_errors():
                 raise
