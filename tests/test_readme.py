@@ -52,7 +52,8 @@ def test_configuration_example_is_read_as_the_readme_says(tmp_path, monkeypatch)
 ROOT = Path(__file__).resolve().parent.parent
 DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 NOT_ASSIST_FLAGS = {"--help", "--quiet", "--top", "--dev-only",  # click's own, bench/prospects_eval/run_eval.py's
-                    "--jobs", "--drop-draft-links"}  # and bench/prospects_real/run_eval.py's
+                    "--jobs", "--drop-draft-links",  # and bench/prospects_real/run_eval.py's
+                    "--hypothesis-seed"}  # the Hypothesis pytest plugin's
 
 
 def _doc(name: str) -> str:
