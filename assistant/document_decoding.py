@@ -98,25 +98,23 @@ def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, 
     else:
         p = Path(path)
         try:
-            p.stat()
+            st = p.stat()  # one stat: it follows the link, and says what the path is
+        except PermissionError:
+            raise DocumentError(path, "permission denied") from None
         except OSError as exc:
             if exc.errno == errno.ELOOP:
                 raise DocumentError(path, "a symbolic link loop") from None
-            if not p.is_symlink() and not p.exists():
-                raise DocumentError(path, "no such file or directory") from None
             if p.is_symlink():
                 raise DocumentError(path, "a symbolic link to a file that does not exist") from None
-        if not p.exists():
-            raise DocumentError(path, "no such file or directory")
-        if p.is_dir():
+            raise DocumentError(path, "no such file or directory") from None
+        if stat.S_ISDIR(st.st_mode):
             raise DocumentError(path, "is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            # /dev/zero or /dev/urandom (size 0, endless) and FIFOs (block): never read
+            raise DocumentError(path, "not a regular file (a device, pipe or socket)")
+        if st.st_size > max_bytes:
+            raise DocumentError(path, f"too large ({_mb(st.st_size)}; the limit is {_mb(max_bytes)}, see score.max_file_mb)")
         try:
-            st = p.stat()
-            if not stat.S_ISREG(st.st_mode):
-                # /dev/zero or /dev/urandom (size 0, endless) and FIFOs (block): never read
-                raise DocumentError(path, "not a regular file (a device, pipe or socket)")
-            if st.st_size > max_bytes:
-                raise DocumentError(path, f"too large ({_mb(st.st_size)}; the limit is {_mb(max_bytes)}, see score.max_file_mb)")
             with p.open("rb") as handle:
                 data = handle.read(max_bytes + 1)  # the cap holds even if the file grows meanwhile
         except PermissionError:

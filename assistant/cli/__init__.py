@@ -133,20 +133,12 @@ class AssistGroup(Group):
             # `assist sites list | head`: the reader has gone. click's main stops quietly (exit 1),
             # as rich does for the score report; this is not an internal error.
             raise
-        except (sqlite3.OperationalError, OSError) as exc:
-            said = _storage_error(exc)
-            if said is None or raise_errors():
-                if raise_errors():
-                    raise
-                raise AssistCommandError(f"internal error: {type(exc).__name__}: {first_line(exc)}"
-                                         " (set ASSIST_RAISE_ERRORS=1 for details)", 1) from None
-            raise AssistCommandError(said, 1) from None
         except Exception as exc:  # noqa: BLE001 - never a traceback for the user
             if raise_errors():
                 raise
-            raise AssistCommandError(
-                f"internal error: {type(exc).__name__}: {first_line(exc)} (set ASSIST_RAISE_ERRORS=1 for details)", 1
-            ) from None
+            said = _storage_error(exc) if isinstance(exc, sqlite3.OperationalError | OSError) else None
+            raise AssistCommandError(said or f"internal error: {type(exc).__name__}: {first_line(exc)}"
+                                            " (set ASSIST_RAISE_ERRORS=1 for details)", 1) from None
 
 
 @click.group(cls=AssistGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -9,33 +9,41 @@ import click
 
 from assistant.cli.common import Finite, emit_json, json_option, settings
 
-MAXIMA = {"max_pages": 10_000, "timeout": 600, "delay": 3600, "max_bytes": 1 << 30, "workers": 32}
+# The one range of each setting, for its option and for the config value alike.
+RANGES: dict[str, tuple[float, float]] = {"max_pages": (0, 10_000), "timeout": (0.1, 600), "delay": (0, 3600),
+                                          "max_bytes": (1024, 1 << 30), "workers": (1, 32)}
+INTEGER = {"max_pages", "max_bytes", "workers"}
 
 
-def _setting(value: Any, key: str, kind: type = float, minimum: float = 0) -> Any:
+def _type(key: str) -> click.ParamType:
+    low, high = RANGES[key]
+    return click.IntRange(int(low), int(high)) if key in INTEGER else Finite(low, high)
+
+
+def _setting(value: Any, key: str) -> Any:
     """An option's value, else the config's ``crawl.<key>``, checked like the option would be."""
     if value is not None:
         return value
     from assistant.settings import number
 
-    return number(settings().get(f"crawl.{key}"), f"crawl.{key}", integer=kind is int, minimum=minimum,
-                  maximum=MAXIMA[key])
+    low, high = RANGES[key]
+    return number(settings().get(f"crawl.{key}"), f"crawl.{key}", integer=key in INTEGER, minimum=low, maximum=high)
 
 
 @click.command("crawl")
 @click.argument("target", metavar="URL|FILE")
-@click.option("--max-pages", type=click.IntRange(0, 10_000), default=None,
+@click.option("--max-pages", type=_type("max_pages"), default=None,
               help="Pages to fetch per site besides the home page [default: 20, config crawl.max_pages].")
-@click.option("--timeout", type=Finite(0.1, 600), default=None,
+@click.option("--timeout", type=_type("timeout"), default=None,
               help="Seconds to wait for a connection or the next bytes of a response "
                    "[default: 10, config crawl.timeout].")
-@click.option("--delay", type=Finite(0, 3600), default=None,
+@click.option("--delay", type=_type("delay"), default=None,
               help="Minimum seconds between two requests to one host; a longer robots.txt "
                    "Crawl-delay wins [default: 1.0, config crawl.delay].")
-@click.option("--max-bytes", type=click.IntRange(1024, 1 << 30), default=None,
+@click.option("--max-bytes", type=_type("max_bytes"), default=None,
               help="Read at most this many bytes of a response; longer pages are truncated "
                    "[default: 2000000, config crawl.max_bytes].")
-@click.option("--workers", type=click.IntRange(1, 32), default=None,
+@click.option("--workers", type=_type("workers"), default=None,
               help="Sites crawled at the same time (one worker per site) [default: 4, config crawl.workers].")
 @json_option
 def crawl(target: str, max_pages: int | None, timeout: float | None, delay: float | None,
@@ -52,11 +60,11 @@ def crawl(target: str, max_pages: int | None, timeout: float | None, delay: floa
 
     urls = crawler.read_targets(target)
     options = {
-        "max_pages": _setting(max_pages, "max_pages", int), "timeout": _setting(timeout, "timeout", float, 0.1),
-        "delay": _setting(delay, "delay"), "max_bytes": _setting(max_bytes, "max_bytes", int, 1024),
+        "max_pages": _setting(max_pages, "max_pages"), "timeout": _setting(timeout, "timeout"),
+        "delay": _setting(delay, "delay"), "max_bytes": _setting(max_bytes, "max_bytes"),
         "user_agent": str(settings().get("crawl.user_agent") or crawler.USER_AGENT),
     }
-    workers = _setting(workers, "workers", int, 1)
+    workers = _setting(workers, "workers")
     with _Progress(len(urls), options["max_pages"] + 1) as report:
         results = crawler.crawl_sites(urls, workers=workers, db_path=config.db_path(),
                                       progress=report, **options)

@@ -167,8 +167,8 @@ def _emit_changed(items: list[Any], what: str, json_: bool) -> None:
         return
     for item in items:
         may = what == "cancelled" and item.needs_check
-        click.echo(f"Post {item.id}: {what}" + (f" (warning: {item.note.split('; ', 1)[1]})" if may and item.note
-                                                 and "; " in item.note else ""))
+        click.echo(f"Post {item.id}: {what}" + (f" (warning: it may already be published on {item.post.channel};"
+                                                 " check there)" if may else ""))
 
 
 def _worker(name: str | None = None) -> Any:

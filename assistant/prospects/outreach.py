@@ -106,17 +106,10 @@ def render(
 
     env = templates.sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
     env.filters["shorturl"] = lambda url: short_url(url) if url else ""
+    values = context(doc, prospect, sender)
     try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text; save the template as UTF-8") from None
-    try:
-        text = env.from_string(source).render(**context(doc, prospect, sender))
-    except jinja2.TemplateSyntaxError as exc:
-        raise UsageError(f"{path}: line {exc.lineno}: {exc.message}") from None
-    except jinja2.UndefinedError as exc:
-        raise UsageError(f"{path}: {exc.message}") from None
-    except Exception as exc:  # noqa: BLE001 - the sandbox's refusals and any other template error: one line
+        text = env.from_string(path.read_text(encoding="utf-8")).render(**values)
+    except Exception as exc:  # noqa: BLE001 - bad bytes, syntax, undefined, the sandbox: one line naming the file
         raise templates.render_error(exc, str(path)) from None
     lines = text.lstrip("\n").splitlines()
     subject = ""

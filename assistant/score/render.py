@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from assistant.errors import shown_path
+from assistant.terminal import printable, rich_safe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -44,8 +45,6 @@ def _style(score: float | None) -> str:
 def _esc(text: Any) -> str:
     """Text from a draft (titles, headings, topics, messages quoting them), escaped for Rich markup and
     without control characters: ``Why [/] matters`` crashed the report, ``[updated 2026]`` vanished."""
-    from assistant.terminal import rich_safe
-
     return rich_safe(text)
 
 
@@ -91,13 +90,7 @@ def _render_one(report: Report, console: Console) -> None:
     _render_suggestions(report, console)
     _render_drift(report, console)
     for line in coverage_lines(report):
-        console.print(printable_line(line), highlight=False, markup=False)
-
-
-def printable_line(text: str) -> str:
-    from assistant.terminal import printable
-
-    return printable(text)
+        console.print(printable(line), highlight=False, markup=False)
 
 
 def coverage_lines(report: Report) -> list[str]:

@@ -245,7 +245,7 @@ class Worker:
                  ) -> RunReport:
         """Publish every post due now (at most ``limit``); stop early when asked to."""
         report = RunReport()
-        self._problems = report.problems
+        self._checked, self._problems = {}, report.problems
         with self._keeper.running():  # one heartbeat thread for the whole run, not one a post
             while not self.stop.is_set() and (limit is None or sum(report.outcomes.values()) < limit):
                 item = self.queue.claim(self.name, self.policy.lease, blocked=self._blocked)
@@ -403,16 +403,14 @@ class Worker:
             "SELECT DISTINCT channel FROM share_posts WHERE state IN ('scheduled', 'failed') AND due_at <= ?",
             (now,))]
         for name in due:
-            try:
-                problems = self._channel(name).settings_problems()
-            except Exception:  # noqa: BLE001 - an unavailable channel is handled when its post is processed
-                continue
-            if problems:
-                problems_seen = getattr(self, "_problems", None)
-                for problem in problems:
-                    line = f"{name}: {problem}; its posts wait until it is fixed"
-                    if problems_seen is not None and line not in problems_seen:
-                        problems_seen.append(line)
+            if name not in self._checked:  # once a run, not once a claim
+                try:
+                    problems = self._channel(name).settings_problems()
+                except Exception:  # noqa: BLE001 - an unavailable channel is handled when its post is processed
+                    problems = []
+                self._checked[name] = [f"{name}: {p}; its posts wait until it is fixed" for p in problems]
+                self._problems.extend(self._checked[name])
+            if self._checked[name]:
                 yield name
         for name, limit in self.limits.items():
             since = now - limit.per
