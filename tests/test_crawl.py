@@ -59,6 +59,7 @@ class SiteServer:
     conditional: bool = True  # answer If-None-Match / If-Modified-Since with 304
     robots_status: int | None = None  # answer /robots.txt with this status instead
     trickle: set[str] = field(default_factory=set)  # paths sending a byte every 0.1 s
+    trickle_headers: set[str] = field(default_factory=set)  # paths sending their headers a byte at a time
     custom: dict[str, tuple[int, bytes, dict[str, str]]] = field(default_factory=dict)  # path -> answer
     lock: threading.Lock = field(default_factory=threading.Lock)
     server: ThreadingHTTPServer | None = None
@@ -108,6 +109,8 @@ class SiteServer:
             return self.stream_huge(h)
         if path in self.trickle:
             return self.stream_trickle(h)
+        if path in self.trickle_headers:
+            return self.stream_trickle_headers(h)
         if path == "/robots.txt" and self.robots_status is not None:
             return self.send(h, self.robots_status, b"unavailable", {"Content-Type": "text/plain"})
         if path == "/sitemap.xml.gz":
@@ -152,6 +155,17 @@ class SiteServer:
                 time.sleep(0.1)
         except (BrokenPipeError, ConnectionResetError):
             h.close_connection = True
+
+    def stream_trickle_headers(self, h: BaseHTTPRequestHandler) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + b"X-Padding: " + b"z" * 200 + b"\r\n\r\n"
+        h.close_connection = True
+        try:
+            for i in range(len(head)):
+                h.wfile.write(head[i:i + 1])
+                h.wfile.flush()
+                time.sleep(0.05)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def send(self, h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict[str, str]) -> None:
         h.send_response(status)
@@ -465,8 +479,22 @@ def test_trickling_response_hits_the_overall_limit(main_site: SiteServer) -> Non
     main_site.trickle.add("/about.html")
     started = time.monotonic()
     result = run(main_site, timeout=0.5)
-    assert by_path(result)["/about.html"].error == "body not received within 1.5 s"
+    assert by_path(result)["/about.html"].error == "no complete response within 1.5 s"
     assert time.monotonic() - started < 6
+
+
+@pytest.mark.parametrize("path", ["/about.html", "/robots.txt"])
+def test_trickling_headers_hit_the_overall_limit(main_site: SiteServer, path: str) -> None:
+    """A byte of headers every 0.05 s never trips a per-read timeout: the deadline covers them."""
+    main_site.trickle_headers.add(path)
+    started = time.monotonic()
+    result = run(main_site, timeout=0.4)
+    took = time.monotonic() - started
+    if path == "/robots.txt":
+        assert result.error == "unreachable: no complete response within 1.2 s"
+    else:
+        assert by_path(result)["/about.html"].error == "no complete response within 1.2 s"
+    assert took < 5  # the headers alone take 11 s to arrive
 
 
 @pytest.mark.parametrize(("status", "crawled"), [(404, True), (503, False)])

@@ -27,7 +27,7 @@ from assistant import __version__
 from assistant import db as db_mod
 from assistant.prospects import robots as robots_mod
 from assistant.prospects import store
-from assistant.prospects.fetch import MAX_CRAWL_DELAY, Fetch, Fetcher, _decode
+from assistant.prospects.fetch import MAX_CRAWL_DELAY, Fetch, Fetcher, _decode, deadline_transport
 from assistant.prospects.pages import (
     MAX_TEXT_CHARS,
     FeedEntry,
@@ -201,7 +201,7 @@ def make_client(*, timeout: float = 10.0, user_agent: str = USER_AGENT) -> httpx
                  "application/xml;q=0.9,*/*;q=0.8"},
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=10, max_keepalive_connections=5),
+        transport=deadline_transport(max_connections=10, max_keepalive=5),
     )
 
 

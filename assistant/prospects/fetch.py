@@ -4,13 +4,16 @@ timeouts, a byte cap on every body), the response they give, and decoding a body
 
 from __future__ import annotations
 
+import contextvars
 import re
 import time
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from assistant.prospects import robots as robots_mod
@@ -20,6 +23,84 @@ MAX_REDIRECTS = 5
 ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 asks crawlers to parse at least 500 KiB
 MAX_CRAWL_DELAY = 60.0  # above this, only the home page is fetched
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+# -- one deadline for a whole request: connect, headers and body
+
+_DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("assist_fetch_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[float]:
+    """Every socket read and write of the requests made inside (in this thread) ends by then."""
+    at = time.monotonic() + seconds
+    token = _DEADLINE.set(at)
+    try:
+        yield at
+    finally:
+        _DEADLINE.reset(token)
+
+
+def _bounded(timeout: float | None) -> float | None:
+    at = _DEADLINE.get()
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the request's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every operation is bounded by the current deadline: httpx's read
+    timeout is per read, so a server sending its headers a byte a second never trips it."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _bounded(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, _bounded(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self._backend = httpcore.SyncBackend()
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_tcp(host, port, _bounded(timeout), local_address,
+                                                         socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> httpcore.NetworkStream:
+        return _DeadlineStream(self._backend.connect_unix_socket(path, _bounded(timeout), socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def deadline_transport(*, max_connections: int = 10, max_keepalive: int = 5) -> httpx.HTTPTransport:
+    """An httpx transport whose sockets honour :func:`deadline`. httpx has no public way to give
+    a transport its network backend, so the transport's pool is replaced by one that has it."""
+    transport = httpx.HTTPTransport(limits=httpx.Limits(max_connections=max_connections,
+                                                        max_keepalive_connections=max_keepalive))
+    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001 - see the docstring
+        ssl_context=httpx.create_ssl_context(), max_connections=max_connections,
+        max_keepalive_connections=max_keepalive, network_backend=_DeadlineBackend())
+    return transport
 
 
 @dataclass
@@ -125,23 +206,26 @@ class Fetcher:
         """One request into ``result``; returns the redirect location, if any."""
         origin = _origin(url)
         self._wait(origin)
+        limit = self._request_limit()
         try:
-            # Per-request settings, so that a caller's client cannot bypass redirect checks.
-            with self.client.stream("GET", url, headers={"User-Agent": self.user_agent, **(headers or {})},
-                                    follow_redirects=False, timeout=httpx.Timeout(self.timeout)) as resp:
-                result.status, result.headers = resp.status_code, resp.headers
-                if resp.is_redirect and resp.headers.get("location"):
-                    return resp.headers["location"]
-                if resp.status_code >= 300:
-                    return None
-                if accept is not None and result.content_type not in accept:
-                    result.skipped_type = result.content_type or "unknown"
-                    return None
-                result.body, result.truncated = self._read(resp, max_bytes or self.max_bytes)
-        except httpx.TimeoutException:
-            result.error = f"timed out after {self.timeout:g} s"
-        except _BodyTimeout:
-            result.error = f"body not received within {self._body_limit():g} s"
+            with deadline(limit) as at:
+                # Per-request settings, so that a caller's client cannot bypass redirect checks.
+                with self.client.stream("GET", url, headers={"User-Agent": self.user_agent, **(headers or {})},
+                                        follow_redirects=False, timeout=httpx.Timeout(self.timeout)) as resp:
+                    result.status, result.headers = resp.status_code, resp.headers
+                    if resp.is_redirect and resp.headers.get("location"):
+                        return resp.headers["location"]
+                    if resp.status_code >= 300:
+                        return None
+                    if accept is not None and result.content_type not in accept:
+                        result.skipped_type = result.content_type or "unknown"
+                        return None
+                    result.body, result.truncated = self._read(resp, max_bytes or self.max_bytes, at)
+        except (httpx.TimeoutException, _Deadline):
+            if time.monotonic() >= at:
+                result.error = f"no complete response within {limit:g} s"
+            else:
+                result.error = f"timed out after {self.timeout:g} s"
         except httpx.TooManyRedirects:
             result.error = "too many redirects"
         except httpx.HTTPError as exc:
@@ -150,16 +234,16 @@ class Fetcher:
             self._done(origin)
         return None
 
-    def _body_limit(self) -> float:
+    def _request_limit(self) -> float:
+        """The most one request may take in all, headers and body included: three timeouts."""
         return max(self.timeout * 3, 1.0)
 
-    def _read(self, resp: httpx.Response, max_bytes: int) -> tuple[bytes, bool]:
-        """The body up to ``max_bytes`` *decoded* bytes, within an overall deadline.
+    def _read(self, resp: httpx.Response, max_bytes: int, at: float) -> tuple[bytes, bool]:
+        """The body up to ``max_bytes`` *decoded* bytes, by the deadline ``at``.
 
         The raw bytes are decoded here, chunk by chunk, never past the cap: httpx's own decoders
         inflate a whole chunk at once, and ``Content-Encoding: gzip, gzip`` (1.8 KB on the wire) or
         zstd (32 KB) once grew to 2.1 GB before any size check ran."""
-        deadline = time.monotonic() + self._body_limit()
         decoder = _Decoders(resp.headers.get("content-encoding", ""), max_bytes)
         chunks: list[bytes] = []
         size = 0
@@ -169,8 +253,8 @@ class Fetcher:
             size += len(chunk)
             if size >= max_bytes or decoder.full:
                 return b"".join(chunks)[:max_bytes], True
-            if time.monotonic() > deadline:  # a server trickling bytes defeats the read timeout
-                raise _BodyTimeout
+            if time.monotonic() > at:  # also for a caller's client, whose sockets ignore the deadline
+                raise _Deadline
         return b"".join(chunks), False
 
 
@@ -244,7 +328,7 @@ class _Decoders:
         return out
 
 
-class _BodyTimeout(Exception):
+class _Deadline(Exception):
     pass
 
 
