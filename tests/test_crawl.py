@@ -886,3 +886,12 @@ def test_cli_settings_apply_when_options_are_absent(main_site: SiteServer, monke
     result = invoke(main_site.url + "/")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("127.0.0.1: 2 page(s) fetched")
+
+
+def test_proxies_from_the_environment_are_used(main_site: SiteServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY is honoured as httpx honours it, with the crawler's deadline on its sockets."""
+    monkeypatch.setenv("HTTP_PROXY", main_site.url)
+    monkeypatch.setenv("NO_PROXY", "")
+    result = crawl.crawl_site("http://blog.example/", max_pages=1, timeout=2.0, delay=0.0)
+    assert result.error is None
+    assert [h.target for h in main_site.hits][:2] == ["http://blog.example/robots.txt", "http://blog.example/"]

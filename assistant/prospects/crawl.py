@@ -27,7 +27,7 @@ from assistant import __version__
 from assistant import db as db_mod
 from assistant.prospects import robots as robots_mod
 from assistant.prospects import store
-from assistant.prospects.fetch import MAX_CRAWL_DELAY, Fetch, Fetcher, _decode, deadline_transport
+from assistant.prospects.fetch import MAX_CRAWL_DELAY, Fetch, Fetcher, _decode, bound_by_deadline
 from assistant.prospects.pages import (
     MAX_TEXT_CHARS,
     FeedEntry,
@@ -194,15 +194,15 @@ def crawl_sites(urls: list[str], *, workers: int = 4, db_path: Any = None, save:
         return list(pool.map(one, urls))
 
 
-def make_client(*, timeout: float = 10.0, user_agent: str = USER_AGENT) -> httpx.Client:
+def make_client(*, timeout: float = 10.0, user_agent: str = USER_AGENT, max_connections: int = 10) -> httpx.Client:
     """An httpx client for crawling: our user agent, no automatic redirects, bounded timeouts."""
-    return httpx.Client(
+    return bound_by_deadline(httpx.Client(
         headers={"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,"
                  "application/xml;q=0.9,*/*;q=0.8"},
         timeout=httpx.Timeout(timeout),
         follow_redirects=False,
-        transport=deadline_transport(max_connections=10, max_keepalive=5),
-    )
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections // 2),
+    ))
 
 
 class _Crawl:

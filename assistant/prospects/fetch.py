@@ -92,15 +92,17 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
-def deadline_transport(*, max_connections: int = 10, max_keepalive: int = 5) -> httpx.HTTPTransport:
-    """An httpx transport whose sockets honour :func:`deadline`. httpx has no public way to give
-    a transport its network backend, so the transport's pool is replaced by one that has it."""
-    transport = httpx.HTTPTransport(limits=httpx.Limits(max_connections=max_connections,
-                                                        max_keepalive_connections=max_keepalive))
-    transport._pool = httpcore.ConnectionPool(  # noqa: SLF001 - see the docstring
-        ssl_context=httpx.create_ssl_context(), max_connections=max_connections,
-        max_keepalive_connections=max_keepalive, network_backend=_DeadlineBackend())
-    return transport
+def bound_by_deadline(client: httpx.Client) -> httpx.Client:
+    """The client, its sockets (direct and through the proxies it took from the environment) bounded
+    by :func:`deadline`. httpx has no public way to give a transport its network backend: each
+    transport's connection pool is given ours before it has opened any connection."""
+    transports = [client._transport, *client._mounts.values()]  # noqa: SLF001 - see the docstring
+    for transport in transports:
+        pool = getattr(transport, "_pool", None)
+        if pool is None or not hasattr(pool, "_network_backend"):
+            raise RuntimeError("this httpx version hides its network backend; the crawler needs one it can bound")
+        pool._network_backend = _DeadlineBackend()  # noqa: SLF001
+    return client
 
 
 @dataclass
