@@ -145,6 +145,11 @@ class Fetcher:
         robots_delay = rules.min_interval() if rules else None
         return max(self.delay, min(robots_delay or 0.0, MAX_CRAWL_DELAY))
 
+    def ready_at(self, origin: str) -> float:
+        """The monotonic time the origin may next be asked (0 when never asked)."""
+        last = self._last.get(origin)
+        return 0.0 if last is None else last + self.interval(origin)
+
     def _wait(self, origin: str) -> None:
         last = self._last.get(origin)
         if last is not None:
@@ -332,6 +337,10 @@ class _Decoders:
 
 class _Deadline(Exception):
     pass
+
+
+def origin_of(url: str) -> str:
+    return _origin(url)
 
 
 def _origin(url: str) -> str:

@@ -1,0 +1,1 @@
+"""Backlink ledger tools: the Google disavow file (assist links)."""
