@@ -7,7 +7,6 @@ crawl when the writer already has the data.
 
 from __future__ import annotations
 
-import csv
 import json
 import sqlite3
 from pathlib import Path
@@ -19,7 +18,9 @@ from assistant.prospects.sniff import (
     MAX_BAD_SAMPLES,
     BadRow,
     ImportResult,
+    Record,
     Sniff,
+    csv_records,
     norm_header,
     parse_number,
     read_text,
@@ -51,7 +52,10 @@ def _canonical(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-MAX_ROW_LINES = 50  # a catalog row spanning more lines than this is a runaway quoted field
+# A catalog row spanning more lines or characters than this is a runaway quoted field (its
+# description may hold a few paragraphs).
+MAX_ROW_LINES = 50
+MAX_ROW_CHARS = 1 << 17
 TEXT_FIELDS = ("url", "domain", "name", "description", "contact")
 
 
@@ -82,28 +86,18 @@ def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
                 continue
             rows.append((number, item if isinstance(item, dict) else "not a JSON object"))
         return rows
-    reader = csv.reader(text_stream(text), delimiter=sn.delimiter or ",")
-    header = next(reader, [])
+    records = csv_records(text_stream(text), sn.delimiter or ",", max_lines=MAX_ROW_LINES, max_chars=MAX_ROW_CHARS)
+    header = next(records, Record(1, 1, [], None)).row
     out: list[tuple[int, dict[str, Any] | str]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:  # a field over csv's limit (128 KiB): that row, not the file
-            out.append((start, f"unreadable CSV row: {exc}"))
+    for rec in records:
+        if rec.problem:  # a stray quote or an oversized field: that row, never the rows after it
+            out.append((rec.line, rec.problem))
+        elif not any(cell.strip() for cell in rec.row):
             continue
-        if reader.line_num - start > MAX_ROW_LINES:
-            # a stray quote swallows the rows after it into one field: say so, never import them silently
-            out.append((start, f"a quoted field runs over {reader.line_num - start + 1} lines (a stray quote?)"))
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            out.append((reader.line_num, f"expected {len(header)} columns, found {len(row)}"))
-            continue
-        out.append((reader.line_num, dict(zip(header, row, strict=True))))
+        elif len(rec.row) != len(header):
+            out.append((rec.line, f"expected {len(header)} columns, found {len(rec.row)}"))
+        else:
+            out.append((rec.line, dict(zip(header, rec.row, strict=True))))
     return out
 
 

@@ -5,18 +5,24 @@ Formats are recognised by their header: Ahrefs, Semrush, Majestic, Google Search
 catalogs (CSV or JSONL with url or domain, name, description, topics, authority, contact).
 
 Backlink exports can hold millions of rows, so they are parsed, validated and normalised in DuckDB
-(SQL, columnar) and written to SQLite with ``executemany`` in one transaction. DuckDB reads only
-UTF-8, so UTF-16 (Ahrefs' default) and Windows-1252 files are transcoded to a temporary UTF-8 copy
-first, streaming. Malformed rows are counted and the first few reported with their line numbers.
+(SQL, columnar) and written to SQLite with ``executemany``, BATCH rows a transaction, so that other
+writers (a queue worker) get the database between batches. The file's ``imports`` row keeps
+rows_ok 0 until the last batch is in: an interrupted import does not look complete, and importing the
+file again takes that row over and updates its links in place (links are unique by source and target).
+DuckDB reads only UTF-8, so UTF-16 (Ahrefs' default) and Windows-1252 files are transcoded to a
+temporary UTF-8 copy first, streaming. Malformed rows are counted and the first few reported with
+their line numbers; a stray quote is one malformed row, never the rows after it (``_read_raw``).
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +36,7 @@ from assistant.prospects.sniff import (
     ImportResult,
     Sniff,
     _columns,
+    csv_records,
     detect_format,
     norm_header,
     sniff,
@@ -38,7 +45,7 @@ from assistant.sql import transaction
 
 __all__ = ["FORMATS", "BadRow", "ImportResult", "import_file"]
 
-BATCH = 50_000  # rows a DuckDB fetch hands to SQLite at a time
+BATCH = 50_000  # rows a DuckDB fetch hands to SQLite in one transaction
 
 # ---------------------------------------------------------------- entry point
 
@@ -93,6 +100,104 @@ def _utf8_copy(file: Path, encoding: str, tmpdir: str) -> Path:
             dst.write(text)
         dst.write(decoder.decode(b"", final=True))
     return out
+
+
+@dataclass
+class _ParseBad:
+    """Rows the CSV reading could not read: how many, the first few, and (DuckDB's) line numbers
+    absent from ``raw`` whose rows come after them."""
+
+    count: int = 0
+    samples: list[BadRow] = field(default_factory=list)
+    unnumbered: list[int] = field(default_factory=list)
+
+    def add(self, line: int, reason: str) -> None:
+        self.count += 1
+        if len(self.samples) < MAX_BAD_SAMPLES:
+            self.samples.append(BadRow(line, reason))
+
+
+def _read_csv_sql(path: Path, columns: dict[str, str], delimiter: str, lenient: bool) -> str:
+    spec = "{" + ", ".join(f"'{name}': '{kind}'" for name, kind in columns.items()) + "}"
+    return (
+        f"read_csv({_sql_str(str(path))}, header = false, columns = {spec}, delim = {_sql_str(delimiter)},"
+        " quote = '\"', escape = '\"', max_line_size = 10000000"
+        + (", skip = 1, ignore_errors = true, store_rejects = true, strict_mode = false)" if lenient else ")")
+    )
+
+
+def _read_raw(con: Any, source: Path, sn: Sniff, tmpdir: str, progress: Callable[[str], None] | None) -> _ParseBad:
+    """The rows of an export as table ``raw`` (rn, c0..cN) and the ones that cannot be read.
+
+    DuckDB reads it fast, but a stray quote makes its reader swallow the rows after it into one field.
+    When a field holds a line break (a stray quote or a real multi-line anchor) or DuckDB gives up,
+    the file is read again record by record (sniff.csv_records), which reports a stray quote's row
+    and reads the rows after it.
+    """
+    import duckdb
+
+    ncols, delimiter = len(sn.header), sn.delimiter or ","
+    newline = "\n" if "\n" in sn.text else "\r"
+    columns = {f"c{i}": "VARCHAR" for i in range(ncols)}
+    try:
+        con.execute("CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS rn, * FROM "
+                    + _read_csv_sql(source, columns, delimiter, lenient=True))
+        # the file's line break: "\r\n" holds "\n"; a lone "\r" is the line break of old Mac files
+        lf = f"chr({ord(newline)})"
+        breaks = " OR ".join(f"contains(c{i}, {lf})" for i in range(ncols))
+        spans = con.execute(f"SELECT EXISTS (SELECT 1 FROM raw WHERE {breaks})"
+                            f" OR EXISTS (SELECT 1 FROM reject_errors WHERE contains(csv_line, {lf}))").fetchone()[0]
+    except duckdb.Error:
+        spans = True
+    if not spans:
+        bad = _ParseBad()
+        rejects = con.execute("SELECT line, min(error_type) FROM reject_errors GROUP BY line ORDER BY line")
+        for line, kind in rejects.fetchall():
+            bad.unnumbered.append(int(line))
+            bad.add(int(line), kind.lower().replace("_", " "))
+        return bad
+    if progress:
+        progress("a quoted field spans lines: reading record by record")
+    return _read_records(con, source, ncols, delimiter, Path(tmpdir) / "records.csv")
+
+
+def _utf8_lines(src: Any, invalid: set[int]) -> Iterator[str]:
+    for number, line in enumerate(src, start=1):
+        if not line.isascii():
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:  # undecodable bytes, kept as surrogates
+                invalid.add(number)
+        yield line
+
+
+def _read_records(con: Any, source: Path, ncols: int, delimiter: str, out: Path) -> _ParseBad:
+    """Table ``raw`` from a record-by-record reading, through a clean CSV (rn, c0..cN) for DuckDB;
+    ``rn`` is the record's first line less one, so its line numbers are exact."""
+    bad, good = _ParseBad(), 0
+    invalid: set[int] = set()
+    with source.open(encoding="utf-8", errors="surrogateescape", newline="") as src, \
+            out.open("w", encoding="utf-8", newline="") as dst:
+        writer = csv.writer(dst)
+        records = csv_records(_utf8_lines(src, invalid), delimiter)
+        next(records, None)  # the header
+        for rec in records:
+            if rec.problem:
+                bad.add(rec.line, rec.problem)
+            elif invalid and any(n in invalid for n in range(rec.line, rec.end + 1)):
+                bad.add(rec.line, "invalid encoding (not UTF-8)")
+            elif len(rec.row) < ncols and any(cell.strip() for cell in rec.row):
+                bad.add(rec.line, f"missing columns: expected {ncols}, found {len(rec.row)}")
+            elif len(rec.row) >= ncols:  # extra columns are dropped, as DuckDB does
+                writer.writerow([rec.line - 1, *rec.row[:ncols]])
+                good += 1
+    columns = {"rn": "BIGINT"} | {f"c{i}": "VARCHAR" for i in range(ncols)}
+    con.execute("DROP TABLE IF EXISTS raw")
+    if good:
+        con.execute("CREATE TEMP TABLE raw AS SELECT * FROM " + _read_csv_sql(out, columns, ",", lenient=False))
+    else:
+        con.execute(f"CREATE TEMP TABLE raw ({', '.join(f'{n} {k}' for n, k in columns.items())})")
+    return bad
 
 
 def _sql_str(value: str) -> str:
@@ -222,26 +327,16 @@ def _import_links(
             con.execute(f"SET temp_directory = {_sql_str(tmpdir)}")
             con.execute("SET memory_limit = '768MB'")
             con.execute(f"SET threads = {max(1, min(4, os.cpu_count() or 1))}")
-            ncols = len(sn.header)
-            columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(ncols)) + "}"
             if progress:
                 progress("parsing")
             try:
-                con.execute(
-                    "CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS rn, * FROM read_csv("
-                    f"{_sql_str(str(source))}, header = false, skip = 1, columns = {columns},"
-                    f" delim = {_sql_str(sn.delimiter or ',')}, quote = '\"', escape = '\"',"
-                    " ignore_errors = true, store_rejects = true, strict_mode = false, max_line_size = 10000000)"
-                )
+                bad = _read_raw(con, source, sn, tmpdir, progress)
             except duckdb.Error as exc:
                 raise ImportDataError(f"{file}: cannot parse as CSV: {first_line(exc)}") from None
-            rejects = con.execute(
-                "SELECT line, error_type FROM reject_errors ORDER BY line"
-            ).fetchall()
             con.execute(f"CREATE TEMP TABLE norm AS {_select_sql(variant, cols, own_domain, sn.delimiter == ';')}")
             _idna_domains(con)
             _shared_host_sites(con)
-            _collect_bad(con, result, rejects)
+            _collect_bad(con, result, bad)
             total_good = con.execute("SELECT count(*) FROM norm WHERE problem IS NULL").fetchone()[0]
             if total_good == 0:
                 if result.bad:
@@ -250,7 +345,7 @@ def _import_links(
             result.rows_ok = int(total_good)
             if progress:
                 progress(f"writing {total_good:,} links")
-            _write_links(con, db, result, fmt)
+            _write_links(con, db, result, fmt, progress)
         finally:
             con.close()
     return result
@@ -297,28 +392,20 @@ def _shared_host_sites(con: Any) -> None:
         _rekey(con, found, [(key_col, url_col)])
 
 
-def _collect_bad(con: Any, result: ImportResult, rejects: list[tuple[int, str]]) -> None:
-    """Count rejected (parse) and invalid (validation) rows; keep the first few with line numbers."""
-    reject_lines = sorted({int(line) for line, _ in rejects})
-    invalid = con.execute(
-        "SELECT count(*) FROM norm WHERE problem IS NOT NULL"
-    ).fetchone()[0]
+def _collect_bad(con: Any, result: ImportResult, parsed: _ParseBad) -> None:
+    """Count unreadable (parse) and invalid (validation) rows; keep the first few with line numbers."""
+    invalid = con.execute("SELECT count(*) FROM norm WHERE problem IS NOT NULL").fetchone()[0]
     first_invalid = con.execute(
         f"SELECT rn, problem FROM norm WHERE problem IS NOT NULL ORDER BY rn LIMIT {MAX_BAD_SAMPLES}"
     ).fetchall()
-    samples: list[BadRow] = []
-    seen: set[int] = set()
-    for line, kind in rejects:
-        if int(line) not in seen and len(seen) < MAX_BAD_SAMPLES:
-            seen.add(int(line))
-            samples.append(BadRow(int(line), kind.lower().replace("_", " ")))
+    samples = list(parsed.samples)
     for rn, problem in first_invalid:
         line = int(rn) + 1  # the header is line 1
-        for rl in reject_lines:  # rejected lines are not numbered in `raw`
+        for rl in parsed.unnumbered:  # rejected lines are not numbered in `raw`
             if rl <= line:
                 line += 1
         samples.append(BadRow(line, problem))
-    result.rows_bad = len(reject_lines) + int(invalid)
+    result.rows_bad = parsed.count + int(invalid)
     result.bad = sorted(samples, key=lambda b: b.line)[:MAX_BAD_SAMPLES]
 
 
@@ -333,44 +420,66 @@ _SITES_BULK_SQL = (
 )
 
 
-def _write_links(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: str) -> None:
-    """Bulk upsert of links and their source sites, in one SQLite transaction."""
+def _write_links(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: str,
+                 progress: Callable[[str], None] | None) -> None:
+    """Bulk upsert of links and their source sites, BATCH rows a transaction (other writers get the
+    database between them); the imports row says the file is complete only once the last is in."""
     # A bigger page cache for the index inserts of a large import (negative = KiB), restored after.
     cache = db.execute("PRAGMA cache_size").fetchone()[0]
     db.execute("PRAGMA cache_size = -131072")
     try:
-        _write_links_tx(con, db, result, fmt)
+        _write_batches(con, db, result, fmt, progress)
     finally:
         db.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
-def _write_links_tx(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: str) -> None:
-    with transaction(db):  # joins the caller's transaction when there is one
-        max_id = db.execute("SELECT coalesce(max(id), 0) FROM links").fetchone()[0]
-        sites_before = db.execute("SELECT count(*) FROM sites").fetchone()[0]
-        cur = db.execute(
-            "INSERT INTO imports (path, format, rows_ok, rows_bad) VALUES (?, ?, ?, ?)",
-            (str(Path(result.path).resolve()), fmt, result.rows_ok, result.rows_bad),
-        )
-        import_id = int(cur.lastrowid or 0)
-        result.import_id = import_id
-        # Per source domain: the best authority seen and a home URL (same scheme as its pages).
-        sites = con.execute(
-            "SELECT source_domain, CASE WHEN contains(source_domain, '/') THEN 'https://' || source_domain || '/'"
-            " ELSE min(regexp_extract(source_url, '^([A-Za-z]+://[^/?#]+)', 1)) || '/' END,"
-            " max(authority) FROM norm WHERE problem IS NULL GROUP BY source_domain"
-        ).fetchall()
-        db.executemany(_SITES_BULK_SQL, [(d, u, a, fmt) for d, u, a in sites])
-        rel = con.execute(
-            "SELECT source_url, source_domain, target_url, target_domain, anchor, source_title, nofollow,"
-            f" ugc, sponsored, first_seen, last_seen, {_sql_str(fmt)}, {import_id}, NULL FROM norm"
-            # sorted like the unique index: B-tree inserts in order are several times faster
-            " WHERE problem IS NULL ORDER BY source_url, target_url"
-        )
-        while batch := rel.fetchmany(BATCH):
-            db.executemany(store.LINK_UPSERT_SQL, batch)
-        # an upsert that updates keeps its row id, so new rows are exactly those above the old maximum
-        result.links_new = int(db.execute("SELECT count(*) FROM links WHERE id > ?", (max_id,)).fetchone()[0])
+def _begin_import(db: sqlite3.Connection, path: str, fmt: str) -> int:
+    """The imports row of this file, unfinished (rows_ok 0) until the import ends: the one an
+    interrupted import of it left, whose links the upserts of this one then update, or a new one."""
+    with transaction(db):
+        row = db.execute(
+            "SELECT id FROM imports WHERE path = ? AND format = ? AND rows_ok = 0 ORDER BY id DESC LIMIT 1",
+            (path, fmt),
+        ).fetchone()
+        if row:
+            return int(row[0])
+        return int(db.execute("INSERT INTO imports (path, format) VALUES (?, ?)", (path, fmt)).lastrowid or 0)
+
+
+def _upsert_batch(db: sqlite3.Connection, table: str, sql: str, rows: list[Any]) -> int:
+    """Upsert rows in one short transaction; returns how many were new. An upsert that updates keeps
+    its row id, so new rows are exactly those above the old maximum."""
+    with transaction(db):
+        max_id = db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+        db.executemany(sql, rows)
+        return int(db.execute(f"SELECT count(*) FROM {table} WHERE id > ?", (max_id,)).fetchone()[0])
+
+
+def _write_batches(con: Any, db: sqlite3.Connection, result: ImportResult, fmt: str,
+                   progress: Callable[[str], None] | None) -> None:
+    import_id = _begin_import(db, str(Path(result.path).resolve()), fmt)
+    result.import_id = import_id
+    # Per source domain: the best authority seen and a home URL (same scheme as its pages).
+    sites = con.execute(
+        "SELECT source_domain, CASE WHEN contains(source_domain, '/') THEN 'https://' || source_domain || '/'"
+        " ELSE min(regexp_extract(source_url, '^([A-Za-z]+://[^/?#]+)', 1)) || '/' END,"
+        f" max(authority), {_sql_str(fmt)} FROM norm WHERE problem IS NULL GROUP BY source_domain"
+    ).fetchall()
+    for start in range(0, len(sites), BATCH):
+        result.sites_new += _upsert_batch(db, "sites", _SITES_BULK_SQL, sites[start : start + BATCH])
+    rel = con.execute(
+        "SELECT source_url, source_domain, target_url, target_domain, anchor, source_title, nofollow,"
+        f" ugc, sponsored, first_seen, last_seen, {_sql_str(fmt)}, {import_id}, NULL FROM norm"
+        # sorted like the unique index: B-tree inserts in order are several times faster
+        " WHERE problem IS NULL ORDER BY source_url, target_url"
+    )
+    done = 0
+    while batch := rel.fetchmany(BATCH):
+        result.links_new += _upsert_batch(db, "links", store.LINK_UPSERT_SQL, batch)
+        done += len(batch)
+        if progress:
+            progress(f"writing links: {done:,} of {result.rows_ok:,}")
+    with transaction(db):
         if db.execute("SELECT 1 FROM site_vectors LIMIT 1").fetchone():
             # the titles of their linking pages are part of these sites' texts
             titled = con.execute(
@@ -378,5 +487,8 @@ def _write_links_tx(con: Any, db: sqlite3.Connection, result: ImportResult, fmt:
             ).fetchall()
             store.invalidate_vectors(db, [d for (d,) in titled])
         store.fill_link_context(db, [row[0] for row in sites])
-        result.sites_new = int(db.execute("SELECT count(*) FROM sites").fetchone()[0] - sites_before)
-
+        db.execute(
+            "UPDATE imports SET rows_ok = ?, rows_bad = ?, imported_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')"
+            " WHERE id = ?",
+            (result.rows_ok, result.rows_bad, import_id),
+        )

@@ -9,15 +9,21 @@ import codecs
 import csv
 import io
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from assistant.errors import ImportDataError
 
 FORMATS = ("auto", "catalog", "ahrefs", "semrush", "majestic", "gsc", "plain")
 SAMPLE_BYTES = 1 << 16
 MAX_BAD_SAMPLES = 5
+# A record spanning more lines than this, or more than one line and this many characters, is a
+# quoted field a stray quote left open (a real multi-line anchor or title is a line or two).
+MAX_RECORD_LINES = 5
+MAX_RECORD_CHARS = 8192
 
 # Canonical field -> header names (normalised: lower case, "_" as space) per backlink format.
 COLUMN_MAP: dict[str, dict[str, tuple[str, ...]]] = {
@@ -250,3 +256,58 @@ def read_text(file: Path, encoding: str) -> str:
 
 def text_stream(text: str) -> io.StringIO:
     return io.StringIO(text, newline="")
+
+
+# ---------------------------------------------------------------- records
+
+
+class Record(NamedTuple):
+    line: int  # its first line
+    end: int  # its last line
+    row: list[str]  # empty when malformed
+    problem: str | None
+
+
+class _Runaway(Exception):
+    """A quoted field that does not close where a real one would."""
+
+
+def csv_records(lines: Iterable[str], delimiter: str, *, max_lines: int = MAX_RECORD_LINES,
+                max_chars: int = MAX_RECORD_CHARS) -> Iterator[Record]:
+    """The records of CSV lines (read with ``newline=""``), the header first, blank ones left out.
+
+    A stray quote opens a field that swallows the rows after it. A record longer than ``max_lines``
+    lines, or than one line and ``max_chars`` characters, or still open at the end of the file, is
+    malformed at its first line, and the lines after that one are read again: no row is lost.
+    """
+    source = enumerate(lines, start=1)
+    again: deque[tuple[int, str]] = deque()
+    taken: list[tuple[int, str]] = []
+
+    def feed() -> Iterator[str]:
+        while True:
+            item = again.popleft() if again else next(source, None)
+            if item is None:
+                if taken:
+                    raise _Runaway("a quoted field runs to the end of the file")
+                return
+            taken.append(item)
+            if len(taken) > max_lines:
+                raise _Runaway(f"a quoted field runs over more than {max_lines} lines")
+            if len(taken) > 1 and sum(len(text) for _, text in taken) > max_chars:
+                raise _Runaway(f"a quoted field runs over {len(taken)} lines and {max_chars:,} characters")
+            yield item[1]
+
+    while True:
+        try:
+            for row in csv.reader(feed(), delimiter=delimiter, strict=False):
+                first, last = taken[0][0], taken[-1][0]
+                taken.clear()
+                if row:
+                    yield Record(first, last, row, None)
+            return
+        except (_Runaway, csv.Error) as exc:
+            problem = f"{exc} (a stray quote?)" if isinstance(exc, _Runaway) else f"unreadable CSV row: {exc}"
+            yield Record(taken[0][0], taken[0][0], [], problem)
+            again.extendleft(reversed(taken[1:]))
+            taken.clear()
