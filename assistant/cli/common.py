@@ -76,11 +76,12 @@ def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
 
 
-def open_db() -> Any:
-    """The assist database (created and migrated on first use)."""
+def open_db(*, readonly: bool = False) -> Any:
+    """The assist database (created and migrated on first use). ``readonly``: the command only reads
+    (its caches aside), so a database it cannot write is opened read-only instead of refused."""
     from assistant import db
 
-    return db.connect()
+    return db.connect(readonly=readonly)
 
 
 def settings() -> Any:

@@ -76,7 +76,7 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
 
     cfg = settings()
     doc = _load_draft(draft)
-    conn = open_db()
+    conn = open_db(readonly=True)
     if not conn.execute("SELECT 1 FROM sites WHERE excluded = 0 LIMIT 1").fetchone():
         raise UsageError("no sites to rank yet: import a catalog or backlink export (assist sites import FILE)"
                          " or crawl sites (assist sites crawl)")
@@ -141,7 +141,7 @@ def outreach(draft: str, site: str, template: str | None, competitors: tuple[str
     if template is not None:
         mail.find_template(template)  # fail fast, before loading the model
     doc = _load_draft(draft)
-    conn = open_db()
+    conn = open_db(readonly=True)
     row = store.site_by_domain(conn, site)
     if row is None:
         raise UsageError(f"unknown site {site!r}: import or crawl it first (assist sites import / assist sites crawl)")

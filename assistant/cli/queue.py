@@ -15,11 +15,11 @@ from assistant.errors import EXIT_FAILURE, EXIT_USAGE
 NEEDS_YOU = frozenset({"dead", "unknown"})  # worker outcomes the user must act on
 
 
-def _queue() -> Any:
+def _queue(*, readonly: bool = False) -> Any:
     from assistant.cli.common import open_db
     from assistant.share.queue import Queue
 
-    return Queue(open_db())
+    return Queue(open_db(readonly=readonly))
 
 
 def _zone() -> Any:
@@ -58,7 +58,7 @@ def list_(states: tuple[str, ...], channel: str | None, limit: int | None, json_
     """List queued posts, soonest first."""
     from assistant.share.queue import ensure_state
 
-    items = _queue().list([ensure_state(s) for s in states] or None, channel, limit)
+    items = _queue(readonly=True).list([ensure_state(s) for s in states] or None, channel, limit)
     if json_:
         emit_json([i.to_dict() for i in items])
         return
@@ -78,7 +78,7 @@ def list_(states: tuple[str, ...], channel: str | None, limit: int | None, json_
 @json_option
 def show(post_id: int, json_: bool) -> None:
     """Show one post in full, with every attempt to publish it."""
-    q = _queue()
+    q = _queue(readonly=True)
     item = q.get(post_id)
     attempts = q.attempts(post_id)
     if json_:

@@ -27,7 +27,7 @@ def default_embedder(model: str | None) -> Any:
 
     cfg = settings()
     return Embedder(
-        model or cfg.get("model.name"), db=open_db(),
+        model or cfg.get("model.name"), db=open_db(readonly=True),
         backend=str(cfg.get("model.backend", "auto")),
         batch_size=cfg.number("model.batch_size", 64, integer=True, positive=True, maximum=4096),
     )

@@ -65,7 +65,7 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
     else:
         plan.require_credentials(dests)
     doc = documents.load(draft)
-    conn = _open_db()
+    conn = _open_db(readonly=dry_run)
     composed = _compose(doc, dests, conn, settings, url=url, title=title, summary=summary)
     if edit:
         composed = [_edit(c, dest) for c, dest in zip(composed, dests, strict=True)]
@@ -86,10 +86,10 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
     _report(composed, times, ids, dry_run, json_, schedule.user_timezone(settings))
 
 
-def _open_db() -> Any:
+def _open_db(*, readonly: bool = False) -> Any:
     from assistant.cli.common import open_db
 
-    return open_db()
+    return open_db(readonly=readonly)
 
 
 def _compose(doc: Any, dests: list[Any], conn: Any, settings: Any, *, url: str | None, title: str | None,

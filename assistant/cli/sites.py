@@ -143,7 +143,8 @@ def _site_rows(conn: Any, limit: int, source: str | None, excluded: bool) -> lis
 @click.option("--json", "json_", is_flag=True, help="Same as --format json.")
 def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool) -> None:
     """List known sites, highest authority first."""
-    rows = _site_rows(open_db(), limit, source, excluded)
+    conn = open_db(readonly=True)
+    rows = _site_rows(conn, limit, source, excluded)
     fmt = "json" if json_ else fmt
     if fmt == "json":
         emit_json(rows)
@@ -153,7 +154,7 @@ def list_(limit: int, source: str | None, excluded: bool, fmt: str, json_: bool)
         return
     if not rows:
         filters = " and ".join(f for f in (f"--source {source}" if source else "", "--excluded" if excluded else "") if f)
-        if filters and _site_rows(open_db(), 1, None, False):
+        if filters and _site_rows(conn, 1, None, False):
             click.echo(f"No sites match {filters}.", err=True)
         else:
             click.echo("No sites yet: import a catalog or backlink export with `assist sites import FILE`.", err=True)
@@ -216,7 +217,7 @@ def show(domain: str, json_: bool, full: bool) -> None:
     from assistant.errors import UsageError
     from assistant.prospects import store
 
-    conn = open_db()
+    conn = open_db(readonly=True)
     row = store.site_by_domain(conn, domain)
     if row is None:
         raise UsageError(f"unknown site {domain!r}: see `assist sites list`")
