@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "prospects": "assistant.cli.prospects:prospects",
     "outreach": "assistant.cli.prospects:outreach",
     "sites": "assistant.cli.sites:sites",
+    "links": "assistant.cli.links:links",
     "share": "assistant.cli.share:share",
     "queue": "assistant.cli.queue:queue",
     "channels": "assistant.cli.channels:channels",

@@ -71,9 +71,12 @@ def count_listed_domains(db: sqlite3.Connection, domains: set[str]) -> int:
 
 
 def linking_domains(db: sqlite3.Connection, target_domain: str) -> set[str]:
-    """The domains with a known link to ``target_domain``."""
+    """The domains with a known link to ``target_domain``: from exports, crawls, and the ledger of
+    your own links (``assist links``) unless a check found the link lost."""
     return {r[0] for r in db.execute(
-        "SELECT DISTINCT source_domain FROM links WHERE target_domain = ?", (target_domain,))}
+        "SELECT source_domain FROM links WHERE target_domain = ? UNION SELECT source_site FROM backlinks"
+        " WHERE (target_site = ? OR target_site LIKE ?) AND state != 'lost'",
+        (target_domain, target_domain, "%." + target_domain))}
 
 
 def has_links_to(db: sqlite3.Connection, target_domain: str) -> bool:
