@@ -294,3 +294,50 @@ def test_list_filters_and_formats(web: Web, tmp_path: Path) -> None:
     assert "'=cmd" in out  # a formula in an anchor is made text for spreadsheets
     _, out, _ = run("links", "list", "--state", "lost", "--since", "1d")
     assert "link-removed" in out and "kept.example" not in out
+
+
+def test_hostile_pages_end_unverified_not_lost(web: Web) -> None:
+    big = article(a("http://third.example/")).replace("</article>", "<p>filler</p>" * 300_000 + a(GUIDE) + "</article>")
+    web.page("http://huge.example/post", big)  # 3.6 MB, the link at the end
+    web.redirect("http://loop.example/a", "http://loop.example/b")
+    web.redirect("http://loop.example/b", "http://loop.example/a")
+    web.page("http://binary.example/post", "\x00\x01PNG" * 1000, headers={"Content-Type": "image/png"})
+    for url in ("http://huge.example/post", "http://loop.example/a", "http://binary.example/post",
+                "http://nowhere.example/post"):
+        assert run("links", "add", url, "--to", GUIDE)[0] == 0
+    code, out, err = run("links", "check", "--delay", "0")
+    assert code == 0, err  # nothing is lost on one failure
+    got = states()
+    assert got["http://huge.example/post"] == (
+        "unverified", "the page is over 2,000,000 bytes and the link is not in the part read")
+    assert got["http://loop.example/a"] == ("unverified", "more than 5 redirects")
+    assert got["http://binary.example/post"] == ("unverified", "not an HTML page (image/png)")
+    # the proxy could not reach it: robots.txt answered 502, so the site counts as disallowed (RFC 9309)
+    assert got["http://nowhere.example/post"] == ("unverified", "robots.txt answered 502: the site is treated as disallowed")
+
+
+def test_domain_and_limit_narrow_a_check(web: Web) -> None:
+    for host in ("a.one.example", "one.example", "two.example"):
+        web.page(f"http://{host}/post", article(a(GUIDE)))
+        run("links", "add", f"http://{host}/post", "--to", GUIDE)
+    code, out, _ = run("links", "check", "--delay", "0", "--domain", "one.example", "--json")
+    assert json.loads(out)["links"] == 2 and states()["http://two.example/post"] == ("unchecked", None)
+    code, out, _ = run("links", "check", "--delay", "0", "--limit", "1", "--restart", "--json")
+    assert json.loads(out)["links"] == 1
+    code, out, _ = run("links", "check", "--delay", "0", "--stale", "1h", "--json")
+    assert json.loads(out)["links"] == 0  # all checked within the hour
+
+
+def test_a_bad_export_keeps_its_good_rows_and_says_which_are_bad(web: Web, tmp_path: Path) -> None:
+    rows = "".join(f"http://s{i}.example/p,{GUIDE},anchor {i}\n" for i in range(50))
+    bad = tmp_path / "links.csv"
+    bad.write_text("source_url,target_url,anchor\n" + rows.replace("anchor 10\n", '"anchor 10\n', 1)
+                   + "not a url,also not,x\n")
+    code, out, err = run("links", "import", str(bad))
+    assert code == 0
+    assert "49 link(s) to your sites" in out and "2 malformed" in out  # 51 rows: 49 good
+    assert "line 12" in err and "line 52" in err
+    binary = tmp_path / "export.csv"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
+    code, _, err = run("links", "import", str(binary))
+    assert code == 2 and len(err.strip().splitlines()) == 1

@@ -214,9 +214,9 @@ class _Run:
                 facts = page_mod.analyse(_decode(got.body, got.headers), got.url, targets=self.is_own,
                                          headers=got.headers)
             return _Done(task, got, facts)
-        if not self.fetcher.allowed(task.url):
-            got = Fetch(task.url, blocked=True)
-            return _Done(task, got)
+        rules = self.fetcher.rules(task.url)
+        if not rules.allowed(task.url):
+            return _Done(task, Fetch(task.url, blocked=True, error=rules.note if rules.disallow_all else None))
         got = self.fetcher.get(task.url, headers=task.headers, max_bytes=self.opts.max_bytes,
                                accept=HTML_TYPES)
         facts = None
@@ -260,7 +260,7 @@ class _Run:
     def outcome(self, link: sqlite3.Row, got: Fetch, facts: page_mod.PageFacts | None) -> Outcome:
         base: dict[str, Any] = {"status": got.status, "final_url": got.url, "redirects": tuple(got.redirects)}
         if got.blocked:
-            return Outcome("failed", "robots.txt disallows the page", **base)
+            return Outcome("failed", got.error or "robots.txt disallows the page", **base)
         if got.error is not None:
             return Outcome("failed", got.error, error=got.error, **base)
         if got.offsite:
@@ -278,6 +278,9 @@ class _Run:
         found = _find(facts, link["target_url"])
         base.update(noindex=facts.meta_noindex, canonical=facts.canonical)
         if found is None:
+            if got.truncated:  # the link may be in the part not read
+                return Outcome("failed", f"the page is over {self.opts.max_bytes:,} bytes and the link is not in "
+                               "the part read", present=False, **base)
             return Outcome("lost", "redirected" if got.redirects else "link-removed", present=False, **base)
         target = self.targets.get(link_key(link["target_url"]))
         seen = Outcome("live", present=True, anchor=found.anchor,
