@@ -302,6 +302,9 @@ def summary(weeks: int, json_: bool) -> None:
     click.echo(f"{data['links']:,} link(s) from {data['referring_sites']:,} referring site(s)" + (f": {states}" if states else ""))
     if data["lost_by_reason"]:
         click.echo("lost by reason: " + ", ".join(f"{r} {n:,}" for r, n in data["lost_by_reason"].items()))
+    for snap in data["snapshots"][:5]:
+        click.echo(f"snapshot {snap['as_of']}: {printable(snap['path'])} ({snap['format']}), {snap['links']:,} link(s), "
+                   f"{snap['new_links']:,} new")
     echo_table(("week", "new", "lost", "links", "referring sites"),
                [(w["week"], f"{w['new']:,}", f"{w['lost']:,}", f"{w['links']:,}", f"{w['referring_sites']:,}")
                 for w in data["weeks"]])
