@@ -3,51 +3,56 @@
 :func:`analyse` is pure (no network) and total: it never raises, and its work is bounded (the first
 :data:`MAX_HTML` characters, the first :data:`MAX_LINKS` links in full, every later one only counted).
 
-A link's *placement* comes from its ancestors, nearest first: a comment section anywhere above it
-makes it a comment; otherwise the nearest landmark decides (``<nav>``, ``<header>``, ``<footer>``,
-``<aside>``, an ARIA role, or class/id words such as ``site-footer``, ``widget``, ``menu``), and
-``<main>`` means content. ``<article>`` does not stop the search, so a teaser card in a sidebar is
-sidebar. As in HTML's accessibility mapping, a ``<header>``, ``<footer>`` or ``<aside>`` (and the
-header/footer words) inside ``<article>`` or ``<main>`` belongs to the content. Class words that also
-name the content (``content-sidebar-wrap``, ``footer-content``) describe a wrapper and are skipped.
+A link's *placement*: a comment section anywhere above it makes it a comment; else the nearest
+landmark (``<nav>``, ``<header>``, ``<footer>``, ``<aside>``, an ARIA role, class/id words such as
+``site-footer``, ``widget``, ``menu``), where ``<main>`` is content. ``<article>`` decides nothing (a
+teaser card in a sidebar is sidebar), but as in HTML's accessibility mapping a ``<header>``,
+``<footer>`` or ``<aside>`` inside ``<article>`` or ``<main>`` is content. Class words that also say
+content (``content-sidebar-wrap``, ``footer-content``) name a wrapper and are skipped.
 """
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urljoin, urlsplit
+from typing import Any, NamedTuple
+from urllib.parse import SplitResult, urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
 
 from assistant.prospects import evidence, identity
-from assistant.prospects.pages import _main_text, _squash, _title, _tree
+from assistant.prospects.pages import _main_text, _squash, _title
 from assistant.prospects.targets import clean_url, domain_of
 
 MAX_HTML = 5_000_000  # characters of a page analysed
 MAX_LINKS = 20_000  # links analysed in full; later ones are only counted
 MAX_ANCHOR = 500
 MAX_CONTEXT = 300
+MAX_BLOCKS = 200  # paragraphs read in full for contexts; later links get the text right around them
 MAX_TEXT = 5_000  # characters of text_sample
 MAX_EVIDENCE = 20
 MAX_HEADER = 8_192
-EXTRACT_MAX = 1_000_000  # trafilatura reads pages up to this size; larger ones get the plain text
+EXTRACT_MAX = 1_000_000  # trafilatura reads pages up to this size (its time grows with the elements)
+EXTRACT_MAX_ELEMENTS = 20_000  # and elements, about 0.7 s; larger pages get the plain text
 EXTRACT_MAX_DEPTH = 200  # nor deeper ones
+MAX_DEPTH = 2048  # libxml2's nesting limit (with huge_tree)
 DIRECTORY_LIST_LINKS = 50  # outbound links in list items that make a page look like a directory
 PLACEMENTS = ("content", "navigation", "header", "footer", "sidebar", "comment")
 
 _BIG_LINE = 65535  # libxml2's HTML parser reports every later line as this one
 _INLINE = frozenset(
-    "a abbr b bdi bdo br cite code data del dfn em font i img ins kbd label mark q s samp small span"
+    "a abbr area b bdi bdo br cite code data del dfn em font i img ins kbd label map mark q s samp small span"
     " strike strong sub sup time tt u var wbr".split())
 _SKIP = frozenset(("script", "style", "template"))
 _BOILERPLATE = frozenset(("nav", "header", "footer", "aside"))
+_SPECIAL = _SKIP | _BOILERPLATE | {"li"}
 _CONTEXT_TAGS = frozenset("p li td th dd dt blockquote figcaption caption h1 h2 h3 h4 h5 h6".split())
-_ROLES = {
-    "navigation": "navigation", "menu": "navigation", "menubar": "navigation", "banner": "header",
-    "contentinfo": "footer", "complementary": "sidebar", "comment": "comment", "main": "main",
-    "article": "article",
-}
+_ROLES = {"navigation": "navigation", "menu": "navigation", "menubar": "navigation", "banner": "header",
+          "contentinfo": "footer", "complementary": "sidebar", "main": "main", "article": "article"}
 _TAGS = {"nav": "navigation", "header": "header", "footer": "footer", "aside": "sidebar",
          "main": "main", "article": "article"}
 _WORDS = {
@@ -127,20 +132,13 @@ class PageFacts:
     notes: list[str] = field(default_factory=list)  # what was cut short or could not be read
 
 
-@dataclass
-class _Run:
-    """Text between two block boundaries, with the line it starts on."""
-
-    text: str
-    line: int
-    boilerplate: bool
+class _Run(NamedTuple):
+    text: str  # between two block boundaries
+    line: int  # where it starts
+    boilerplate: bool  # inside nav, header, footer or aside
 
 
-@dataclass
-class _Anchor:
-    element: Any
-    line: int
-    in_list: bool
+_Anchor = tuple[Any, int, bool]  # a link element, its line, in a list item (not in nav, footer...)?
 
 
 def analyse(html: str, page_url: str, *, targets: Callable[[str], bool] | Iterable[str],
@@ -159,23 +157,23 @@ def _analyse(facts: PageFacts, html: Any, page_url: str, own: Callable[[str], bo
     noindex, nofollow = _x_robots(_header_values(headers, "x-robots-tag"))
     facts.meta_noindex, facts.meta_nofollow = noindex, nofollow
     html = _clean(html, facts)
-    tree = _tree(html) if html.strip() else None
-    root = tree.getroottree().getroot() if tree is not None else None
-    if root is None or not isinstance(root.tag, str):
+    root = _parse(html)
+    if root is None:
         _head_facts(facts, None, page_url, page_url, headers)
         return
-    runs, anchors, depth = _walk(root)
-    import lxml.etree
-
+    runs, anchors, depth, elements = _walk(root)
+    if depth >= MAX_DEPTH:
+        facts.notes.append(f"elements nested over {MAX_DEPTH:,} deep: the parser left out what they hold")
     lxml.etree.strip_elements(root, *_SKIP, with_tail=False)
     base = _base(root, page_url)
     _head_facts(facts, root, page_url, base, headers)
     listed = _links(facts, anchors, base, own)
     facts.paid_disclosure = _paid(runs)
     facts.directory_like = [*_phrases(runs, _DIRECTORY_RE), *listed][:MAX_EVIDENCE]
-    text = _main_text(html, page_url) if len(html) <= EXTRACT_MAX and depth <= EXTRACT_MAX_DEPTH else None
-    facts.text_sample = (text or "\n".join(r.text for r in map(_squash_run, runs)
-                                           if r.text and not r.boilerplate))[:MAX_TEXT]
+    small = len(html) <= EXTRACT_MAX and elements <= EXTRACT_MAX_ELEMENTS and depth <= EXTRACT_MAX_DEPTH
+    text = _main_text(html, page_url) if small else None
+    plain = (t for run in runs if not run.boilerplate and (t := _squash(run.text)))  # outside nav, aside...
+    facts.text_sample = (text or "\n".join(itertools.islice(plain, MAX_TEXT)))[:MAX_TEXT]
 
 
 def _clean(html: Any, facts: PageFacts) -> str:
@@ -189,85 +187,80 @@ def _clean(html: Any, facts: PageFacts) -> str:
     return _CONTROL_RE.sub("", html)
 
 
+def _parse(html: str) -> Any:
+    """The root element of the page, or None. As pages._tree, but with lxml's huge_tree, which lets
+    libxml2 nest 2048 elements deep rather than 256 (it drops the rest of a page past the limit)."""
+    html = re.sub(r"^\s*<\?xml[^>]*\?>", lambda m: "\n" * m.group(0).count("\n"), html)  # lxml refuses it in str
+    if not html.strip():
+        return None
+    try:
+        root = lxml.html.document_fromstring(html, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    return root if isinstance(root.tag, str) else None
+
+
 # --------------------------------------------------------------------------- one pass over the tree
 
 
-def _walk(root: Any) -> tuple[list[_Run], list[_Anchor], int]:
-    """The text of the page in runs between block boundaries, its links with their lines, its depth.
+def _walk(root: Any) -> tuple[list[_Run], list[_Anchor], int, int]:
+    """The text of the page in runs between block boundaries, its links with their lines, its depth and
+    its number of elements.
 
     Lines are counted from the newlines of the text and resynchronised at each element, so they stay
     right past libxml2's last line number and inside comments and scripts."""
-    import lxml.etree
-
     runs: list[_Run] = []
     anchors: list[_Anchor] = []
     parts: list[str] = []
     line = start = 1
-    skip = boiler = lists = depth = deepest = 0
+    skip = boiler = lists = depth = deepest = elements = 0
 
-    def add(text: str | None) -> None:
-        nonlocal line
+    def flush() -> None:
+        nonlocal start
+        if parts:
+            text = "".join(parts)
+            if text.strip():
+                runs.append(_Run(text, start, boiler > 0))
+            parts.clear()
+        start = line
+
+    for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
+        if event == "start":
+            tag = el.tag
+            depth += 1
+            elements += 1
+            if depth > deepest:
+                deepest = depth
+            if 0 < (el.sourceline or 0) < _BIG_LINE:
+                line = el.sourceline
+            if tag not in _INLINE:
+                flush()
+            elif (tag == "a" or tag == "area") and not skip:
+                anchors.append((el, line, lists > 0 and not boiler))
+            if tag in _SPECIAL:
+                skip += tag in _SKIP
+                boiler += tag in _BOILERPLATE
+                lists += tag == "li"
+            text = el.text
+        elif event == "end":
+            tag = el.tag
+            depth -= 1
+            if tag not in _INLINE:
+                flush()
+            if tag in _SPECIAL:
+                skip -= tag in _SKIP
+                boiler -= tag in _BOILERPLATE
+                lists -= tag == "li"
+            text = el.tail if el is not root else None
+        else:
+            line += (el.text or "").count("\n")
+            text = el.tail
         if text:
             if not skip:
                 parts.append(text)
             line += text.count("\n")
-
-    def flush() -> None:
-        nonlocal start
-        text = "".join(parts)
-        if text.strip():
-            runs.append(_Run(text, start, boiler > 0))
-        parts.clear()
-        start = line
-
-    for event, el in lxml.etree.iterwalk(root, events=("start", "end", "comment", "pi")):
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if event in ("comment", "pi"):
-            line += (el.text or "").count("\n")
-            add(el.tail)
-        elif event == "start":
-            depth += 1
-            deepest = max(deepest, depth)
-            if el.sourceline and el.sourceline < _BIG_LINE:
-                line = el.sourceline
-            if tag in ("a", "area"):
-                anchors.append(_Anchor(el, line, lists > 0))
-            if tag not in _INLINE:
-                flush()
-            skip += tag in _SKIP
-            boiler += tag in _BOILERPLATE
-            lists += tag == "li"
-            add(el.text)
-        else:
-            depth -= 1
-            if tag not in _INLINE:
-                flush()
-            skip -= tag in _SKIP
-            boiler -= tag in _BOILERPLATE
-            lists -= tag == "li"
-            if el is not root:
-                add(el.tail)
     flush()
-    return runs, anchors, deepest
-
-
-def _squash_run(run: _Run) -> _Run:
-    return _Run(_squash(run.text), run.line, run.boilerplate)
-
-
-def _text(el: Any, limit: int) -> str:
-    """The element's text, squashed, reading no more than about ``limit`` characters."""
-    out: list[str] = []
-    size = 0
-    for piece in el.itertext():
-        out.append(piece)
-        size += len(piece)
-        if size > limit:
-            break
-    return _squash("".join(out))
-
-
-# --------------------------------------------------------------------------- head and headers
+    return runs, anchors, deepest, elements
 
 
 def _header_values(headers: Mapping[str, str], name: str) -> list[str]:
@@ -287,19 +280,23 @@ def _x_robots(values: list[str]) -> tuple[bool, bool]:
                 agent, token = head.strip(), rest
             if agent not in (None, "googlebot"):
                 continue
-            words = set(token.split())
-            noindex = noindex or bool(words & {"noindex", "none"})
-            nofollow = nofollow or bool(words & {"nofollow", "none"})
+            rules = _rules(token.split())
+            noindex, nofollow = noindex or rules[0], nofollow or rules[1]
     return noindex, nofollow
+
+
+def _rules(words: Iterable[str]) -> tuple[bool, bool]:
+    """(noindex, nofollow) of robots rules ("none" is both)."""
+    words = set(words)
+    return bool(words & {"noindex", "none"}), bool(words & {"nofollow", "none"})
 
 
 def _head_facts(facts: PageFacts, root: Any, page_url: str, base: str, headers: Mapping[str, str]) -> None:
     if root is not None:
         for meta in root.iter("meta"):
             if (meta.get("name") or "").strip().lower() in ("robots", "googlebot"):
-                words = set(re.split(r"[\s,]+", (meta.get("content") or "")[:MAX_HEADER].lower()))
-                facts.meta_noindex = facts.meta_noindex or bool(words & {"noindex", "none"})
-                facts.meta_nofollow = facts.meta_nofollow or bool(words & {"nofollow", "none"})
+                rules = _rules(re.split(r"[\s,]+", (meta.get("content") or "")[:MAX_HEADER].lower()))
+                facts.meta_noindex, facts.meta_nofollow = facts.meta_noindex or rules[0], facts.meta_nofollow or rules[1]
         facts.title = _title(root)
     facts.canonical = _canonical(root, base, page_url, headers)
     facts.canonical_elsewhere = bool(facts.canonical) and _url_key(facts.canonical or "") != _url_key(page_url)
@@ -358,31 +355,18 @@ def _lang(root: Any, headers: Mapping[str, str]) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------- links
-
-
 def _own_sites(targets: Callable[[str], bool] | Iterable[str]) -> Callable[[str], bool]:
     """A predicate on URLs: the caller's, or membership of the named sites (subdomains and www too)."""
     if callable(targets):
-        check = targets
-
-        def guarded(url: str) -> bool:
-            try:
-                return bool(check(url))
-            except Exception:  # noqa: BLE001 - a failing predicate says no rather than stop the analysis
-                return False
-
-        return guarded
+        return targets
     sites = {domain_of(t) for t in targets if isinstance(t, str)} - {""}
-    seen: dict[str, bool] = {}
+    keys = _SiteCache()
 
-    def member(url: str) -> bool:
-        key = domain_of(url)
-        if key not in seen:
-            seen[key] = bool(key) and any(identity.contains(site, key) for site in sites)
-        return seen[key]
+    @functools.cache
+    def member(key: str) -> bool:
+        return bool(key) and any(identity.contains(site, key) for site in sites)
 
-    return member
+    return lambda url: member(keys.key(url))
 
 
 def _join(base: str, href: str) -> str | None:
@@ -392,69 +376,82 @@ def _join(base: str, href: str) -> str | None:
         return None
 
 
-def _target(base: str, href: str) -> str | None:
-    """The absolute http(s) URL of an href, cleaned; None for mailto:, javascript: and broken ones."""
-    url = _join(base, href.strip())
-    if not url:
-        return None
+def _absolute(base: str, href: str) -> tuple[str, SplitResult] | None:
+    """An href resolved against the base, and its parts; None unless http(s) with a host."""
+    href = href[:10_000].strip()
+    url = href if href[:8].lower().startswith(("http://", "https://")) else _join(base, href)
     try:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        parts = urlsplit(url or "")
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             return None
     except ValueError:
         return None
-    return clean_url(url)
+    return url or "", parts
 
 
 def _links(facts: PageFacts, anchors: list[_Anchor], base: str, own: Callable[[str], bool]) -> list[Evidence]:
     """The links to the user's sites and the count of outbound links and domains; evidence of a link list."""
-    page_site = domain_of(facts.url)
-    sites = _SiteCache()
+    sites = _SiteCache(domain_of(facts.url))
     domains: set[str] = set()
-    listed: set[str] = set()
-    listed_count, first_listed, seen = 0, None, 0
-    for anchor in anchors:
-        href = anchor.element.get("href")
-        if href is None:
+    listed: list[str] = []  # sites of the outbound links in list items
+    first_listed, seen = None, 0
+    places: dict[Any, _Place] = {}  # worked out once per element
+    blocks: dict[Any, Any] = {}  # and once per block
+    for el, line, in_list in anchors:
+        href = el.get("href")
+        found = _absolute(base, href) if href is not None else None
+        seen += href is not None
+        if found is None:
             continue
-        seen += 1
-        url = _target(base, href[:10_000])
-        if not url:
-            continue
-        key = sites.key(url)
-        if key and not (page_site and identity.contains(page_site, key)):
+        url, parts = found
+        key = sites.key(url, parts)
+        if key and sites.outbound(key):
             facts.outbound_links += 1
             domains.add(key)
-            if anchor.in_list:
-                listed_count, first_listed = listed_count + 1, first_listed or anchor.line
-                listed.add(key)
+            if in_list:
+                first_listed = first_listed or line
+                listed.append(key)
         if seen <= MAX_LINKS and own(url):
-            facts.links.append(_link(anchor, url, facts.meta_nofollow))
+            place = _place_of(el, places)
+            facts.links.append(_link(el, line, clean_url(url), facts.meta_nofollow, place, blocks))
     facts.outbound_domains = len(domains)
     if seen > MAX_LINKS:
         facts.notes.append(f"{seen:,} links: only the first {MAX_LINKS:,} checked for links to your sites")
-    return _listed(listed_count, len(listed), first_listed)
+    if len(listed) < DIRECTORY_LIST_LINKS:
+        return []
+    return [Evidence("outbound links in lists", first_listed,
+                     f"{len(listed)} outbound links to {len(set(listed))} sites in list items")]
 
 
 class _SiteCache:
-    """Site keys of URLs, computed once per host (per host and path on a shared host)."""
+    """Site keys of URLs as domain_of gives them, worked out once per host (per host and owner's path on
+    a shared host): a plain ASCII host that is no shared host is its own key, without asking identity."""
 
-    def __init__(self) -> None:
-        self.hosts: dict[str, str | None] = {}
+    def __init__(self, page_site: str = "") -> None:
+        self.page_site = page_site
+        self.special = set(identity.shared_hosts()) | set(identity.HOST_ALIASES)
+        self.keys: dict[str, str] = {}
+        self.others: dict[str, bool] = {}
 
-    def key(self, url: str) -> str:
-        host = urlsplit(url).netloc
-        if host not in self.hosts:
-            key = domain_of(url)
-            self.hosts[host] = None if identity.is_shared(key.partition("/")[0]) else key
-        cached = self.hosts[host]
-        return cached if cached is not None else domain_of(url)
+    def key(self, url: str, parts: SplitResult | None = None) -> str:
+        parts = parts or urlsplit(url)
+        host = (parts.hostname or "").strip(".").removeprefix("www.")
+        plain = host.isascii() and "." in host and " " not in host and host not in self.special
+        cache = host if plain else parts.netloc + "/".join(parts.path.split("/", 4)[:4])
+        if cache not in self.keys:
+            self.keys[cache] = host if plain else domain_of(url)
+        return self.keys[cache]
+
+    def outbound(self, key: str) -> bool:
+        """Is a site key another site than the page's?"""
+        if key not in self.others:
+            self.others[key] = not (self.page_site and identity.contains(self.page_site, key))
+        return self.others[key]
 
 
-def _link(anchor: _Anchor, url: str, page_nofollow: bool) -> Link:
-    el = anchor.element
+def _link(el: Any, line: int, url: str, page_nofollow: bool, place: _Place, blocks: dict[Any, Any]) -> Link:
     rel = set((el.get("rel") or "")[:1000].lower().split())
-    text = _text(el, MAX_ANCHOR * 2)[:MAX_ANCHOR]
+    text = _squash(_block_text(el, MAX_ANCHOR * 2)[0])[:MAX_ANCHOR]
     image = False
     if not text:
         images = [el] if el.tag == "area" else list(el.iter("img"))[:10]
@@ -462,18 +459,40 @@ def _link(anchor: _Anchor, url: str, page_nofollow: bool) -> Link:
         text = _squash(" ".join(i.get("alt") or "" for i in images)) or _squash(
             el.get("title") or el.get("aria-label"))
     flags = {"nofollow", "sponsored", "ugc"} & rel
-    return Link(url, text[:MAX_ANCHOR], _placement(el), anchor.line, _context(el, text), image,
+    placement = "comment" if place.comment else place.label or "content"
+    return Link(url, text[:MAX_ANCHOR], placement, line, _context(el, place.block, blocks), image,
                 "nofollow" in rel, "sponsored" in rel, "ugc" in rel, not flags and not page_nofollow)
 
 
-def _chain(el: Any) -> list[Any]:
-    """The element and its ancestors up to, not including, <body> or <html>."""
-    chain = [el]
-    for parent in el.iterancestors():
-        if parent.tag in ("body", "html"):
-            break
-        chain.append(parent)
-    return chain
+@dataclass(frozen=True)
+class _Place:
+    """Where an element sits, from its ancestors: in a comment section, under which landmark (None:
+    none), inside article or main, in which paragraph, list item or cell."""
+
+    comment: bool = False
+    label: str | None = None
+    content: bool = False
+    block: Any = None
+
+    def child(self, el: Any) -> _Place:
+        label = _label(el, self.content)
+        return _Place(
+            self.comment or _is_comment(el),
+            "content" if label == "main" else label if label and label != "article" else self.label,
+            self.content or label in ("main", "article"),
+            el if el.tag in _CONTEXT_TAGS else self.block)
+
+
+def _place_of(el: Any, memo: dict[Any, _Place]) -> _Place:
+    """The _Place of an element, worked out once per element from its parent's (deep pages stay linear)."""
+    pending = []
+    while el is not None and el.tag not in ("body", "html") and el not in memo:
+        pending.append(el)
+        el = el.getparent()
+    place = memo.get(el, _Place()) if el is not None else _Place()
+    for node in reversed(pending):
+        place = memo[node] = place.child(node)
+    return place
 
 
 def _words(el: Any) -> list[list[str]]:
@@ -504,35 +523,39 @@ def _label(el: Any, scoped: bool) -> str | None:
     return None
 
 
-def _placement(el: Any) -> str:
-    """Where a link sits: content, navigation, header, footer, sidebar or comment."""
-    chain = _chain(el)
-    if any(_is_comment(e) for e in chain):
-        return "comment"
-    content = [i for i, e in enumerate(chain) if _label(e, False) in ("main", "article")]
-    outermost = max(content, default=-1)
-    for i, e in enumerate(chain):
-        label = _label(e, i < outermost)
-        if label == "main":
-            return "content"
-        if label and label != "article":
-            return label
-    return "content"
-
-
-def _context(el: Any, anchor: str) -> str:
+def _context(el: Any, block: Any, blocks: dict[Any, tuple[str, dict[Any, int]]]) -> str:
     """The text of the paragraph, list item or cell around a link (else its parent), near the link."""
-    block = next((e for e in _chain(el)[1:] if e.tag in _CONTEXT_TAGS), None)
-    if block is None:
-        block = el.getparent()
-        if block is None or block.tag in ("body", "html"):
-            return ""
-    text = _text(block, MAX_CONTEXT * 6)
-    if len(text) <= MAX_CONTEXT:
-        return text
-    at = max(text.find(anchor), 0) if anchor else 0
-    begin = max(0, min(at - MAX_CONTEXT // 3, len(text) - MAX_CONTEXT))
-    return text[begin : begin + MAX_CONTEXT]
+    block = block if block is not None else el.getparent()
+    if block is None or block.tag in ("body", "html"):
+        return ""
+    if block not in blocks and len(blocks) < MAX_BLOCKS:
+        blocks[block] = _block_text(block)
+    text, starts = blocks.get(block, ("", {}))
+    at = starts.get(el)
+    if at is None:  # past the part of a huge block that was read, or past the blocks read
+        before = el.getprevious().tail if el.getprevious() is not None else block.text
+        return _squash(f"{(before or '')[-200:]}{_block_text(el, MAX_CONTEXT)[0]}{(el.tail or '')[:200]}")[:MAX_CONTEXT]
+    window = _squash(text[max(0, at - 2 * MAX_CONTEXT) : at + 3 * MAX_CONTEXT])
+    lead = len(_squash(text[max(0, at - 2 * MAX_CONTEXT) : at]))
+    begin = max(0, min(lead - MAX_CONTEXT // 3, len(window) - MAX_CONTEXT))
+    return window[begin : begin + MAX_CONTEXT].strip()
+
+
+def _block_text(block: Any, limit: int = MAX_CONTEXT * 10) -> tuple[str, dict[Any, int]]:
+    """The text of an element (about ``limit`` characters or nodes at most) and where its links start."""
+    out: list[str] = []
+    starts: dict[Any, int] = {}
+    size = 0
+    for steps, (event, node) in enumerate(lxml.etree.iterwalk(block, events=("start", "end", "comment"))):
+        if event == "start" and node.tag in ("a", "area"):
+            starts[node] = size
+        piece = node.text if event == "start" else None if node is block else node.tail
+        if piece:
+            out.append(piece)
+            size += len(piece)
+        if size > limit or steps > limit:
+            break
+    return "".join(out), starts
 
 
 # --------------------------------------------------------------------------- risk evidence
@@ -569,9 +592,3 @@ def _paid(runs: list[_Run]) -> list[Evidence]:
             found.append(Evidence(label, run.line + run.text.count("\n", 0, lead), _squash(run.text)))
     return sorted(found, key=lambda e: e.line or 0)[:MAX_EVIDENCE]
 
-
-def _listed(count: int, domains: int, line: int | None) -> list[Evidence]:
-    """Evidence of a link list: many outbound links in list items."""
-    if count < DIRECTORY_LIST_LINKS:
-        return []
-    return [Evidence("outbound links in lists", line, f"{count} outbound links to {domains} sites in list items")]
