@@ -41,6 +41,7 @@ def _embedding_cache(db: sqlite3.Connection) -> None:
 def _all_migrations() -> list[tuple[str, Migration]]:
     # Imported here so that opening a database never imports more than it needs at start-up.
     from assistant.links import schema as links_schema
+    from assistant.outreach import schema as outreach_schema
     from assistant.prospects import schema as sites_schema
     from assistant.share import schema as queue_schema
 
@@ -49,6 +50,7 @@ def _all_migrations() -> list[tuple[str, Migration]]:
         *queue_schema.MIGRATIONS,
         *sites_schema.MIGRATIONS,
         *links_schema.MIGRATIONS,
+        *outreach_schema.MIGRATIONS,
     ]
 
 

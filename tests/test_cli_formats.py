@@ -35,7 +35,8 @@ def test_every_output_format_option_speaks_one_vocabulary() -> None:
             assert set(param.type.choices) <= VOCABULARY, f"{path} --format {param.type.choices}"
             assert param.default == "text", f"{path} --format defaults to {param.default}"
             seen[path] = list(param.type.choices)
-    assert {"assist score", "assist prospects", "assist sites list", "assist outreach"} <= set(seen)
+    assert {"assist score", "assist prospects", "assist sites list", "assist outreach preview", "assist outreach list",
+            "assist links list"} <= set(seen)
 
 
 @pytest.mark.parametrize("args", [["sites", "list"], ["prospects", "README.md"]])

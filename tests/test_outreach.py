@@ -120,15 +120,15 @@ def test_cli_outreach(conn, draft, catalog, shared_embedder, monkeypatch) -> Non
 
     monkeypatch.setattr(cli_prospects, "_embedder", lambda c, cfg: shared_embedder)
     runner = CliRunner()
-    res = runner.invoke(cli, ["outreach", draft.path, "--site", "https://www.writtenculture.blog/"])
+    res = runner.invoke(cli, ["outreach", "preview", draft.path, "--site", "https://www.writtenculture.blog/"])
     assert res.exit_code == 0, res.output
     assert res.stdout.startswith("To: ed@writtenculture.blog\nSubject: A resource for Written Culture")
-    res = runner.invoke(cli, ["outreach", draft.path, "--site", "teamrituals.co", "--format", "json"])
+    res = runner.invoke(cli, ["outreach", "preview", draft.path, "--site", "teamrituals.co", "--format", "json"])
     data = json.loads(res.stdout)
     assert data["template"] == "guest-post" and data["site"] == "teamrituals.co" and data["reasons"]
-    res = runner.invoke(cli, ["outreach", draft.path, "--site", "unknown.example"])
+    res = runner.invoke(cli, ["outreach", "preview", draft.path, "--site", "unknown.example"])
     assert res.exit_code == 2 and res.stderr.startswith("Error: unknown site 'unknown.example'")
-    res = runner.invoke(cli, ["outreach", draft.path, "--site", "teamrituals.co", "--template", "nope"])
+    res = runner.invoke(cli, ["outreach", "preview", draft.path, "--site", "teamrituals.co", "--template", "nope"])
     assert res.exit_code == 2 and "unknown outreach template" in res.stderr and res.stderr.count("\n") == 1
 
 
@@ -141,14 +141,14 @@ def test_cli_outreach_warns_when_the_email_would_be_useless(conn, catalog, share
     path = tmp_path / "no-url.md"
     path.write_text(DRAFT.replace("canonical_url: https://mysite.example/async-status-updates\n", ""), encoding="utf-8")
     store.upsert_site(conn, "teamrituals.co", excluded=True)
-    res = CliRunner().invoke(cli, ["outreach", str(path), "--site", "teamrituals.co"])
+    res = CliRunner().invoke(cli, ["outreach", "preview", str(path), "--site", "teamrituals.co"])
     assert res.exit_code == 0, res.output
     assert res.stderr.splitlines() == [
         "warning: the draft has no canonical_url (front matter): the email carries no link to it",
         "warning: no contact known for teamrituals.co: find one on the site (the To: line is left out)",
         "warning: teamrituals.co is excluded (assist sites exclude --undo teamrituals.co allows it again)",
     ]
-    res = CliRunner().invoke(cli, ["outreach", draft_path(tmp_path), "--site", "writtenculture.blog"])
+    res = CliRunner().invoke(cli, ["outreach", "preview", draft_path(tmp_path), "--site", "writtenculture.blog"])
     assert res.exit_code == 0 and res.stderr == ""
 
 

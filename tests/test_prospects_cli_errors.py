@@ -36,7 +36,7 @@ def error_line(res: Result) -> str:
     (["sites", "list", "--limit", "-1"], "Invalid value for '--limit': -1 is not in the range"),
     (["sites", "list", "--format", "yaml"], "Invalid value for '--format': 'yaml' is not one of"),
     (["sites", "import", str(CATALOG), "--format", "moz"], "Invalid value for '--format': 'moz' is not one of"),
-    (["outreach", str(DRAFT), "--site", "a.example", "--format", "html"], "Invalid value for '--format'"),
+    (["outreach", "preview", str(DRAFT), "--site", "a.example", "--format", "html"], "Invalid value for '--format'"),
 ])
 def test_bad_options_are_refused(args: list[str], message: str) -> None:
     assert message in error_line(CliRunner().invoke(cli, args))
@@ -46,7 +46,7 @@ def test_missing_files_are_one_line_errors(tmp_path: Path) -> None:
     missing = tmp_path / "nope.csv"
     res = CliRunner().invoke(cli, ["sites", "import", str(missing)])
     assert error_line(res) == f"Error: {missing}: no such file" and res.stderr.count("\n") == 1
-    res = CliRunner().invoke(cli, ["outreach", str(tmp_path / "nope.md"), "--site", "a.example"])
+    res = CliRunner().invoke(cli, ["outreach", "preview", str(tmp_path / "nope.md"), "--site", "a.example"])
     assert "no such file" in error_line(res) and res.stderr.count("\n") == 1
 
 

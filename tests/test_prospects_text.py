@@ -319,7 +319,7 @@ def test_terminal_escapes_in_site_texts_never_reach_the_terminal(shared_embedder
     draft = tmp_path / "s.md"
     draft.write_text("# Sourdough starter\n\nFeed the rye starter.\n")
     for args in (["prospects", str(draft)], ["sites", "show", "evil.example"], ["sites", "list"],
-                 ["outreach", str(draft), "--site", "evil.example"]):
+                 ["outreach", "preview", str(draft), "--site", "evil.example"]):
         res = CliRunner().invoke(cli, args)
         assert res.exit_code == 0, res.output
         assert "evil.example" in res.stdout and "Evil [31mred" in res.stdout

@@ -21,7 +21,7 @@ from assistant.errors import EXIT_INTERRUPTED, EXIT_USAGE, AssistError, first_li
 COMMANDS: dict[str, str] = {
     "score": "assistant.cli.score:score",
     "prospects": "assistant.cli.prospects:prospects",
-    "outreach": "assistant.cli.prospects:outreach",
+    "outreach": "assistant.cli.outreach:outreach",
     "sites": "assistant.cli.sites:sites",
     "links": "assistant.cli.links:links",
     "share": "assistant.cli.share:share",

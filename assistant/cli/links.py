@@ -194,6 +194,10 @@ def check(stale: str | None, domain: str | None, limit: int | None, delay: float
         counts = ", ".join(f"{n} {s}" for s, n in sorted(report.counts().items())) or "nothing to check"
         click.echo(f"checked {report.links:,} link(s) on {report.pages:,} page(s) in {report.seconds:.1f} s: {counts}"
                    + (f"; {report.found} new link(s) found on those pages" if report.found else ""))
+    from assistant.outreach.pipeline import mark_won
+
+    for pitch_id, source in mark_won(conn):
+        click.echo(f"pitch {pitch_id} won: {printable(source)} links to the draft", err=json_)
     for change in report.newly_lost:
         click.echo(f"lost: {printable(change.source_url)} -> {printable(change.target_url)}: {change.reason}",
                    err=True)

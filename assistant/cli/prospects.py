@@ -1,4 +1,5 @@
-"""`assist prospects DRAFT` (sites likely to link, with reasons) and `assist outreach DRAFT --site`."""
+"""`assist prospects DRAFT` (sites likely to link, with reasons; --add N makes pitches of the top N) and
+`assist outreach preview DRAFT --site`."""
 
 from __future__ import annotations
 
@@ -63,8 +64,10 @@ def _load_draft(path: str) -> Any:
 @click.option("--own-domain", metavar="DOMAIN",
               help="Your site: sites linking to it are left out (default: the draft's canonical_url, else"
                    " config site.domain).")
+@click.option("--add", "add", type=click.IntRange(1, 100), metavar="N",
+              help="Add the top N as pitches to the outreach pipeline (contacts looked for on their pages).")
 def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, json_: bool,
-              include_linking: bool, include_spam: bool, own_domain: str | None) -> None:
+              include_linking: bool, include_spam: bool, own_domain: str | None, add: int | None) -> None:
     """Rank known sites by how likely they are to link to DRAFT, with reasons and the page to pitch.
 
     Sites come from `assist sites import` and `assist sites crawl`. Excluded sites are never listed;
@@ -76,7 +79,7 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
 
     cfg = settings()
     doc = _load_draft(draft)
-    conn = open_db(readonly=True)
+    conn = open_db(readonly=add is None)
     if not conn.execute("SELECT 1 FROM sites WHERE excluded = 0 LIMIT 1").fetchone():
         raise UsageError("no sites to rank yet: import a catalog or backlink export (assist sites import FILE)"
                          " or crawl sites (assist sites crawl)")
@@ -96,6 +99,13 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
         click.echo(render.to_csv(found), nl=False)
     else:
         _emit_table(doc, [_printable(p) for p in found])
+    if add:
+        from assistant.outreach.adding import add_pitches
+
+        results = add_pitches(conn, doc, found[:add], contact=None, template=None, crawl=True, allow=set())
+        for pid, site, note in results:  # on stderr when stdout is for a program
+            click.echo(f"pitch {pid}: {printable(site)}; {printable(note)}" if pid else
+                       f"not added: {printable(site)}: {printable(note)}", err=fmt in ("json", "csv"))
 
 
 def _printable(p: Any) -> Any:
@@ -118,7 +128,7 @@ def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:
     render.render_text(printable(doc.title), found, console or Console())
 
 
-@click.command()
+@click.command("preview")
 @click.argument("draft", type=str)
 @click.option("--site", "site", required=True, metavar="DOMAIN", help="The site to write to.")
 @click.option("--template", type=str, default=None,
@@ -129,9 +139,10 @@ def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:
 @click.option("--format", "fmt", type=FormatChoice(["text", "json"]), default="text", show_default=True,
               help="text prints the email; json adds the reasons and the template used.")
 @click.option("--json", "json_", is_flag=True, help="Same as --format json.")
-def outreach(draft: str, site: str, template: str | None, competitors: tuple[str, ...], fmt: str,
-             json_: bool) -> None:
-    """Draft an outreach email to one site about DRAFT, with the reasons and the page to pitch filled in."""
+def preview(draft: str, site: str, template: str | None, competitors: tuple[str, ...], fmt: str,
+            json_: bool) -> None:
+    """Show the outreach email to one site about DRAFT, with the reasons and the page to pitch filled
+    in, without storing anything (assist outreach add keeps it as a pitch)."""
     from assistant.cli.common import warn
     from assistant.errors import UsageError
     from assistant.prospects import outreach as mail

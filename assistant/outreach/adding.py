@@ -1,0 +1,63 @@
+"""Adding pitches from ranked prospects (``assist outreach add`` and ``assist prospects --add``): the
+contact comes from the site's own pages (or the user), never a guess."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import UsageError
+from assistant.outreach.pipeline import REPITCH_AFTER
+
+
+def add_pitches(conn: Any, doc: Any, prospects: list[Any], *, contact: str | None, template: str | None,
+                crawl: bool, allow: set[str], repitch_after: timedelta = REPITCH_AFTER,
+                ) -> list[tuple[int | None, str, str]]:
+    """Add a pitch per prospect (used by `outreach add` and `prospects --add`): (id, site, note)."""
+    from assistant.errors import AssistError
+    from assistant.outreach import compose, pipeline
+
+    out = []
+    for p in prospects:
+        try:
+            email, source, role = _contact_for(conn, p.domain, contact, crawl)
+            new = pipeline.NewPitch(
+                draft_key=doc.canonical_url or str(Path(doc.path).resolve()), draft_path=doc.path,
+                draft_url=doc.canonical_url, draft_title=doc.title, site=p.domain, page_url=p.pitch_url,
+                template=template or ("you-linked-to" if p.template == "resource-page" and p.linked_pages
+                                      and p.linked_pages[0].similarity >= 0.45 else p.template),
+                context=compose.context_for(doc, p), reasons=list(p.reasons), contact=email, contact_source=source,
+                contact_role=role)
+            pid = pipeline.add(conn, new, now=datetime.now(UTC), allow=allow, repitch_after=repitch_after)
+        except AssistError as exc:
+            out.append((None, p.domain, str(exc)))
+            continue
+        note = f"contact {email} ({source})" + (" - a role address" if role else "") if email else \
+            "no contact found on the site's pages: give one with assist outreach contact ID EMAIL"
+        out.append((pid, p.domain, note))
+    return out
+
+
+def _contact_for(conn: Any, site: str, given: str | None, crawl: bool) -> tuple[str | None, str | None, bool]:
+    from assistant.outreach import compose, contacts, pipeline
+
+    if given:
+        if not compose.valid_address(given):
+            raise UsageError(f"{given!r} is not an email address")
+        return given, "given", contacts.is_role(given)
+    known = pipeline.contacts_of(conn, site)
+    if not known and crawl:
+        from assistant.prospects.identity import home_url
+
+        row = conn.execute("SELECT url FROM sites WHERE domain = ?", (site,)).fetchone()
+        found = contacts.find_contacts(row["url"] if row is not None and row["url"] else home_url(site))
+        pipeline.store_contacts(conn, site, found, datetime.now(UTC))
+        known = pipeline.contacts_of(conn, site)
+    usable = [c for c in known if not pipeline.is_suppressed(conn, c["email"])]
+    if not usable:
+        return None, None, False
+    best = usable[0]
+    return best["email"], best["source_url"], bool(best["role"])
+
+

@@ -1,0 +1,203 @@
+"""Pitches and their stages: adding one (with the safety rules that apply before anything is
+written), events, marking, forgetting a site's contact data, the suppression list, and the link
+that turns a pitch into ``won``.
+
+Stages: ``new -> drafted -> sent -> followed-up -> replied -> won | declined | no-reply | bounced |
+opted-out``. A pitch in a final stage never gets another email.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from assistant.errors import UsageError
+from assistant.sql import transaction
+
+STAGES = ("new", "drafted", "sent", "followed-up", "replied", "won", "declined", "no-reply", "bounced", "opted-out")
+FINAL = frozenset(("won", "declined", "no-reply", "bounced", "opted-out"))
+STOPS_FOLLOW_UPS = FINAL | {"replied"}
+REPITCH_AFTER = timedelta(days=90)
+
+
+def now_text(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def address_hash(address: str) -> str:
+    return hashlib.sha256(address.strip().lower().encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- events and stages
+
+
+def event(db: sqlite3.Connection, pitch_id: int, kind: str, detail: str | None = None,
+          now: datetime | None = None) -> None:
+    db.execute("INSERT INTO pitch_events (pitch_id, at, kind, detail) VALUES (?,?,?,?)",
+               (pitch_id, now_text(now), kind, detail))
+
+
+def set_stage(db: sqlite3.Connection, pitch_id: int, stage: str, detail: str | None = None,
+              now: datetime | None = None) -> None:
+    if stage not in STAGES:
+        raise UsageError(f"unknown stage {stage!r}; one of {', '.join(STAGES)}")
+    with transaction(db):
+        db.execute("UPDATE pitches SET stage = ?, stage_at = ? WHERE id = ?", (stage, now_text(now), pitch_id))
+        event(db, pitch_id, stage, detail, now)
+        if stage in STOPS_FOLLOW_UPS:
+            cancelled = db.execute("UPDATE outreach_messages SET state = 'cancelled', last_error = ? WHERE pitch_id = ?"
+                                   " AND state IN ('scheduled', 'failed')", (f"pitch {stage}", pitch_id)).rowcount
+            if cancelled:
+                event(db, pitch_id, "cancelled", f"{cancelled} queued email(s): the pitch is {stage}", now)
+
+
+def get(db: sqlite3.Connection, pitch_id: int) -> sqlite3.Row:
+    row = db.execute("SELECT * FROM pitches WHERE id = ?", (pitch_id,)).fetchone()
+    if row is None:
+        raise UsageError(f"no pitch {pitch_id} (assist outreach list)")
+    return row
+
+
+# --------------------------------------------------------------------------- adding
+
+
+@dataclass
+class NewPitch:
+    draft_key: str
+    draft_path: str
+    draft_url: str | None
+    draft_title: str
+    site: str
+    page_url: str | None
+    template: str
+    context: dict[str, Any]
+    reasons: list[str]
+    contact: str | None = None
+    contact_source: str | None = None
+    contact_role: bool = False
+
+
+def rule_problems(db: sqlite3.Connection, draft_key: str, site: str, *, now: datetime,
+                  repitch_after: timedelta = REPITCH_AFTER, exclude_id: int | None = None) -> list[tuple[str, str]]:
+    """The safety rules a new pitch to ``site`` about this draft breaks, as (flag, message)."""
+    out = []
+    same = db.execute("SELECT id, stage FROM pitches WHERE draft_key = ? AND site = ? AND id != ?",
+                      (draft_key, site, exclude_id or -1)).fetchone()
+    if same is not None:
+        out.append(("--allow-second-pitch", f"{site} already has pitch {same['id']} ({same['stage']}) about this draft"))
+    since = now_text(now - repitch_after)
+    recent = db.execute(
+        "SELECT p.id, max(m.sent_at) AS at FROM pitches p JOIN outreach_messages m ON m.pitch_id = p.id"
+        " WHERE p.site = ? AND m.state = 'sent' AND m.sent_at >= ? AND p.id != ? GROUP BY p.id ORDER BY at DESC",
+        (site, since, exclude_id or -1)).fetchone()
+    if recent is not None:
+        days = repitch_after.days
+        out.append(("--allow-recent-site", f"{site} was pitched on {recent['at'][:10]} (pitch {recent['id']}); "
+                    f"no site is pitched again within {days} days"))
+    return out
+
+
+def add(db: sqlite3.Connection, pitch: NewPitch, *, now: datetime, allow: set[str] = frozenset(),
+        repitch_after: timedelta = REPITCH_AFTER) -> int:
+    """Store a pitch in stage ``new``; a broken rule not allowed by its flag is a UsageError."""
+    for flag, message in rule_problems(db, pitch.draft_key, pitch.site, now=now, repitch_after=repitch_after):
+        if flag not in allow:
+            raise UsageError(f"{message} ({flag} to pitch anyway)")
+    if pitch.contact and is_suppressed(db, pitch.contact):
+        raise UsageError(f"{pitch.contact} asked not to be written to, or bounced: it is on the suppression list")
+    with transaction(db):
+        pid = db.execute(
+            "INSERT INTO pitches (draft_key, draft_path, draft_url, draft_title, site, page_url, contact, contact_source,"
+            " contact_role, template, context, reasons, stage, stage_at, created_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?, 'new', ?, ?)",
+            (pitch.draft_key, pitch.draft_path, pitch.draft_url, pitch.draft_title, pitch.site, pitch.page_url,
+             pitch.contact, pitch.contact_source, int(pitch.contact_role), pitch.template,
+             json.dumps(pitch.context, default=str), json.dumps(pitch.reasons), now_text(now), now_text(now))).lastrowid
+        assert pid is not None
+        event(db, pid, "created", f"{pitch.template} to {pitch.site}" + (f", contact {pitch.contact}" if pitch.contact
+                                                                          else ", no contact yet"), now)
+    return int(pid)
+
+
+def set_contact(db: sqlite3.Connection, pitch_id: int, email: str, source: str, role: bool) -> None:
+    if is_suppressed(db, email):
+        raise UsageError(f"{email} is on the suppression list (it opted out or bounced): it is never written to")
+    with transaction(db):
+        db.execute("UPDATE pitches SET contact = ?, contact_source = ?, contact_role = ? WHERE id = ?",
+                   (email, source, int(role), pitch_id))
+        event(db, pitch_id, "contact", f"{email} ({source})")
+
+
+# --------------------------------------------------------------------------- contacts and privacy
+
+
+def store_contacts(db: sqlite3.Connection, site: str, contacts: list[Any], now: datetime) -> None:
+    with transaction(db):
+        for c in contacts:
+            db.execute("INSERT OR IGNORE INTO outreach_contacts (site, email, source_url, kind, role, name, on_site,"
+                       " found_at) VALUES (?,?,?,?,?,?,?,?)",
+                       (site, c.email, c.source_url, c.kind, int(c.role), c.name, int(getattr(c, "on_site", True)),
+                        now_text(now)))
+
+
+def contacts_of(db: sqlite3.Connection, site: str) -> list[sqlite3.Row]:
+    return list(db.execute("SELECT * FROM outreach_contacts WHERE site = ? ORDER BY role, on_site DESC, id", (site,)))
+
+
+def forget(db: sqlite3.Connection, site: str) -> dict[str, int]:
+    """Erase a site's contact data: found contacts, the addresses and names on its pitches and
+    their emails. The suppression list keeps only hashes, and keeps them: an opt-out is final."""
+    with transaction(db):
+        contacts = db.execute("DELETE FROM outreach_contacts WHERE site = ?", (site,)).rowcount
+        ids = [r[0] for r in db.execute("SELECT id FROM pitches WHERE site = ?", (site,))]
+        for pid in ids:
+            db.execute("UPDATE pitches SET contact = NULL, contact_source = NULL, reply_excerpt = NULL WHERE id = ?",
+                       (pid,))
+            db.execute("UPDATE outreach_messages SET recipient = '(forgotten)', body = '(forgotten)',"
+                       " state = CASE WHEN state IN ('scheduled', 'failed') THEN 'cancelled' ELSE state END"
+                       " WHERE pitch_id = ?", (pid,))
+            db.execute("UPDATE pitch_events SET detail = '(forgotten)' WHERE pitch_id = ? AND detail IS NOT NULL",
+                       (pid,))
+            event(db, pid, "forgotten", "the site's contact data was erased")
+    return {"contacts": contacts, "pitches": len(ids)}
+
+
+def suppress(db: sqlite3.Connection, address: str, reason: str, now: datetime | None = None) -> None:
+    with transaction(db):
+        db.execute("INSERT OR IGNORE INTO suppression (address_hash, reason, at) VALUES (?,?,?)",
+                   (address_hash(address), reason, now_text(now)))
+
+
+def is_suppressed(db: sqlite3.Connection, address: str) -> bool:
+    return db.execute("SELECT 1 FROM suppression WHERE address_hash = ?", (address_hash(address),)).fetchone() is not None
+
+
+# --------------------------------------------------------------------------- won links
+
+
+def mark_won(db: sqlite3.Connection, now: datetime | None = None) -> list[tuple[int, str]]:
+    """Pitches whose site now links to the draft (a live link in the ledger, first seen after the
+    pitch was sent) become ``won`` with the link. Returns (pitch id, linking page)."""
+    from assistant.links.store import link_key
+
+    won = []
+    rows = list(db.execute(
+        "SELECT p.id, p.draft_url, p.site, p.first_sent_at, b.source_url, b.target_url FROM pitches p"
+        " JOIN backlinks b ON (b.source_site = p.site OR b.source_site LIKE '%.' || p.site)"
+        " WHERE p.stage IN ('sent', 'followed-up', 'replied', 'no-reply') AND p.draft_url IS NOT NULL"
+        " AND b.state IN ('live', 'changed') AND p.first_sent_at IS NOT NULL"
+        " AND substr(b.first_seen, 1, 10) >= substr(p.first_sent_at, 1, 10)"))  # the link came after the pitch
+    done: set[int] = set()
+    for r in rows:
+        if r["id"] in done or link_key(r["target_url"]) != link_key(r["draft_url"]):
+            continue
+        with transaction(db):
+            db.execute("UPDATE pitches SET won_link = ? WHERE id = ?", (r["source_url"], r["id"]))
+            set_stage(db, r["id"], "won", f"{r['source_url']} links to {r['target_url']}", now)
+        done.add(r["id"])
+        won.append((r["id"], r["source_url"]))
+    return won
