@@ -368,3 +368,36 @@ def test_a_run_killed_after_the_server_took_the_email_never_sends_it_again(imap_
     imap_conf.append(conf.messages[0].content, folder="Sent")
     assert run("outreach", "run")[0] == 0
     assert messages()[0]["state"] == "sent" and stage(pid) == "sent" and len(conf.messages) == 1
+
+
+def test_draft_edit_opens_the_editor_and_the_check_runs_on_what_was_saved(conf: SmtpServer, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    pid = new_pitch()
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys, pathlib\np = pathlib.Path(sys.argv[1])\n"
+                      "p.write_text(p.read_text().replace('Best,', 'Warmly, [your name]'))\n")
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {editor}")
+    code, out, err = run("outreach", "draft", str(pid), "--edit")
+    assert code == 0 and "Warmly, [your name]" in out
+    assert "not sendable yet: a placeholder is left in the body: '[your name]'" in err
+    code, _, err = run("outreach", "send", str(pid))
+    assert code == 2 and "[your name]" in err and conf.messages == []
+    editor.write_text("import sys, pathlib\npathlib.Path(sys.argv[1]).write_text('no subject line')\n")
+    code, _, err = run("outreach", "draft", str(pid), "--edit")
+    assert code == 2 and "Subject:" in err
+
+
+def test_list_summary_and_mark(conf: SmtpServer) -> None:
+    a = new_pitch(site="a.example", contact="ed@a.example")
+    b = new_pitch(site="b.example", contact="ed@b.example", template="guest-post")
+    run("outreach", "send", str(a), str(b))
+    run("outreach", "run")
+    assert run("outreach", "mark", str(b), "declined", "--note", "not a fit")[0] == 0
+    _, out, _ = run("outreach", "list", "--stage", "declined", "--format", "json")
+    assert [p["id"] for p in json.loads(out)] == [b]
+    _, out, _ = run("outreach", "summary", "--json")
+    data = json.loads(out)
+    assert data["stages"]["sent"] == 1 and data["stages"]["declined"] == 1
+    assert {r["name"]: r["pitches"] for r in data["by_template"]} == {"resource-page": 1, "guest-post": 1}
+    _, out, _ = run("outreach", "list")
+    assert "a.example" in out and "declined" in out

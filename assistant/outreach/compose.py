@@ -74,28 +74,48 @@ class Composed:
     empties: int = 0
 
 
-def render(name: str, values: dict[str, Any], sender: Sender) -> Composed:
-    """The email from template ``name``, with the footer; UsageError (one line) for a template error."""
+class _Empties:
+    """Counts the ``{{ }}`` values that came out empty in one rendering (Jinja's ``finalize``)."""
+
+    count = 0
+
+    def __call__(self, value: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            self.count += 1
+            return ""
+        return value
+
+
+_COMPILED: dict[tuple[str, float], tuple[Any, _Empties]] = {}
+
+
+def _template(path: Any) -> tuple[Any, _Empties]:
+    """The compiled template (one per file and modification time: 1,000 pitches compile it once)."""
     import jinja2
 
     from assistant import templates
     from assistant.prospects.rank import short_url
 
+    key = (str(path), path.stat().st_mtime)
+    if key not in _COMPILED:
+        empties = _Empties()
+        env = templates.sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+                                finalize=empties)
+        env.filters["shorturl"] = lambda url: short_url(url) if url else ""
+        _COMPILED[key] = (env.from_string(path.read_text(encoding="utf-8")), empties)
+    return _COMPILED[key]
+
+
+def render(name: str, values: dict[str, Any], sender: Sender) -> Composed:
+    """The email from template ``name``, with the footer; UsageError (one line) for a template error."""
+    from assistant import templates
+
     path = templates.find("outreach", name)
-    empties = [0]
-
-    def finalize(value: Any) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            empties[0] += 1
-            return ""
-        return value
-
-    env = templates.sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
-                            finalize=finalize)
-    env.filters["shorturl"] = lambda url: short_url(url) if url else ""
     data = {**values, "sender": {"name": sender.name, "email": sender.email, "address": sender.postal_address}}
     try:
-        text = env.from_string(path.read_text(encoding="utf-8")).render(**data)
+        template, empties = _template(path)
+        empties.count = 0
+        text = template.render(**data)
     except Exception as exc:  # noqa: BLE001 - bad bytes, syntax, undefined, the sandbox: one line naming the file
         raise templates.render_error(exc, str(path)) from None
     lines = text.lstrip("\n").splitlines()
@@ -106,7 +126,7 @@ def render(name: str, values: dict[str, Any], sender: Sender) -> Composed:
     body = "\n".join(lines).strip("\n")
     while "\n\n\n" in body:
         body = body.replace("\n\n\n", "\n\n")
-    return Composed(subject, body + "\n\n" + footer(sender), name, empties[0])
+    return Composed(subject, body + "\n\n" + footer(sender), name, empties.count)
 
 
 def footer(sender: Sender) -> str:
