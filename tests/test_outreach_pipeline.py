@@ -401,3 +401,21 @@ def test_list_summary_and_mark(conf: SmtpServer) -> None:
     assert {r["name"]: r["pitches"] for r in data["by_template"]} == {"resource-page": 1, "guest-post": 1}
     _, out, _ = run("outreach", "list")
     assert "a.example" in out and "declined" in out
+
+
+def test_a_silent_sequence_ends_no_reply(conf: SmtpServer) -> None:
+    pid = new_pitch()
+    run("outreach", "send", str(pid))
+    run("outreach", "run")
+    conn = db_mod.connect()
+    back = lambda days: pipeline.now_text(datetime.now(UTC) - timedelta(days=days))  # noqa: E731
+    conn.execute("UPDATE pitches SET first_sent_at = ?", (back(13),))
+    run("outreach", "run")  # follow-up 1 (due at 5 days)
+    run("outreach", "run")  # follow-up 2 (due at 12 days)
+    assert [m["step"] for m in messages()] == [0, 1, 2] and len(conf.messages) == 3
+    assert stage(pid) == "followed-up"
+    run("outreach", "run")
+    assert len(conf.messages) == 3  # the sequence is over
+    conn.execute("UPDATE outreach_messages SET sent_at = ?", (back(8),))
+    run("outreach", "run")
+    assert stage(pid) == "no-reply"
