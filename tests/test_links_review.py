@@ -191,3 +191,20 @@ def test_a_site_in_the_ledger_is_not_a_prospect(web: Web) -> None:
     web.page("http://linker.example/post", article())
     run("links", "check", "--delay", "0")
     assert "linker.example" not in queries.linking_domains(conn, OWN)  # lost: a prospect again
+
+
+def test_reclaim_reads_your_pages_from_your_sitemap(web: Web) -> None:
+    web.page(f"http://{OWN}/sitemap.xml", f"""<?xml version="1.0"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>http://{OWN}/testing-with-pytest</loc></url><url><loc>http://{OWN}/sourdough</loc></url>
+<url><loc>http://elsewhere.example/not-mine</loc></url></urlset>""", headers={"Content-Type": "application/xml"})
+    web.page(f"http://{OWN}/testing-with-pytest", article(title="Testing Python code with pytest fixtures"))
+    web.page(f"http://{OWN}/sourdough", article(title="Baking a sourdough loaf at home"))
+    pages = review.pages_from_sitemap(f"http://{OWN}/sitemap.xml", Own([OWN]), delay=0)
+    assert [(p.url, p.title) for p in pages] == [
+        (f"http://{OWN}/testing-with-pytest", "Testing Python code with pytest fixtures"),
+        (f"http://{OWN}/sourdough", "Baking a sourdough loaf at home")]
+    from assistant.errors import UsageError
+
+    with pytest.raises(UsageError, match="cannot read the sitemap"):
+        review.pages_from_sitemap(f"http://{OWN}/missing.xml", Own([OWN]), delay=0)

@@ -326,9 +326,11 @@ def _embedder(conn: Any) -> Any:
 @links.command("reclaim")
 @click.option("--content", "content", multiple=True, type=click.Path(exists=True, path_type=str),
               help="Your content directory or files: drafts whose front matter gives their URL (url, canonical_url).")
+@click.option("--sitemap", "sitemaps", multiple=True, metavar="URL",
+              help="Your sitemap: its pages (up to 300) are fetched for their titles and text.")
 @own_option
 @click.option("--json", "json_", is_flag=True, help="Print the suggestions as JSON.")
-def reclaim(content: tuple[str, ...], own_domains: tuple[str, ...], json_: bool) -> None:
+def reclaim(content: tuple[str, ...], sitemaps: tuple[str, ...], own_domains: tuple[str, ...], json_: bool) -> None:
     """Links worth getting back: links to your broken pages, each with the live page of yours that
     should receive a 301 (the closest by meaning), and links removed from pages still live."""
     from assistant.links import review
@@ -344,6 +346,9 @@ def reclaim(content: tuple[str, ...], own_domains: tuple[str, ...], json_: bool)
         if without_url:
             warn(f"{without_url} draft(s) without a URL on your site in their front matter were left out "
                  "(set url or canonical_url)")
+    if broken:
+        for sitemap in sitemaps:
+            pages += review.pages_from_sitemap(sitemap, own)
     if broken and pages:
         review.suggest(conn, broken, pages, _embedder(conn))
     removed = review.removed_links(conn)
@@ -359,7 +364,7 @@ def reclaim(content: tuple[str, ...], own_domains: tuple[str, ...], json_: bool)
         if b.suggestion:
             click.echo(f"  301 it to {printable(b.suggestion)}  ({printable(b.title)}; similarity {b.similarity:.2f})")
         else:
-            click.echo("  no live page of yours known to suggest: pass --content DIR, or run links check")
+            click.echo("  no live page of yours known to suggest: pass --content DIR or --sitemap URL")
     for r in removed:
         click.echo(f"removed from a live page: {printable(r['source_url'])} -> {printable(r['target_url'])}; last seen "
                    f"{(r['last_seen'] or '?')[:10]} with anchor {printable(r['last_anchor'] or '')!r}: ask them to restore it")

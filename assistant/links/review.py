@@ -102,7 +102,7 @@ def _link_markers(r: sqlite3.Row, brand: set[str], similarity: float | None) -> 
         found = json.loads(r["paid"])[0]
         out.append(Marker("paid-not-sponsored", f"the page says {found['phrase']!r}", r["source_url"], found.get("line")))
     if (r["outbound_links"] or 0) >= MANY_OUTBOUND:
-        out.append(Marker("link-dump", f"{r['outbound_links']:,} outbound links", r["source_url"], None))
+        out.append(Marker("link-dump", f"{r['outbound_links']:,} outbound links", r["source_url"], r["line"]))
     if r["directory"]:
         found = json.loads(r["directory"])[0]
         out.append(Marker("directory", f"the page says {found['phrase']!r}", r["source_url"], found.get("line")))
@@ -111,7 +111,7 @@ def _link_markers(r: sqlite3.Row, brand: set[str], similarity: float | None) -> 
                           r["line"]))
     if r["page_lang"] and r["target_lang"] and r["page_lang"] != r["target_lang"]:
         out.append(Marker("language-mismatch", f"page in {r['page_lang']!r}, your page in {r['target_lang']!r}",
-                          r["source_url"], None))
+                          r["source_url"], r["line"]))
     return out
 
 
@@ -216,3 +216,43 @@ def pages_from_db(db: sqlite3.Connection, own: Own) -> list[Page]:
     """Your pages the checks have fetched and found live."""
     return [Page(r["url"], r["title"] or "", r["text_sample"] or "") for r in db.execute(
         "SELECT url, title, text_sample FROM backlink_targets WHERE status = 200") if own.site_of(r["url"])]
+
+
+MAX_SITEMAP_PAGES = 300
+
+
+def pages_from_sitemap(sitemap_url: str, own: Own, *, max_pages: int = MAX_SITEMAP_PAGES, delay: float = 0.2,
+                       timeout: float = 10.0) -> list[Page]:
+    """Your pages from your sitemap (an index is followed one level): each fetched, politely, for
+    its title and text. A page that fails is skipped; a sitemap that cannot be read is an error."""
+    from assistant.errors import UsageError
+    from assistant.links import page as page_mod
+    from assistant.prospects import crawl
+    from assistant.prospects.fetch import Fetcher, _decode
+    from assistant.prospects.pages import _gunzip, parse_sitemap
+
+    client = crawl.make_client(timeout=timeout)
+    fetcher = Fetcher(client, user_agent=crawl.USER_AGENT, delay=delay, timeout=timeout, max_bytes=2_000_000)
+    try:
+        got = fetcher.get(sitemap_url, accept=None, check_robots=False)
+        if got.error or got.status != 200:
+            raise UsageError(f"cannot read the sitemap {sitemap_url}: {got.error or f'HTTP {got.status}'}")
+        urls, children = parse_sitemap(_gunzip(got.body, 20_000_000))
+        for child, _ in children[:5]:
+            more = fetcher.get(child, accept=None, check_robots=False)
+            if more.status == 200:
+                urls += parse_sitemap(_gunzip(more.body, 20_000_000))[0]
+        pages = []
+        for url, _ in urls:
+            if len(pages) >= max_pages:
+                break
+            if not own.site_of(url):
+                continue
+            one = fetcher.get(url, check_robots=False, site=own.site_of(url))
+            if one.status == 200 and one.body:
+                facts = page_mod.analyse(_decode(one.body, one.headers), one.url, targets=lambda u: False,
+                                         headers=one.headers)
+                pages.append(Page(one.url, facts.title or "", facts.text_sample))
+        return pages
+    finally:
+        client.close()
