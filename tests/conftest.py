@@ -8,6 +8,11 @@ from pathlib import Path
 
 import pytest
 
+# Real servers for the web app (uvicorn + headless Chromium: webtest.py) and for mail (aiosmtpd +
+# Dovecot: mailservers.py); each skips, naming the Debian package, where its server is missing.
+from mailservers import dovecot, smtp_server  # noqa: E402,F401 - fixtures
+from webtest import _chromium, browser, live_app  # noqa: E402,F401 - fixtures
+
 # The channel kit's fixtures (assistant.testing), as a plugin's own tests use them: every test gets
 # its own ASSIST_HOME (autouse); `share_to` runs `assist share` + `assist queue run` for one channel.
 from assistant.testing import assist_home, share_to  # noqa: F401 - fixtures

@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "queue": "assistant.cli.queue:queue",
     "channels": "assistant.cli.channels:channels",
     "plugins": "assistant.cli.plugins:plugins",
+    "serve": "assistant.cli.web:serve",
+    "report": "assistant.cli.web:report",
     "config": "assistant.cli.config:config",
 }
 

@@ -1,0 +1,110 @@
+"""`assist serve`: the app. One Starlette application over the same SQLite file and drafts as the
+CLI, rendered with Jinja2 (autoescaped: every text from outside is inert), with little JavaScript
+(assistant/web/static/app.js: sorting, live updates, confirmations).
+
+Pages register themselves: each module under assistant.web with a ``routes(site)`` function adds
+its routes (see :data:`PAGE_MODULES`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from assistant.web import security
+
+HERE = Path(__file__).resolve().parent
+PAGE_MODULES = ("assistant.web.drafts", "assistant.web.pages")
+
+
+@dataclass
+class Site:
+    """What every page needs: the content folders, the settings, the database, the templates."""
+
+    content: list[Path]
+    csrf: str
+    settings: Any = None
+    db_path: Path | None = None
+    routes: list[BaseRoute] = field(default_factory=list)
+    _env: Any = None
+    _embedder: Any = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def db(self, *, readonly: bool = True) -> Any:
+        from assistant import db
+
+        return db.connect(self.db_path, readonly=readonly)
+
+    def embedder(self) -> Any:
+        """The embedding model, loaded once and shared (encode calls are serialised)."""
+        with self._lock:
+            if self._embedder is None:
+                from assistant.embeddings import Embedder
+
+                conf = self.settings
+                self._embedder = Embedder(conf.get("model.name"), db=None, backend=conf.get("model.backend", "auto"))
+            return self._embedder
+
+    @property
+    def env(self) -> Any:
+        if self._env is None:
+            import jinja2
+
+            self._env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                                           autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+                                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+            from assistant.terminal import printable
+
+            self._env.filters["clean"] = printable  # control characters out, then autoescaped
+        return self._env
+
+    def page(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        html = self.env.get_template(template).render(request=request, csrf=self.csrf, nav=NAV, **values)
+        return HTMLResponse(html, status_code=status)
+
+    def add(self, path: str, endpoint: Any, methods: list[str] | None = None, name: str | None = None) -> None:
+        self.routes.append(Route(path, endpoint, methods=methods, name=name))
+
+
+NAV = [("Drafts", "/"), ("Links", "/links"), ("Outreach", "/outreach"), ("Queue", "/share")]
+
+
+def create_app(content: list[Path], *, hosts: list[str], token: str | None = None, settings: Any = None,
+               db_path: Path | None = None, csrf: str | None = None) -> Starlette:
+    """The application; ``hosts``: the Host header values accepted (the address it listens on)."""
+    from assistant import config
+
+    site = Site([Path(c) for c in content], csrf or security.new_token(), settings or config.load(), db_path)
+    for name in PAGE_MODULES:
+        module = importlib.import_module(name)
+        module.routes(site)
+    app = Starlette(routes=[*site.routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
+                    exception_handlers={404: _not_found(site), 500: _error(site)})
+    app.state.site = site
+    app.add_middleware(security.Guard, hosts=hosts, csrf=site.csrf, token=token)
+    return app
+
+
+def _not_found(site: Site) -> Any:
+    async def handler(request: Request, exc: Exception) -> Response:
+        return site.page(request, "error.html.j2", 404, title="Not found",
+                         message=getattr(exc, "detail", None) or "No such page.")
+    return handler
+
+
+def _error(site: Site) -> Any:
+    async def handler(request: Request, exc: Exception) -> Response:
+        from assistant.errors import AssistError, first_line
+
+        message = str(exc) if isinstance(exc, AssistError) else f"internal error: {first_line(exc)}"
+        return site.page(request, "error.html.j2", 500, title="Error", message=message)
+    return handler

@@ -1,0 +1,102 @@
+"""What keeps the local app local: the Host header checked (DNS rebinding), an access token when it
+listens beyond loopback, a CSRF token on every POST, and headers that keep pages inert (a Content
+Security Policy without inline scripts, no framing, no sniffing, no referrer)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+TOKEN_COOKIE = "assist_token"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Guard:
+    """ASGI middleware: Host check, access token (when set), CSRF on unsafe methods, safe headers."""
+
+    def __init__(self, app: ASGIApp, *, hosts: Iterable[str], csrf: str, token: str | None = None) -> None:
+        self.app = app
+        self.hosts = {h.lower() for h in hosts}
+        self.csrf = csrf
+        self.token = token
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        body = b""
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            body = await request.body()
+        refused = await self._refused(request, body)
+        if refused is not None:
+            await refused(scope, receive, send)
+            return
+        if body or request.method not in ("GET", "HEAD", "OPTIONS"):
+            replayed = False
+
+            async def receive_again() -> dict[str, Any]:  # the body was read here: hand it on
+                nonlocal replayed
+                if replayed:
+                    return await receive()
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            receive = receive_again
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+                            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"),
+                            (b"cache-control", b"no-store")]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+    async def _refused(self, request: Request, body: bytes) -> Response | None:
+        host = (request.headers.get("host") or "").lower()
+        if host not in self.hosts:
+            return PlainTextResponse("unknown Host header: assist serves only the address it listens on", 421)
+        if self.token is not None:
+            given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
+            if not hmac.compare_digest(given, self.token):
+                return PlainTextResponse("an access token is needed: open the address assist serve printed", 401)
+            if request.query_params.get("token"):  # once: keep it in a cookie, drop it from the address
+                response = RedirectResponse(request.url.remove_query_params("token"), 303)
+                response.set_cookie(TOKEN_COOKIE, self.token, httponly=True, samesite="strict")
+                return response
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("origin")
+            if origin and urlsplit(origin).netloc.lower() not in self.hosts:
+                return PlainTextResponse("cross-origin request refused", 403)
+            sent = request.headers.get("x-csrf-token")
+            if sent is None and request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+                from urllib.parse import parse_qs
+
+                sent = (parse_qs(body.decode("utf-8", "replace")).get("csrf") or [""])[0]
+            if not sent or not hmac.compare_digest(sent, self.csrf):
+                return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
+        return None
+
+
+def host_names(bind: str, port: int) -> list[str]:
+    names = [bind] + (list(LOOPBACK) if bind in LOOPBACK else [])
+    return [f"{n}:{port}" for n in names] + names
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
