@@ -316,6 +316,21 @@ class ChannelContract:
         assert calls, "publish() must call self.fence() right before the request that creates the post"
         if hasattr(fake, "published"):
             assert len(fake.published) == before, "nothing may be published once fence() said the post is lost"
+        if hasattr(fake, "requests"):  # the fence comes after the log-in and look-ups, not at the top
+            seen: list[int] = []
+
+            def kept() -> bool:
+                seen.append(len(fake.requests))
+                return True
+
+            fresh = type(channel)(dict(channel.settings), environ=getattr(channel, "_environ", None))
+            fresh._fence = kept  # type: ignore[attr-defined]
+            start = len(fake.requests)
+            fresh.publish(self.make_post(fresh), idempotency_key=uuid.uuid4().hex)
+            assert seen, "publish() must call self.fence()"
+            after = len(fake.requests) - seen[-1]
+            assert after == 1, (f"{after} requests after the last fence() (of {len(fake.requests) - start} in all): "
+                                "fence right before the one request that creates the post")
 
     def test_contract_missing_credentials(self, channel: Channel) -> None:
         required = [c for c in channel.credentials if c.required]
