@@ -1,8 +1,9 @@
 """The plugin manager: built-in modules plus every entry point in the group ``assist``.
 
 The manager is built on first use, never at import. Each entry point is loaded inside a guard:
-a broken plugin is a warning naming it, not a dead CLI. ``ASSIST_LOAD_PLUGINS`` limits loading
-to a comma-separated list of entry-point names ("" loads none).
+a broken plugin is a warning naming it, not a dead CLI, whatever it raises (SystemExit included;
+only Ctrl-C goes through). ``ASSIST_LOAD_PLUGINS`` limits loading to a comma-separated list of
+entry-point names ("" loads none).
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
         try:
             module = ep.load()
             pm.register(module, name=ep.name)
-        except Exception as exc:  # noqa: BLE001 - any failure in third-party code is a warning
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - SystemExit too: a broken plugin is a warning
             _warn(f"plugin {ep.name!r} failed to load: {type(exc).__name__}: {exc}")
             continue
         _state.infos.append(
@@ -107,7 +110,9 @@ def call_hook(name: str, **kwargs: Any) -> None:
     for impl in reversed(getattr(get_manager().hook, name).get_hookimpls()):
         try:
             impl.function(*(kwargs[arg] for arg in impl.argnames))
-        except Exception as exc:  # noqa: BLE001 - any failure in third-party code is a warning
+        except KeyboardInterrupt:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - SystemExit too: a broken plugin is a warning
             warn_once(f"plugin {impl.plugin_name!r} failed in {name}: {type(exc).__name__}: {first_line(exc)}")
 
 

@@ -77,7 +77,8 @@ def count_setting(value: Any, what: str, *, minimum: int = 0) -> int:
 MAX_DURATION = 366 * 86400.0  # a year: longer is a typo, and overflows dates
 
 
-def duration_setting(value: Any, what: str, *, positive: bool = False) -> float:
+def duration_setting(value: Any, what: str, *, positive: bool = False, minimum: float = 0.0,
+                     maximum: float = MAX_DURATION) -> float:
     """Seconds from a config duration (60, "90s", "15m"), or a one-line ConfigError naming the key."""
     what = key_name(what)
     if isinstance(value, bool):
@@ -88,9 +89,16 @@ def duration_setting(value: Any, what: str, *, positive: bool = False) -> float:
         raise ConfigError(str(exc)) from None
     if seconds != seconds or seconds < 0 or (positive and seconds == 0):
         raise ConfigError(f"{what}: must be {'longer than zero' if positive else 'zero or more'}, not {value!r}")
-    if seconds > MAX_DURATION:
-        raise ConfigError(f"{what}: must be at most 366d, not {value!r}")
+    if seconds < minimum:
+        raise ConfigError(f"{what}: must be at least {_shown(minimum)}, not {value!r}")
+    if seconds > maximum:
+        raise ConfigError(f"{what}: must be at most {_shown(maximum)}, not {value!r}")
     return seconds
+
+
+def _shown(seconds: float) -> str:
+    """A bound as messages give it: whole days as ``366d``, else seconds (``0.01 s``)."""
+    return f"{seconds / 86400:g}d" if seconds >= 86400 and seconds % 86400 == 0 else f"{seconds:g} s"
 
 
 def weights(overrides: Any, defaults: Mapping[str, float], key: str, *, what: str = "weight",

@@ -652,6 +652,29 @@ def test_a_backtracking_robots_pattern_is_matched_in_linear_time() -> None:
     assert time.monotonic() - started < 0.5
 
 
+def test_robots_rules_lines_and_paths_are_capped_as_documented() -> None:
+    """More than MAX_RULES rules: the later ones are ignored; a line over MAX_RULE_LENGTH is cut there
+    (a final `$` cut off with it); a URL is matched on its first MAX_PATH characters (issue 10, item 9)."""
+    from assistant.prospects import robots
+
+    long_rule = "/long/" + "a" * (2 * robots.MAX_RULE_LENGTH) + "$"
+    rules = "".join(f"Disallow: /r{i}/\n" for i in range(robots.MAX_RULES - 2))
+    text = (f"User-agent: *\nDisallow: {long_rule}\nDisallow: /*.php$\n{rules}"
+            "Disallow: /past-the-cap/\n")
+    started = time.monotonic()
+    parsed = robots.parse(text, "assist/0.1")
+    assert parsed.allowed("http://a.test/r0/x") is False
+    assert parsed.allowed(f"http://a.test/r{robots.MAX_RULES - 3}/x") is False  # the last rule within the cap
+    assert parsed.allowed("http://a.test/past-the-cap/x") is True  # rule MAX_RULES + 1: ignored
+    kept = robots.MAX_RULE_LENGTH - len("Disallow: ")  # what is left of the long rule after the cut
+    assert parsed.allowed("http://a.test" + long_rule[:kept]) is False
+    assert parsed.allowed("http://a.test" + long_rule[:kept] + "zzz") is False  # the `$` was cut off
+    assert parsed.allowed("http://a.test" + long_rule[: kept - 1]) is True
+    assert parsed.allowed("http://a.test/page.php") is False
+    assert parsed.allowed("http://a.test/" + "b" * robots.MAX_PATH + ".php") is True  # past MAX_PATH: not seen
+    assert time.monotonic() - started < 10
+
+
 def test_a_huge_robots_file_and_many_disallowed_links_stay_bounded(main_site: SiteServer) -> None:
     """512 KB of rules x 50,000 disallowed links once took hours (issue 10, item 10): rules are compiled
     once and every considered link counts against a budget; 2,000 Sitemap lines were all fetched
@@ -701,6 +724,36 @@ def test_a_decompression_bomb_stops_at_the_size_cap(main_site: SiteServer, encod
         tracemalloc.stop()
     assert got.error is None and got.truncated and len(got.body) == 1_000_000
     assert peak < 20 * 1024 * 1024, f"decoding used {peak / 1e6:.0f} MB"
+
+
+def test_a_gzipped_sitemap_bomb_is_read_only_up_to_the_size_cap(main_site: SiteServer) -> None:
+    """A sitemap.xml.gz of 64 KB on the wire that unpacks to 64 MB is gunzipped only up to --max-bytes,
+    in bounded memory, and its first URLs are still used (issue 10, item 7)."""
+    import tracemalloc
+
+    first = f"{main_site.url}/articles/linkable-content.html"
+    bomb = gzip.compress(b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                         + f"<url><loc>{first}</loc></url>".encode() + b" " * (64 * 1024 * 1024) + b"</urlset>", 9)
+    assert len(bomb) < 200_000
+    main_site.custom["/robots.txt"] = (200, f"User-agent: *\nSitemap: {main_site.url}/bomb.xml.gz\n".encode(),
+                                       {"Content-Type": "text/plain"})
+    main_site.custom["/bomb.xml.gz"] = (200, bomb, {"Content-Type": "application/gzip"})
+    fetcher = Fetcher(crawl.make_client(timeout=5), user_agent=crawl.USER_AGENT, delay=0, timeout=5,
+                      max_bytes=1_000_000)
+    tracemalloc.start()
+    try:  # what the crawl does with a sitemap (crawl._Crawl._fetch_sitemap)
+        unpacked = _gunzip(fetcher.get(main_site.url + "/bomb.xml.gz", accept=None).body, fetcher.max_bytes)
+        pages, _ = parse_sitemap(unpacked)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(unpacked) == 1_000_000 and [url for url, _ in pages] == [first]
+    assert peak < 10 * 1024 * 1024, f"reading the sitemap used {peak / 1e6:.0f} MB"
+    started = time.monotonic()
+    result = run(main_site, max_bytes=1_000_000)
+    assert time.monotonic() - started < 30
+    assert result.sitemaps == [f"{main_site.url}/bomb.xml.gz"]
+    assert "/articles/linkable-content.html" in by_path(result)
 
 
 def test_an_unknown_or_stacked_content_encoding_is_an_error_not_garbage(main_site: SiteServer) -> None:

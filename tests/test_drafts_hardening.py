@@ -31,6 +31,18 @@ def test_an_impossible_date_is_that_drafts_error_and_the_rest_are_scored(tmp_pat
     assert "linkability" in scored["b.md"] and "Traceback" not in result.output
 
 
+def test_an_impossible_date_is_one_line_naming_the_draft_in_prospects(tmp_path: Path) -> None:
+    """`prospects` takes one draft: the impossible date is that draft's one-line error, exit 2, before
+    any site is looked at (`share`: tests/test_share_cli.py)."""
+    draft = tmp_path / "a.md"
+    draft.write_text("---\ntitle: A\ndate: 2024-02-30\n---\n# A\n\nSome text about bread.\n")
+    result = CliRunner().invoke(cli, ["prospects", str(draft)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {draft}: invalid value in front matter: day is out of range for month"]
+    assert result.stdout == ""
+
+
 def test_yaml_aliases_in_front_matter_are_refused_quickly(tmp_path: Path) -> None:
     path = tmp_path / "laughs.md"
     path.write_text(LAUGHS)

@@ -375,3 +375,35 @@ def test_hostile_catalog_rows_are_malformed_rows_and_the_rest_imports(tmp_path: 
     domains = {r[0] for r in conn.execute("SELECT domain FROM sites")}
     assert {"b.example", "d.example", "e.example", "g.example", "z.example"} <= domains
     assert not {"a.example", "c.example", "f.example"} & domains
+
+
+def test_a_json_array_catalog_item_nested_too_deep_is_one_malformed_row(tmp_path: Path) -> None:
+    """A JSON-array catalog with one item nested 100,000 deep was refused whole ("JSON nested too
+    deep"); as in JSONL, that item is a malformed row (numbered from 1) and the others are imported
+    (issue 10, item 16)."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[\n" + json.dumps({"url": "https://a.example/", "name": "A"}) + ",\n"
+                    + '{"url": "https://b.example/", "name": ' + "[" * 100_000 + "]" * 100_000 + "},\n"
+                    + '{"url": "https://c.example/", "name": "a \\"[{quoted}]\\" name", "topics": [["x"]]},\n'
+                    + '"not an object",\n'
+                    + json.dumps({"url": "https://d.example/", "name": "D"}) + "\n]\n")
+    result = CliRunner().invoke(cli, ["sites", "import", str(deep), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    [report] = json.loads(result.stdout)
+    assert (report["rows_ok"], report["rows_bad"]) == (3, 2), report
+    assert "line 2: JSON nested too deep" in result.stderr and "line 4: not an object" in result.stderr
+    domains = {r[0] for r in db.connect().execute("SELECT domain FROM sites")}
+    assert domains == {"a.example", "c.example", "d.example"}
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ('[{"url": "https://a.example/"} {"url": "https://b.example/"}]', "invalid JSON at line 1"),
+    ('[{"url": "https://a.example/"}, ' + "[" * 100_000, "invalid JSON at line 1"),
+    ('[{"url": "https://a.example/"}] trailing', "invalid JSON at line 1"),
+])
+def test_a_json_array_catalog_that_is_not_json_is_refused_in_one_line(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ImportDataError, match=says):
+        imports.import_file(db.connect(), path)

@@ -60,3 +60,67 @@ def test_infinite_durations_in_config_are_refused(assist_home: Path, setting: st
     (assist_home / "config.toml").write_text(setting + "\n")
     command = ["sites", "crawl", "https://never.example/"] if "crawl" in setting else ["queue", "run"]
     assert says in one_line(CliRunner().invoke(cli, command))
+
+
+SHARE_TO_REDDIT = ["share", str(DRAFT), "--channel", "reddit:r/test", "--summary", "lead", "--dry-run"]
+
+
+@pytest.mark.parametrize(("setting", "says"), [
+    ('[channels.reddit]\nother_activity = "abc"', "[channels.reddit] other_activity: 'abc' is not a whole number"),
+    ("[channels.reddit]\nother_activity = nan", "[channels.reddit] other_activity: nan is not a whole number"),
+    ("[channels.reddit]\nother_activity = -1", "[channels.reddit] other_activity: must be at least 0, not -1"),
+    ('[channels.reddit]\nself_promotion_ratio = "abc"', "[channels.reddit] self_promotion_ratio: 'abc' is not a number"),
+    ("[channels.reddit]\nself_promotion_ratio = inf", "[channels.reddit] self_promotion_ratio: inf is not a number"),
+    ("[channels.reddit]\nself_promotion_ratio = 2", "[channels.reddit] self_promotion_ratio: must be at most 1, not 2"),
+    ('[channels.reddit]\nself_promotion_window = "400d"',
+     "[channels.reddit] self_promotion_window: must be at most 366d, not '400d'"),
+    ('[channels.reddit]\nmin_spacing = "53w"', "[channels.reddit] min_spacing: must be at most 366d, not '53w'"),
+    ('[schedule]\nmin_spacing = "400d"', "[schedule] min_spacing: must be at most 366d, not '400d'"),
+    ('[schedule]\nduplicate_window = "9999d"', "[schedule] duplicate_window: must be at most 366d, not '9999d'"),
+])
+def test_share_guard_settings_are_ranged_numbers_not_internal_errors(assist_home: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     setting: str, says: str) -> None:
+    """`other_activity = abc`, `nan` or `-1` and `self_promotion_ratio = abc` were internal errors
+    (ValueError, ZeroDivisionError); the guards' durations had no upper bound."""
+    for var in ("CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD"):
+        monkeypatch.setenv(f"ASSIST_REDDIT_{var}", "x")
+    (assist_home / "config.toml").write_text(setting + "\n")
+    assert says in one_line(CliRunner().invoke(cli, SHARE_TO_REDDIT))
+
+
+def test_a_guard_setting_from_the_environment_is_checked_too(assist_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("CLIENT_ID", "CLIENT_SECRET", "USERNAME", "PASSWORD"):
+        monkeypatch.setenv(f"ASSIST_REDDIT_{var}", "x")
+    monkeypatch.setenv("ASSIST_CHANNELS__REDDIT__OTHER_ACTIVITY", "lots")
+    assert "[channels.reddit] other_activity: 'lots' is not a whole number" in one_line(
+        CliRunner().invoke(cli, SHARE_TO_REDDIT))
+    monkeypatch.setenv("ASSIST_CHANNELS__REDDIT__OTHER_ACTIVITY", "50")
+    result = CliRunner().invoke(cli, SHARE_TO_REDDIT)
+    assert result.exit_code == 0 and "Dry run: nothing was queued." in result.stderr, result.output
+
+
+def test_the_worker_interval_has_one_maximum_as_option_and_as_setting(assist_home: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--interval` allowed 86,400 s and `[queue] interval` 366 days: one maximum, a day."""
+    from assistant.share import worker
+
+    ran: list[float] = []
+    monkeypatch.setattr(worker, "install_signal_handlers", lambda w: None)
+    monkeypatch.setattr(worker.Worker, "run_forever", lambda self, interval, *a, **k: ran.append(interval))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["queue", "worker", "--interval", "86400"]).exit_code == 0
+    (assist_home / "config.toml").write_text('[queue]\ninterval = "1d"\n')
+    assert runner.invoke(cli, ["queue", "worker"]).exit_code == 0
+    assert ran == [86400.0, 86400.0]
+    assert "86400" in one_line(runner.invoke(cli, ["queue", "worker", "--interval", "86401"]))
+    (assist_home / "config.toml").write_text('[queue]\ninterval = "2d"\n')
+    assert "[queue] interval: must be at most 1d, not '2d'" in one_line(runner.invoke(cli, ["queue", "worker"]))
+    (assist_home / "config.toml").write_text("[queue]\ninterval = 0.001\n")
+    assert "[queue] interval: must be at least 0.01 s, not 0.001" in one_line(runner.invoke(cli, ["queue", "worker"]))
+    assert ran == [86400.0, 86400.0]
+
+
+@pytest.mark.parametrize("spread", ["0", "0s", "367d", "53w"])
+def test_spread_out_of_range_says_the_real_range(spread: str) -> None:
+    line = one_line(CliRunner().invoke(cli, ["share", str(DRAFT), "--channel", "x", "--spread", spread, "--dry-run"]))
+    assert f"--spread: {spread!r} must be more than 0 s and at most 366 days (e.g. 3d, 2w)" in line

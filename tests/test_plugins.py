@@ -137,3 +137,43 @@ def test_a_plugin_whose_hooks_raise_is_a_warning_not_a_dead_cli(site_dir: Path) 
     finally:
         cli.commands.pop("hello-fp", None)
         AssistGroup._plugins_loaded = False
+
+
+EXITS_AT_IMPORT = "raise SystemExit(3)\n"
+EXITS_IN_A_HOOK = '''
+import assistant
+
+@assistant.hookimpl
+def register_commands(cli):
+    raise SystemExit(4)
+'''
+
+
+@pytest.mark.parametrize(("source", "says"), [
+    (EXITS_AT_IMPORT, "plugin 'exits' failed to load: SystemExit: 3"),
+    (EXITS_IN_A_HOOK, "plugin 'exits' failed in register_commands: SystemExit: 4"),
+], ids=["at-import", "in-a-hook"])
+def test_a_plugin_raising_system_exit_is_a_warning_not_a_silent_exit(site_dir: Path, source: str, says: str) -> None:
+    """`raise SystemExit(3)` in a plugin made `assist --help` exit 3 with no output (issue 10, item 18):
+    a broken plugin is a warning whatever it raises."""
+    from click.testing import CliRunner
+
+    from assistant.cli import AssistGroup, cli
+
+    _make_dist(site_dir, "fp-good", "good", "fp_good", GOOD)
+    _make_dist(site_dir, "fp-exits", "exits", "fp_exits", source)
+    AssistGroup._plugins_loaded = False
+    try:
+        result = CliRunner().invoke(cli, ["--help"])
+        assert result.exit_code == 0, (result.exit_code, result.output)
+        assert "hello-fp" in result.stdout and "share" in result.stdout
+        assert result.stderr.strip().splitlines() == [f"warning: {says}"]
+    finally:
+        cli.commands.pop("hello-fp", None)
+        AssistGroup._plugins_loaded = False
+
+
+def test_ctrl_c_while_a_plugin_loads_still_interrupts(site_dir: Path) -> None:
+    _make_dist(site_dir, "fp-interrupts", "interrupts", "fp_interrupts", "raise KeyboardInterrupt\n")
+    with pytest.raises(KeyboardInterrupt):
+        plugins.get_manager()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from assistant import documents
 from assistant.errors import AssistError
 from assistant.prospects import robots, sniff
-from assistant.settings import parse_duration
+from assistant.settings import MAX_DURATION, parse_duration
 from assistant.share import schedule
 from assistant.share.worker import MAX_RATE_WAIT, MIN_RATE_WAIT, rate_limit_wait
 
@@ -36,7 +36,7 @@ def test_any_draft_text_loads_or_is_refused_in_one_line(text: str) -> None:
         assert str(exc) and "\n" not in str(exc)
     else:
         assert isinstance(doc.title, str | type(None))
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # bounded (a busy 2-core machine is slow, not stuck)
 
 
 @FAST
@@ -86,8 +86,8 @@ def test_any_at_text_is_a_future_time_or_a_one_line_refusal(text: str) -> None:
     except AssistError as exc:
         assert "\n" not in str(exc)
     else:
-        assert when >= NOW and when == when
-    assert time.monotonic() - started < 2
+        assert NOW <= when <= NOW + MAX_DURATION  # never past, never more than 366 days ahead
+    assert time.monotonic() - started < 10  # bounded (a busy 2-core machine is slow, not stuck)
 
 
 @FAST

@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DRAFT = ROOT / "sample_content" / "remote-work-survey-2026.md"
 CATALOG = ROOT / "sample_content" / "catalog.csv"
 ROOT_USER = os.geteuid() == 0
+# Days a month ahead (UTC, the configured zone): `--at` refuses more than 366 days ahead.
+SOON, SOON_2 = (f"{datetime.now(UTC).date() + timedelta(days=d)} 10:00" for d in (30, 31))
 
 
 @functools.cache
@@ -114,7 +117,7 @@ def filled(example_installed: Path, assist_home: Path, tmp_path: Path) -> int:
     fake = FileFake(tmp_path / "platform")
     (assist_home / "config.toml").write_text(
         f'timezone = "UTC"\n[channels.example]\npath = "{fake.path}"\ntoken = "{TOKEN}"\n')
-    shared = run("share", str(DRAFT), "--channel", "example", "--summary", "lead", "--at", "2099-01-01 10:00",
+    shared = run("share", str(DRAFT), "--channel", "example", "--summary", "lead", "--at", SOON,
                  "--json")
     assert shared.exit_code == 0, shared.output
     assert run("sites", "import", str(CATALOG)).exit_code == 0
@@ -141,7 +144,7 @@ def test_read_commands_print_their_results_from_a_read_only_database(how: str, w
     sites = assist_process(how, target, "sites", "list", "--limit", "100", "--json")
     assert sites.returncode == 0 and len(json.loads(sites.stdout)) == 24, sites.stderr
     dry = assist_process(how, target, "share", str(DRAFT), "--channel", "example", "--summary", "lead",
-                         "--at", "2099-01-02 10:00", "--dry-run", "--json")
+                         "--at", SOON_2, "--dry-run", "--json")
     assert dry.returncode == 0, dry.stderr
     assert digest(database) == before
 
@@ -152,7 +155,7 @@ def test_write_commands_fail_in_one_line_naming_the_read_only_database(how: str,
     database = assist_home / "assist.db"
     before = digest(database)
     target = database if what == "file" else assist_home
-    for args in (["share", str(DRAFT), "--channel", "example", "--summary", "lead", "--at", "2099-01-02 10:00"],
+    for args in (["share", str(DRAFT), "--channel", "example", "--summary", "lead", "--at", SOON_2],
                  ["queue", "cancel", str(filled)],
                  ["sites", "import", str(CATALOG)]):
         done = assist_process(how, target, *args)

@@ -627,3 +627,33 @@ def test_markup_in_a_drafts_title_topic_and_headings_is_printed_as_text(tmp_path
     result = run("--no-relevance", str(draft))
     assert result.exit_code == 0, result.output
     assert "Why [/] matters [updated 2026]" in result.stdout and "\x1b" not in result.stdout
+
+
+
+class WordEmbedder:
+    """Unit vectors from hashed words: enough for a relevance score, no model to load."""
+
+    def encode(self, texts: Any, progress: Any = None) -> Any:
+        import zlib
+
+        import numpy as np
+
+        out = np.zeros((len(list(texts)), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, zlib.crc32(word.encode()) % 64] += 1.0
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+
+
+def test_markup_in_a_drafts_topic_is_printed_as_text(tmp_path: Path) -> None:
+    """A front-matter topic with Rich markup (`[/]`, `[updated 2026]`) crashed the text report or
+    vanished from it (issue 10, item 21)."""
+    draft = tmp_path / "topic.md"
+    draft.write_text('---\ntitle: Bread\ntopic: "why [/] bread [updated 2026] rises"\n---\n# Bread\n\n'
+                     "Bread rises because yeast makes gas in warm dough.\nWarm dough rises faster than cold dough.\n")
+    result = run(str(draft), embedder=WordEmbedder())
+    assert result.exit_code == 0, result.output
+    assert "Topic (front_matter): why [/] bread [updated 2026] rises" in result.stdout
+    option = run("--topic", "[bold]loud[/bold] [/] topic", str(draft), embedder=WordEmbedder())
+    assert option.exit_code == 0, option.output
+    assert "[bold]loud[/bold] [/] topic" in option.stdout

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -59,6 +59,11 @@ def write(home: Path, fake: FileFake, extra: str = "", token: bool = True) -> No
     if token:
         lines.append(f'token = "{TOKEN}"')
     (home / "config.toml").write_text("\n".join(lines) + "\n" + extra + "\n")
+
+
+def ahead(days: int, clock: str = "10:00") -> str:
+    """A time ``days`` from today in UTC (the configured zone): `--at` refuses more than 366 days ahead."""
+    return f"{datetime.now(UTC).date() + timedelta(days=days)}T{clock}"
 
 
 def run(*args: str) -> Result:
@@ -155,13 +160,12 @@ def test_duplicate_url_guard_and_force(home: Path, draft: Path) -> None:
 
 def test_min_spacing_guard(home: Path, fake: FileFake, draft: Path, tmp_path: Path) -> None:
     write(home, fake, 'min_spacing = "2h"')
-    at = "2099-01-01T10:00"
-    assert share(draft, "--channel", "example", "--at", at).exit_code == 0
+    assert share(draft, "--channel", "example", "--at", ahead(30, "10:00")).exit_code == 0
     other = tmp_path / "other.md"
     other.write_text(DRAFT.replace("starter-smell", "starter-feeding"))
-    line = one_line_error(share(other, "--channel", "example", "--at", "2099-01-01T11:00"))
+    line = one_line_error(share(other, "--channel", "example", "--at", ahead(30, "11:00")))
     assert "less than 2h away" in line
-    assert share(other, "--channel", "example", "--at", "2099-01-01T12:00").exit_code == 0
+    assert share(other, "--channel", "example", "--at", ahead(30, "12:00")).exit_code == 0
 
 
 def test_self_promotion_ratio_guard(home: Path, fake: FileFake, tmp_path: Path) -> None:
@@ -170,10 +174,10 @@ def test_self_promotion_ratio_guard(home: Path, fake: FileFake, tmp_path: Path) 
     for n in range(4):
         path = tmp_path / f"d{n}.md"
         path.write_text(DRAFT.replace("starter-smell", f"starter-{n}"))
-        results.append(share(path, "--channel", "example", "--at", f"2099-01-0{n + 1}T10:00"))
+        results.append(share(path, "--channel", "example", "--at", ahead(n + 1)))
     assert [r.exit_code for r in results] == [0, 0, 2, 2]  # 2 own of 4 is 50 %; a third would be 60 %
     assert "3 of the account's last 5 posts would be links to your own work (limit 50%)" in results[2].stderr
-    assert share(tmp_path / "d3.md", "--channel", "example", "--at", "2099-01-04T10:00", "--force").exit_code == 0
+    assert share(tmp_path / "d3.md", "--channel", "example", "--at", ahead(4), "--force").exit_code == 0
 
 
 def test_reddit_has_a_self_promotion_ratio_by_default(home: Path, draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -223,6 +227,20 @@ def test_invalid_post_is_not_queued(home: Path, draft: Path, tmp_path: Path, mon
     assert queued() == []
 
 
+@pytest.mark.parametrize(("script", "says"), [
+    ('#!/bin/sh\nrm -f "$1"\n', "the editor removed the file; nothing was queued"),
+    ("#!/bin/sh\nprintf 'caf\\351 au lait\\n' > \"$1\"\n", "the edited text is not UTF-8"),
+], ids=["removed", "latin-1"])
+def test_an_editor_that_removes_the_file_or_writes_other_bytes_is_one_line(
+        home: Path, draft: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str, says: str) -> None:
+    """`share --edit` once ended in `internal error: FileNotFoundError` or `UnicodeDecodeError` (issue 10,
+    item 18): a one-line refusal, and nothing queued."""
+    use_editor(tmp_path, monkeypatch, script)
+    line = one_line_error(share(draft, "--channel", "example", "--edit"))
+    assert says in line and "nothing was queued" in line and "internal error" not in line
+    assert queued() == []
+
+
 def test_preview_shows_length_and_validity(home: Path, draft: Path) -> None:
     result = share(draft, "--channel", "example", "--dry-run")
     assert result.exit_code == 0
@@ -236,8 +254,9 @@ def test_queue_actions_and_their_errors(home: Path, draft: Path) -> None:
     assert "no post 999" in one_line_error(run("queue", "show", "999"))
     assert "unknown state" in one_line_error(run("queue", "list", "--state", "bogus"))
     assert "is in the past" in one_line_error(run("queue", "reschedule", str(post_id), "--at", "2001-01-01"))
-    moved = json.loads(run("queue", "reschedule", str(post_id), "--at", "2099-05-05T08:00", "--json").stdout)[0]
-    assert moved["due_at"] == "2099-05-05T08:00:00Z"
+    moved = json.loads(run("queue", "reschedule", str(post_id), "--at", ahead(100, "08:00"), "--json").stdout)[0]
+    assert moved["due_at"] == ahead(100, "08:00:00Z")
+    assert "more than 366 days ahead" in one_line_error(run("queue", "reschedule", str(post_id), "--at", ahead(400)))
     assert "only failed, dead, cancelled or unknown" in one_line_error(run("queue", "retry", str(post_id)))
     assert run("queue", "cancel", str(post_id)).exit_code == 0
     assert "nothing to cancel" in one_line_error(run("queue", "cancel", str(post_id)))
@@ -256,9 +275,9 @@ def test_times_are_shown_in_the_users_zone(example_installed: Path, fake: FileFa
     write(assist_home, fake)
     text = (assist_home / "config.toml").read_text().replace('timezone = "UTC"', 'timezone = "Asia/Tokyo"')
     (assist_home / "config.toml").write_text(text)
-    post = json.loads(share(draft, "--channel", "example", "--at", "2099-01-01T09:00", "--json").stdout)[0]
+    post = json.loads(share(draft, "--channel", "example", "--at", ahead(30, "09:00"), "--json").stdout)[0]
     due = datetime.fromisoformat(post["due_at"])
-    assert due == datetime(2099, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert due == datetime.fromisoformat(ahead(30, "09:00")).replace(tzinfo=ZoneInfo("Asia/Tokyo"))
 
 
 def test_dry_run_warns_about_guards_instead_of_failing(home: Path, draft: Path) -> None:
@@ -334,7 +353,7 @@ def test_queue_actions_on_unknown_ids_and_wrong_states(home: Path, draft: Path) 
     assert json.loads(run("queue", "run", "--json").stdout)["outcomes"] == {"sent": 1}
     assert "is sent; nothing to cancel" in one_line_error(run("queue", "cancel", str(post_id)))
     assert "only failed, dead, cancelled or unknown" in one_line_error(run("queue", "retry", str(post_id)))
-    assert "only scheduled or failed" in one_line_error(run("queue", "reschedule", str(post_id), "--at", "2099-01-01"))
+    assert "only scheduled or failed" in one_line_error(run("queue", "reschedule", str(post_id), "--at", ahead(30)))
     assert queued()[0]["state"] == "sent"
 
 
@@ -398,9 +417,45 @@ def test_channels_and_plugins_are_aligned_tables_with_a_header() -> None:
 
 def test_queue_list_has_a_header_and_run_says_when_the_next_post_is_due(home: Path, draft: Path) -> None:
     assert run("queue", "run").stdout.strip() == "Done: nothing due."
-    post_id = json.loads(share(draft, "--channel", "example", "--at", "2099-05-05T08:00", "--json").stdout)[0]["id"]
+    due = ahead(100, "08:00")
+    post_id = json.loads(share(draft, "--channel", "example", "--at", due, "--json").stdout)[0]["id"]
     header, row = run("queue", "list").stdout.splitlines()
     assert header.split() == ["ID", "STATE", "DUE", "CHANNEL", "POST"]
-    assert row.startswith(f"{post_id:>5}  scheduled  2099-05-05 08:00")
+    assert row.startswith(f"{post_id:>5}  scheduled  {due.replace('T', ' ')}")
     assert run("queue", "run").stdout.strip() == \
-        f"Done: nothing due (next: post {post_id} to example at 2099-05-05 08:00 UTC)."
+        f"Done: nothing due (next: post {post_id} to example at {due.replace('T', ' ')} UTC)."
+
+
+def test_share_reads_drafts_within_score_max_file_mb(home: Path, draft: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`share` read every draft with the 5 MB default; `score` and `prospects` honour score.max_file_mb."""
+    monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "0.0005")  # 524 bytes: the draft is larger
+    line = one_line_error(share(draft, "--channel", "example"))
+    assert f"{draft}: too large" in line and "see score.max_file_mb" in line
+    monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "nan")
+    assert "[score] max_file_mb: nan is not a number" in one_line_error(share(draft, "--channel", "example"))
+    assert queued() == []
+    monkeypatch.setenv("ASSIST_SCORE__MAX_FILE_MB", "0.01")
+    assert share(draft, "--channel", "example").exit_code == 0
+
+
+def test_an_impossible_front_matter_date_is_one_line_naming_the_draft(home: Path, tmp_path: Path) -> None:
+    """`2024-02-30` in front matter was an internal error (issue 10, item 13): one line, exit 2, nothing queued."""
+    bad = tmp_path / "bad-date.md"
+    bad.write_text(DRAFT.replace("keywords:", "date: 2024-02-30\nkeywords:"))
+    line = one_line_error(share(bad, "--channel", "example"))
+    assert line == f"Error: {bad}: invalid value in front matter: day is out of range for month"
+    assert queued() == []
+
+
+def test_a_one_megabyte_title_is_fitted_in_seconds(home: Path, draft: Path) -> None:
+    """Fitting a 1 MB title ran past 120 s (issue 10, item 19); it is fitted to the channel's limit."""
+    import time
+
+    title = " ".join(f"word{i}" for i in range(150_000))[:1_000_000]
+    started = time.monotonic()
+    result = share(draft, "--channel", "example", "--title", title, "--dry-run", "--json")
+    assert time.monotonic() - started < 20
+    assert result.exit_code == 0, result.output
+    [post] = json.loads(result.stdout)
+    assert post["valid"] and post["length"] <= 500 and len(post["text"]) < 1_000
+    assert "word0 word1 " in post["text"] and "https://bread.example/starter-smell" in post["text"]

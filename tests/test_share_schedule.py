@@ -109,6 +109,18 @@ def test_parse_at_refuses_past_and_unreadable_times(text: str, message: str) -> 
         schedule.parse_at(text, PARIS, NOW)
 
 
+@pytest.mark.parametrize("text", ["2999-01-01T09:00", "in 5000 weeks", "2027-06-12T09:00", "in 367 days"])
+def test_parse_at_refuses_a_time_more_than_366_days_ahead(text: str) -> None:
+    """`--at 2999-01-01T09:00` and `in 5000 weeks` were queued as asked: a year ahead is the most."""
+    with pytest.raises(UsageError, match=r"^--at: .* is more than 366 days ahead; write it like .*2026-05-01T09:30"):
+        schedule.parse_at(text, PARIS, NOW)
+
+
+def test_parse_at_takes_a_time_up_to_366_days_ahead() -> None:
+    assert local(schedule.parse_at("2027-06-10T09:00", PARIS, NOW)) == datetime(2027, 6, 10, 9, 0, tzinfo=PARIS)
+    assert schedule.parse_at("in 52 weeks", PARIS, NOW) == pytest.approx(NOW + 52 * 7 * 86400, abs=1)
+
+
 def test_next_free_slot_skips_taken_and_close_slots() -> None:
     slots = [time(9), time(13), time(17, 30)]
     first = schedule.next_free_slot(slots, PARIS, NOW, [], 3600)
@@ -158,7 +170,7 @@ def test_a_bad_schedule_setting_names_the_key_that_holds_it() -> None:
         schedule.slots_for(Settings({"schedule": {"slots": ["nine"]}}), "x")
     with pytest.raises(ConfigError, match=r"^\[channels.x\] slots: 'ten'"):
         schedule.slots_for(Settings({"schedule": {"slots": ["09:00"]}, "channels": {"x": {"slots": "ten"}}}), "x")
-    with pytest.raises(UsageError, match=r"^\[schedule\] min_spacing: 'soon' is not a duration"):
+    with pytest.raises(ConfigError, match=r"^\[schedule\] min_spacing: 'soon' is not a duration"):
         schedule.min_spacing(Settings({"schedule": {"min_spacing": "soon"}}), "x")
 
 

@@ -250,9 +250,13 @@ def run(limit: int | None, json_: bool) -> None:
         sys.exit(EXIT_FAILURE)
 
 
+# How often `queue worker` checks, as --interval and as [queue] interval: one range for both.
+MIN_INTERVAL, MAX_INTERVAL = 0.01, 86400.0
+
+
 @queue.command()
-@click.option("--interval", type=Finite(0.01, 86400), default=None,
-              help="Seconds between checks for due posts (default: [queue] interval, 60).")
+@click.option("--interval", type=Finite(MIN_INTERVAL, MAX_INTERVAL), default=None,
+              help="Seconds between checks for due posts, at most a day (default: [queue] interval, 60).")
 @json_option
 def worker(interval: float | None, json_: bool) -> None:
     """Publish due posts continuously until SIGINT or SIGTERM (the post in hand is finished first)."""
@@ -260,8 +264,8 @@ def worker(interval: float | None, json_: bool) -> None:
     from assistant.settings import duration_setting
     from assistant.share.worker import install_signal_handlers
 
-    every = interval if interval is not None else duration_setting(config.load().get("queue.interval", 60),
-                                                                   "[queue] interval", positive=True)
+    every = interval if interval is not None else duration_setting(
+        config.load().get("queue.interval", 60), "[queue] interval", minimum=MIN_INTERVAL, maximum=MAX_INTERVAL)
     w = _worker()
     install_signal_handlers(w)
     click.echo(f"worker {w.name}: checking every {every:g} s; Ctrl-C to stop", err=True)

@@ -40,6 +40,7 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
     """
     from assistant import config, db, documents
     from assistant.errors import UsageError
+    from assistant.settings import MAX_DURATION
     from assistant.share import plan, schedule
     from assistant.share.queue import Queue
 
@@ -52,10 +53,9 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
         timing.at = schedule.parse_at(at, schedule.user_timezone(settings), now, schedule.day_start(settings))
     if spread:
         timing.spread = schedule.parse_duration(spread, "--spread")
-        if not 0 < timing.spread <= 366 * 86400:
-            raise UsageError(f"--spread: {spread!r} is not between 1 second and 366 days (e.g. 3d, 2w)")
-        if timing.spread <= 0:
-            raise UsageError("--spread: the window must be longer than zero")
+        if not 0 < timing.spread <= MAX_DURATION:
+            raise UsageError(f"--spread: {spread!r} must be more than 0 s and at most {MAX_DURATION / 86400:g} days"
+                             " (e.g. 3d, 2w)")
     dests = plan.resolve(channels, options)
     if dry_run:
         for dest in dests:
@@ -64,7 +64,9 @@ def share(draft: str, channels: tuple[str, ...], at: str | None, spread: str | N
                      "it could not be queued")
     else:
         plan.require_credentials(dests)
-    doc = documents.load(draft)
+    # the size cap of score and prospects (score.max_file_mb), not the 5 MB default
+    max_mb = settings.number("score.max_file_mb", 5, positive=True, maximum=1024)
+    doc = documents.load(draft, max_bytes=int(max_mb * 1024 * 1024))
     conn = _open_db(readonly=dry_run)
     composed = _compose(doc, dests, conn, settings, url=url, title=title, summary=summary)
     if edit:
@@ -134,7 +136,7 @@ def _edit(composed: Any, dest: Any) -> Any:
 
     header = (f"# {dest.spec}: {composed.length}/{composed.limit} by {dest.channel.name}'s count."
               " Lines starting with '# ' (a hash and a space) are dropped; #hashtags stay.\n")
-    edited = click.edit(header + composed.post.text + "\n", extension=".txt")
+    edited = _run_editor(header + composed.post.text + "\n")
     if edited is None:
         return composed
     text = "\n".join(line for line in edited.splitlines() if not _is_comment(line)).strip()
@@ -142,6 +144,19 @@ def _edit(composed: Any, dest: Any) -> Any:
         return composed
     composed.post.text = text
     return measure(dest.channel, composed.post, template=composed.template)
+
+
+def _run_editor(text: str) -> str | None:
+    """click.edit, its failures as one line: an editor that deletes the file or saves other bytes."""
+    from assistant.errors import UsageError
+
+    try:
+        return click.edit(text, extension=".txt")
+    except FileNotFoundError:  # click reads the file back (and removes it) after the editor exits
+        raise UsageError("the editor removed the file; nothing was queued") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"the edited text is not UTF-8 (byte 0x{exc.object[exc.start]:02x} at offset "
+                         f"{exc.start}); save it as UTF-8; nothing was queued") from None
 
 
 def _report(composed: list[Any], times: list[float], ids: list[int | None], dry_run: bool, json_: bool,

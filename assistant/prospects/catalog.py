@@ -8,7 +8,9 @@ crawl when the writer already has the data.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,12 +68,9 @@ def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
         stripped = text.lstrip()
         if stripped.startswith("["):
             try:
-                items = json.loads(stripped)
+                return list(_array_items(stripped))
             except json.JSONDecodeError as exc:
                 raise ImportDataError(f"{file}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
-            except RecursionError:
-                raise ImportDataError(f"{file}: JSON nested too deep") from None
-            return [(i + 1, it if isinstance(it, dict) else "not an object") for i, it in enumerate(items)]
         rows: list[tuple[int, dict[str, Any] | str]] = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():
@@ -99,6 +98,56 @@ def _entries(file: Path, sn: Sniff) -> list[tuple[int, dict[str, Any] | str]]:
         else:
             out.append((rec.line, dict(zip(header, rec.row, strict=True))))
     return out
+
+
+def _array_items(text: str) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """(number from 1, entry) of each item of a JSON array, read one item at a time: an item nested
+    too deep for Python's recursion limit is that row's problem, not the whole file's (as in JSONL)."""
+    decoder = json.JSONDecoder()
+    pos, number = _skip_space(text, 1), 0
+    more = not text.startswith("]", pos)  # "[]" has no items
+    while more:
+        number += 1
+        try:
+            item, pos = decoder.raw_decode(text, pos)
+        except RecursionError:  # 100,000 nested arrays
+            yield number, "JSON nested too deep"
+            pos = _value_end(text, pos)
+        else:
+            yield number, item if isinstance(item, dict) else "not an object"
+        pos = _skip_space(text, pos)
+        more = text.startswith(",", pos)
+        if more:
+            pos = _skip_space(text, pos + 1)
+    if not text.startswith("]", pos):
+        raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+    if _skip_space(text, pos + 1) < len(text):
+        raise json.JSONDecodeError("Extra data", text, _skip_space(text, pos + 1))
+
+
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    return match.end() if match else pos
+
+
+_BRACKET_OR_QUOTE = re.compile(r'[\[\]{}"]')
+
+
+def _value_end(text: str, pos: int) -> int:
+    """Where the array or object starting at ``pos`` ends, found without recursion."""
+    depth = 0
+    while match := _BRACKET_OR_QUOTE.search(text, pos):
+        pos = match.end()
+        if match.group() == '"':
+            pos = json.decoder.scanstring(text, pos)[1]  # type: ignore[attr-defined]
+            continue
+        depth += 1 if match.group() in "[{" else -1
+        if depth == 0:
+            return pos
+    raise json.JSONDecodeError("Unterminated array or object", text, len(text))
 
 
 def _validate(entry: dict[str, Any], decimal_comma: bool = False) -> tuple[dict[str, Any] | None, str | None]:

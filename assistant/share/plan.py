@@ -9,6 +9,7 @@ from typing import Any
 
 from assistant.channels import Channel, MissingCredentials, get_channel, split_channel_spec
 from assistant.errors import UsageError
+from assistant.settings import duration_setting
 from assistant.share import schedule
 from assistant.share.compose import Composed
 
@@ -116,7 +117,7 @@ def check_guards(db: sqlite3.Connection, settings: Any, posts: Sequence[Composed
                  now: float) -> list[schedule.Conflict]:
     """Duplicate URL, minimum spacing and self-promotion conflicts (``--force`` skips the check)."""
     found: list[schedule.Conflict] = []
-    window = schedule.parse_duration(settings.get("schedule.duplicate_window", "30d"), "[schedule] duplicate_window")
+    window = duration_setting(settings.get("schedule.duplicate_window", "30d"), "[schedule] duplicate_window")
     per_channel: dict[str, int] = {}
     earlier: dict[str, list[float]] = {}
     for composed, when in zip(posts, times, strict=True):

@@ -12,7 +12,13 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from assistant.errors import ConfigError, UsageError
-from assistant.settings import parse_duration
+from assistant.settings import (
+    MAX_DURATION,
+    count_setting,
+    duration_setting,
+    number,
+    parse_duration,  # noqa: F401 - re-exported: --spread is read with it from here
+)
 
 TIME_ONLY_RE = re.compile(r"^\s*(at\s+)?\d{1,2}([:.h]\d{2})?\s*([ap]\.?m\.?)?\s*$", re.IGNORECASE)
 # "at 9", "tomorrow 9": a bare hour that dateparser misreads ("at 9" as September, "friday at 17" as
@@ -109,7 +115,8 @@ def _ordinal_day(phrase: str, today: date, text: str) -> str:
 
 
 def parse_at(text: str, tz: tzinfo, now: float, day_start: time = time(9)) -> float:
-    """An ISO 8601 time or natural language ("tomorrow 9am", "in 2 hours") -> Unix seconds, not past.
+    """An ISO 8601 time or natural language ("tomorrow 9am", "in 2 hours") -> Unix seconds, not past
+    and at most 366 days ahead (MAX_DURATION).
 
     A day without a time of day ("friday", "tomorrow", "dec 24", "2026-12-24") means ``day_start``
     that day (the first posting slot), or now when that day is today.
@@ -162,8 +169,10 @@ def parse_at(text: str, tz: tzinfo, now: float, day_start: time = time(9)) -> fl
     if stamp < now - GRACE and TIME_ONLY_RE.match(raw):
         stamp = (when + timedelta(days=1)).timestamp()  # "9am" after 9am means tomorrow's
     if stamp < now - GRACE:
-        shown = when.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")
-        raise UsageError(f"--at: {shown} is in the past")
+        raise UsageError(f"--at: {when.astimezone(tz):%Y-%m-%d %H:%M %Z} is in the past")
+    if stamp > now + MAX_DURATION:  # a typo, or a post that outlives the account: a year is the most
+        raise UsageError(f"--at: {when.astimezone(tz):%Y-%m-%d %H:%M %Z} is more than"
+                         f" {MAX_DURATION / 86400:g} days ahead; {example}")
     return max(stamp, now)
 
 
@@ -212,9 +221,9 @@ def min_spacing(settings: Any, channel: str) -> float:
 
     declared = getattr(channel_class(channel), "min_spacing", None)
     if settings.get(f"channels.{channel}.min_spacing") is None and declared is not None:
-        return parse_duration(declared, f"{channel} channel's min_spacing")
+        return duration_setting(declared, f"{channel} channel's min_spacing")
     raw = channel_setting(settings, channel, "min_spacing", "schedule.min_spacing", "1h")
-    return parse_duration(raw, _setting_name(settings, channel, "min_spacing", "schedule.min_spacing"))
+    return duration_setting(raw, _setting_name(settings, channel, "min_spacing", "schedule.min_spacing"))
 
 
 def next_free_slot(slots: Sequence[time], tz: tzinfo, after: float, taken: Iterable[float],
@@ -333,26 +342,31 @@ def check_self_promotion(db: sqlite3.Connection, settings: Any, channel: str, no
 
     # the channel's own rule (Channel.self_promotion_rule), then [self_promotion.<name>], then [channels.<name>]
     defaults = {**(getattr(channel_class(channel), "self_promotion_rule", None) or {}),
-                **(settings.get(f"self_promotion.{channel}") or {})}
-    ratio = channel_setting(settings, channel, "self_promotion_ratio", f"self_promotion.{channel}.ratio",
-                            defaults.get("ratio"))
-    if ratio is None:
+                **settings.section(f"self_promotion.{channel}")}
+
+    def read(key: str, general: str, default: Any) -> tuple[Any, str]:
+        """The value and the name an error gives it ([channels.<name>] key, else [self_promotion.<name>] general)."""
+        fallback = f"self_promotion.{channel}.{general}"
+        value = channel_setting(settings, channel, key, fallback, default)
+        return value, _setting_name(settings, channel, key, fallback)
+
+    raw_ratio, ratio_name = read("self_promotion_ratio", "ratio", defaults.get("ratio"))
+    if raw_ratio is None:
         return None
-    other = channel_setting(settings, channel, "other_activity", f"self_promotion.{channel}.other_activity",
-                            defaults.get("other_activity", 0))
-    window = parse_duration(channel_setting(settings, channel, "self_promotion_window",
-                                            f"self_promotion.{channel}.window", defaults.get("window", "30d")))
+    ratio = number(raw_ratio, ratio_name, minimum=0, maximum=1)
+    other = count_setting(*read("other_activity", "other_activity", defaults.get("other_activity", 0)))
+    window = duration_setting(*read("self_promotion_window", "window", defaults.get("window", "30d")))
     own = db.execute(
         f"SELECT count(*) FROM share_posts WHERE channel = ? AND state IN {ACTIVE!r} "
         "AND coalesce(sent_at, due_at) >= ?",
         (channel, now - window),
     ).fetchone()[0] + adding
-    total = own + int(other)
-    if own / total <= float(ratio):
+    total = own + other
+    if total == 0 or own / total <= ratio:
         return None
     return Conflict("self_promotion", (
         f"{channel}: {own} of the account's last {total} posts would be links to your own work "
-        f"(limit {float(ratio):.0%}); set [channels.{channel}] other_activity to your recent "
+        f"(limit {ratio:.0%}); set [channels.{channel}] other_activity to your recent "
         "comments and other posts, wait, or use --force"))
 
 
