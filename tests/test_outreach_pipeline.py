@@ -419,3 +419,15 @@ def test_a_silent_sequence_ends_no_reply(conf: SmtpServer) -> None:
     conn.execute("UPDATE outreach_messages SET sent_at = ?", (back(8),))
     run("outreach", "run")
     assert stage(pid) == "no-reply"
+
+
+def test_two_runs_at_once_send_each_email_once(conf: SmtpServer) -> None:
+    ids = [new_pitch(site=f"r{i}.example", contact=f"ed@r{i}.example") for i in range(8)]
+    for pid in ids:
+        assert run("outreach", "send", str(pid))[0] == 0
+    procs = [subprocess.Popen([sys.executable, "-m", "assistant", "outreach", "run"], env=dict(os.environ),
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    for p in procs:
+        p.wait(timeout=120)
+    assert sorted(r for m in conf.messages for r in m.rcpt_tos) == sorted(f"ed@r{i}.example" for i in range(8))
+    assert {m["state"] for m in messages()} == {"sent"}
