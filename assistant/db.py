@@ -44,6 +44,7 @@ def _all_migrations() -> list[tuple[str, Migration]]:
     from assistant.outreach import schema as outreach_schema
     from assistant.prospects import schema as sites_schema
     from assistant.share import schema as queue_schema
+    from assistant.web import schema as web_schema
 
     return [
         ("001_embedding_cache", _embedding_cache),
@@ -51,6 +52,7 @@ def _all_migrations() -> list[tuple[str, Migration]]:
         *sites_schema.MIGRATIONS,
         *links_schema.MIGRATIONS,
         *outreach_schema.MIGRATIONS,
+        *web_schema.MIGRATIONS,
     ]
 
 

@@ -52,7 +52,8 @@ def serve(content: list[Path], **options: Any) -> LiveApp:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = web_app.create_app(content, hosts=security.host_names("127.0.0.1", port), **options)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                           timeout_graceful_shutdown=1))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

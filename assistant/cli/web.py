@@ -46,7 +46,8 @@ def serve(content: tuple[Path, ...], port: int, bind: str, open_: bool) -> None:
         import webbrowser
 
         webbrowser.open(url)
-    config = uvicorn.Config(app, log_level="warning", access_log=False)
+    # an open draft page holds a live-update stream: Ctrl-C closes it after a second instead of waiting
+    config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=1)
     uvicorn.Server(config).run(sockets=[sock])
 
 

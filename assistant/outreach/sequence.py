@@ -170,16 +170,22 @@ def our_message_ids(db: sqlite3.Connection) -> set[str]:
 # --------------------------------------------------------------------------- summary
 
 
-def summary(db: sqlite3.Connection) -> dict[str, Any]:
-    """Pitches, emails sent, replies and links won, per template and per draft."""
+def summary(db: sqlite3.Connection, *, since: datetime | None = None) -> dict[str, Any]:
+    """Pitches, emails sent, replies and links won, per template and per draft (``since``: only the
+    pitches created since then, and their emails)."""
+    where, params = (" WHERE created_at >= ?", (pipeline.now_text(since),)) if since else ("", ())
+
     def rows(by: str) -> list[dict[str, Any]]:
         return [dict(r) for r in db.execute(
             f"SELECT {by} AS name, count(*) AS pitches, sum(first_sent_at IS NOT NULL) AS sent,"
             " sum(reply_at IS NOT NULL OR stage IN ('replied', 'declined')) AS replied, sum(stage = 'won') AS won,"
             " sum(stage = 'bounced') AS bounced, sum(stage = 'opted-out') AS opted_out"
-            f" FROM pitches GROUP BY {by} ORDER BY won DESC, replied DESC, pitches DESC")]
+            f" FROM pitches{where} GROUP BY {by} ORDER BY won DESC, replied DESC, pitches DESC", params)]
 
-    stages = {r[0]: r[1] for r in db.execute("SELECT stage, count(*) FROM pitches GROUP BY stage")}
-    emails = {r[0]: r[1] for r in db.execute("SELECT state, count(*) FROM outreach_messages GROUP BY state")}
+    stages = {r[0]: r[1] for r in db.execute(f"SELECT stage, count(*) FROM pitches{where} GROUP BY stage", params)}
+    emails = {r[0]: r[1] for r in db.execute(
+        "SELECT state, count(*) FROM outreach_messages"
+        + (" WHERE pitch_id IN (SELECT id FROM pitches WHERE created_at >= ?)" if since else "")
+        + " GROUP BY state", params)}
     return {"stages": {s: stages.get(s, 0) for s in pipeline.STAGES}, "emails": emails,
             "by_template": rows("template"), "by_draft": rows("draft_title")}

@@ -23,7 +23,31 @@ from starlette.staticfiles import StaticFiles
 from assistant.web import security
 
 HERE = Path(__file__).resolve().parent
-PAGE_MODULES = ("assistant.web.drafts", "assistant.web.pages")
+PAGE_MODULES = ("assistant.web.drafts", "assistant.web.pages_prospects", "assistant.web.pages_share",
+                "assistant.web.pages_links", "assistant.web.pages_outreach")
+
+
+class PerCallCache:
+    """The embedding cache over a connection opened for each call (thread-safe by construction)."""
+
+    def __init__(self, db_path: Path | None) -> None:
+        self.db_path = db_path
+
+    def _call(self, method: str, *args: Any) -> Any:
+        from assistant import db
+        from assistant.embeddings import EmbeddingCache
+
+        conn = db.connect(self.db_path, readonly=True)
+        try:
+            return getattr(EmbeddingCache(conn), method)(*args)
+        finally:
+            conn.close()
+
+    def get_many(self, model: str, keys: Any) -> Any:
+        return self._call("get_many", model, keys)
+
+    def put_many(self, model: str, items: Any) -> None:
+        self._call("put_many", model, items)
 
 
 @dataclass
@@ -52,6 +76,7 @@ class Site:
 
                 conf = self.settings
                 self._embedder = Embedder(conf.get("model.name"), db=None, backend=conf.get("model.backend", "auto"))
+                self._embedder.cache = PerCallCache(self.db_path)  # requests run in several threads
             return self._embedder
 
     @property

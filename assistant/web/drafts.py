@@ -1,15 +1,398 @@
-"""The drafts pages: every draft with its scores, and one draft with its findings in place."""
+"""The drafts pages of `assist serve`: every draft in the content folders with its scores and a
+sparkline of its overall score over its saved versions (``/``); one draft with its findings in
+place and its suggestions ranked by gain (``/draft?path=...``); the live part of that page alone
+(``/draft/fragment``); and a stream of Server-Sent Events (``/draft/events``) that says when the file
+was saved and re-scored, which app.js answers by fetching the fragment, so the page follows the
+writer's editor without a reload.
+
+Scoring is the CLI's (``score_documents``) with the app's one Embedder over the database's embedding
+cache, opened per call (a SQLite connection belongs to the thread that opened it; scoring runs in
+worker threads), one scoring at a time. The last scoring of each draft is kept in memory by content
+hash, so a page view of an unchanged draft scores nothing; each distinct version's scores are stored
+(``draft_scores``) for the sparklines.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import quote
 
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response, StreamingResponse
+
+from assistant.errors import AssistError, DocumentError, ModelError
+from assistant.web.app import PerCallCache
+
+HISTORY = 50  # versions a sparkline shows at most
+RETRY_MS = 500  # how soon the browser reconnects a dropped event stream
+TICK_MS = 500  # the event stream checks for a closed connection this often
+STREAM_SECONDS = 300  # then it ends and the browser reconnects (Last-Event-ID: nothing is missed)
+PING_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A draft in a content folder: its path as the URL names it, and the file it resolves to."""
+
+    rel: str
+    real: str
+
+    @property
+    def url(self) -> str:
+        return "/draft?path=" + quote(self.rel, safe="/")
+
+    @property
+    def query(self) -> str:
+        return "path=" + quote(self.rel, safe="/")
+
+
+@dataclass
+class Scored:
+    """A draft's last scoring (or the one-line error that stopped it), and its page fragment."""
+
+    entry: Entry
+    digest: str = ""
+    doc: Any = None
+    report: Any = None
+    error: str | None = None
+    note: str = ""
+    history: tuple[float, ...] = ()
+    html: str | None = None  # the page fragment (escaped HTML)
+
+    @property
+    def title(self) -> str:
+        return self.doc.title if self.doc is not None and self.doc.title else self.entry.rel
+
+    def summary(self) -> dict[str, Any]:
+        r = self.report
+        scores = {} if r is None or not r.ok else {
+            "linkability": round(r.linkability.score, 1), "overall": round(r.score, 1),
+            "relevance": round(r.relevance.score, 1) if r.relevance is not None else None}
+        return {"hash": self.digest, "error": self.error, **scores}
+
+
+_DEFAULT = object()
+
+
+class Drafts:
+    """The drafts of the content folders, scored on demand and remembered by content hash."""
+
+    def __init__(self, site: Any) -> None:
+        from assistant.documents import DEFAULT_MAX_BYTES
+
+        self.site = site
+        self.roots = [(p, None) if p.is_dir() else (p.parent, p.name) for p in (Path(c) for c in site.content)]
+        cfg = site.settings
+        mb = cfg.number("score.max_file_mb", DEFAULT_MAX_BYTES / 1024 / 1024, positive=True, maximum=1024)
+        self.max_bytes = int(float(mb) * 1024 * 1024)
+        self.weights = cfg.get("score.weights") or None
+        self.stale_years = int(cfg.number("score.stale_years", 3, positive=True, maximum=1024))
+        self.memo: dict[str, Scored] = {}
+        self.lock = threading.Lock()  # one scoring at a time: the model and the memo are shared
+        self._embedder: Any = _DEFAULT
+        self.note = ""  # why relevance was not measured (the model would not load), shown on the pages
+        self.scorings = 0  # drafts scored (not answered from memory), for tests and the bench
+
+    # -- which drafts
+
+    def listing(self) -> list[Entry]:
+        """Every draft in the content folders (as `assist score DIR` finds them), each once."""
+        from assistant.documents import iter_paths
+
+        seen: dict[str, Entry] = {}
+        for root, only in self.roots:
+            names = [only] if only else [Path(p).relative_to(root).as_posix() for p in iter_paths([str(root)])]
+            for name in names:
+                entry = self.resolve(name)
+                if entry is not None and entry.rel not in seen and os.path.isfile(entry.real):
+                    seen[entry.rel] = entry
+        return list(seen.values())
+
+    def resolve(self, rel: str) -> Entry | None:
+        """The draft a URL names, strictly inside a content folder: no '..', no absolute path, no
+        hidden part, a draft's suffix, and a real path (symbolic links followed) inside the folder."""
+        from assistant.documents import SUPPORTED_SUFFIXES
+
+        if not rel or len(rel) > 4096 or any(c in rel for c in "\\\x00") or rel.startswith("/"):
+            return None
+        pure = PurePosixPath(rel)
+        if any(part in ("", "..") or part.startswith(".") for part in rel.split("/")):
+            return None
+        if pure.suffix.lower() not in SUPPORTED_SUFFIXES:
+            return None
+        inside: list[Entry] = []
+        for root, only in self.roots:
+            if only is not None and rel != only:
+                continue
+            base = os.path.realpath(root)
+            real = os.path.realpath(os.path.join(base, *pure.parts))
+            if only is not None or os.path.commonpath([base, real]) == base:
+                inside.append(Entry(pure.as_posix(), real))
+        # the first folder holding it; else (a draft deleted while its page is open) the first folder's
+        return next((e for e in inside if os.path.isfile(e.real)), inside[0] if inside else None)
+
+    # -- scoring
+
+    def use_embedder(self, embedder: Any) -> None:
+        """Score with this embedder (None: linkability only, no model); tests and benches use it."""
+        self._embedder = embedder
+
+    def embedder(self) -> Any:
+        if self._embedder is not _DEFAULT:
+            return self._embedder
+        embedder = self.site.embedder()
+        if getattr(embedder, "cache", None) is None:
+            embedder.cache = PerCallCache(self.site.db_path)
+        return embedder
+
+    def score(self, entries: list[Entry]) -> list[Scored]:
+        """Each draft's scoring: from memory when its text is unchanged, else scored (all in one batch)."""
+        with self.lock:
+            done: dict[Entry, Scored] = {}
+            fresh: list[tuple[Entry, str, Any]] = []
+            for entry in entries:
+                found = self._load(entry)
+                if isinstance(found, Scored):
+                    done[entry] = found
+                else:
+                    fresh.append((entry, *found))
+            for (entry, digest, doc), report in zip(fresh, self._reports([d for _, _, d in fresh]), strict=True):
+                done[entry] = self._remember(Scored(entry, digest, doc, report, error=report.error, note=self.note))
+            if fresh:
+                self._record([done[e] for e, _, _ in fresh])
+            return [done[e] for e in entries]
+
+    def _load(self, entry: Entry) -> Scored | tuple[str, Any]:
+        """The remembered scoring of an unchanged draft, an error, or (digest, Document) to score."""
+        from assistant import documents
+        from assistant.document_decoding import read_source
+
+        try:
+            text, encoding = read_source(entry.real, max_bytes=self.max_bytes)
+        except DocumentError as exc:
+            self.memo.pop(entry.real, None)
+            return Scored(entry, error=f"{entry.rel}: {exc.reason}")
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+        memo = self.memo.get(entry.real)
+        if memo is not None and memo.digest == digest:
+            return memo
+        try:
+            doc = documents.load(entry.rel, text=text)  # named by its URL path: messages show that
+        except DocumentError as exc:
+            return self._remember(Scored(entry, digest, error=str(exc)))
+        doc.encoding = encoding
+        return digest, doc
+
+    def _remember(self, scored: Scored) -> Scored:
+        self.memo[scored.entry.real] = scored
+        return scored
+
+    def _reports(self, docs: list[Any]) -> list[Any]:
+        from assistant.score.report import score_documents
+
+        if not docs:
+            return []
+        self.scorings += len(docs)
+        options = {"weights": self.weights, "stale_years": self.stale_years}
+        try:
+            return score_documents(docs, self.embedder(), **options)
+        except ModelError as exc:
+            self.note = f"relevance not measured: {exc}"
+            return score_documents(docs, None, **options)
+
+    # -- history
+
+    def _record(self, scored: list[Scored]) -> None:
+        """Store each newly scored version (a version scored before keeps its first time)."""
+        rows = [(s.entry.real, s.digest, _now(), s.report.linkability.score,
+                 s.report.relevance.score if s.report.relevance is not None else None, s.report.score)
+                for s in scored if s.report is not None and s.report.ok]
+        try:
+            conn = self.site.db(readonly=False)
+        except AssistError:
+            return  # a read-only database: the pages work, the history does not grow
+        try:
+            with conn:
+                conn.executemany(
+                    "INSERT INTO draft_scores (path, content_hash, scored_at, linkability, relevance, overall)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path, content_hash) DO UPDATE SET"
+                    " linkability = excluded.linkability, relevance = excluded.relevance, overall = excluded.overall"
+                    " WHERE draft_scores.relevance IS NULL AND excluded.relevance IS NOT NULL", rows)
+        except sqlite3.Error:
+            pass
+        finally:
+            conn.close()
+
+    def history(self, entries: list[Entry]) -> dict[str, list[float]]:
+        """Real path -> overall scores of its stored versions, oldest first (the last HISTORY)."""
+        if not entries:
+            return {}
+        out: dict[str, list[float]] = {}
+        try:
+            conn = self.site.db(readonly=True)
+        except AssistError:
+            return out
+        try:
+            paths = [e.real for e in entries]
+            for start in range(0, len(paths), 500):
+                chunk = paths[start : start + 500]
+                rows = conn.execute(f"SELECT path, overall FROM draft_scores WHERE path IN ({','.join('?' * len(chunk))})"
+                                    " ORDER BY path, scored_at", chunk)
+                for path, overall in rows:
+                    out.setdefault(path, []).append(float(overall))
+        except sqlite3.Error:
+            return out
+        finally:
+            conn.close()
+        return {k: v[-HISTORY:] for k, v in out.items()}
+
+    # -- the page fragment
+
+    def render(self, entry: Entry) -> Scored:
+        """The draft scored (or remembered) with its page fragment rendered."""
+        scored = self.score([entry])[0]
+        if scored.html is None:
+            from assistant.web import draft_view
+
+            scored.history = tuple(self.history([entry]).get(entry.real, ()))
+            view = draft_view.build(scored.doc, scored.report) if scored.report is not None and scored.report.ok else None
+            scored.html = self.site.env.get_template("draft_fragment.html.j2").render(
+                s=scored, view=view, kinds=draft_view.KINDS, spark=draft_view.sparkline(scored.history),
+                shown=draft_view.shown)
+        return scored
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+# --------------------------------------------------------------------------- watching the file
+
+
+async def changes(path: str) -> AsyncIterator[bool]:
+    """Every TICK_MS or so: True when the file was written, created, moved or deleted since, else False.
+
+    watchfiles (inotify, FSEvents, ...) watches the file's folder, not the file: editors save by
+    writing a new file and renaming it over the old one; 20 ms of quiet ends a burst of events
+    (a save to the event: 30-40 ms). Where the system will not watch (its inotify limit reached),
+    the file's size, time and inode are polled instead.
+    """
+    from watchfiles import awatch
+
+    folder, name = os.path.split(path)
+    try:
+        async for found in awatch(folder, watch_filter=lambda _change, p: os.path.basename(p) == name,
+                                  recursive=False, step=20, debounce=400, rust_timeout=TICK_MS,
+                                  yield_on_timeout=True):
+            yield bool(found)
+    except OSError:
+        async for found in _poll(path):
+            yield found
+
+
+async def _poll(path: str, every: float = 0.1) -> AsyncIterator[bool]:
+    import asyncio
+
+    def stamp() -> tuple[int, int, int] | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    last = stamp()
+    while True:
+        await asyncio.sleep(every)
+        now = stamp()
+        yield now != last
+        last = now
+
+
+def _event(scored: Scored) -> str:
+    return f"id: {scored.digest}\nevent: update\ndata: {json.dumps(scored.summary())}\n\n"
+
+
+async def stream(request: Request, drafts: Drafts, entry: Entry, last: str) -> AsyncIterator[str]:
+    """Server-Sent Events: an ``update`` each time the draft's text changes (re-scored first)."""
+    seen = [last]
+
+    async def update() -> str:
+        scored = await run_in_threadpool(drafts.render, entry)
+        if scored.digest == seen[0]:
+            return ""
+        seen[0] = scored.digest
+        return _event(scored)
+
+    yield f"retry: {RETRY_MS}\n\n"
+    event = await update()  # the page may be older than this stream
+    if event:
+        yield event
+    started = pinged = time.monotonic()
+    first = True  # a save between that check and the watch's start is caught at the first tick
+    async for changed in changes(entry.real):
+        now = time.monotonic()
+        if await request.is_disconnected() or now - started > STREAM_SECONDS:
+            return
+        if changed or first:
+            first = False
+            event = await update()
+            if event:
+                yield event
+        elif now - pinged > PING_SECONDS:
+            pinged = now
+            yield ": ping\n\n"
+
+# --------------------------------------------------------------------------- routes
 
 
 def routes(site: Any) -> None:
-    async def drafts(request: Request) -> Response:
-        return site.page(request, "error.html.j2", title="Drafts", message="(being built)")
+    drafts = Drafts(site)
+    site.drafts = drafts  # tests and benches reach it as app.state.site.drafts
 
-    site.add("/", drafts, name="drafts")
+    def entry_of(request: Request, *, exists: bool = True) -> Entry:
+        entry = drafts.resolve(request.query_params.get("path", ""))
+        if entry is None or (exists and not os.path.isfile(entry.real)):
+            raise HTTPException(404, "No such draft in the content folders.")
+        return entry
+
+    async def index(request: Request) -> Response:
+        entries = drafts.listing()
+        scored = await run_in_threadpool(drafts.score, entries)
+        history = await run_in_threadpool(drafts.history, entries)
+        from assistant.web.draft_view import shown, sparkline
+
+        rows = [(s, sparkline(history.get(s.entry.real, []))) for s in scored]
+        return site.page(request, "drafts.html.j2", title="Drafts", rows=rows, shown=shown,
+                         folders=[str(root / only) if only else str(root) for root, only in drafts.roots],
+                         note=drafts.note)
+
+    async def draft(request: Request) -> Response:
+        scored = await run_in_threadpool(drafts.render, entry_of(request))
+        return site.page(request, "draft.html.j2", title=scored.title, s=scored)
+
+    async def fragment(request: Request) -> Response:
+        scored = await run_in_threadpool(drafts.render, entry_of(request, exists=False))
+        return HTMLResponse(scored.html, headers={"X-Draft-Hash": scored.digest})
+
+    async def events(request: Request) -> Response:
+        entry = entry_of(request)
+        last = request.headers.get("last-event-id") or request.query_params.get("hash", "")
+        return StreamingResponse(stream(request, drafts, entry, last), media_type="text/event-stream",
+                                 headers={"X-Accel-Buffering": "no"})
+
+    site.add("/", index, name="drafts")
+    site.add("/draft", draft, name="draft")
+    site.add("/draft/fragment", fragment, name="draft_fragment")
+    site.add("/draft/events", events, name="draft_events")

@@ -16,6 +16,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 TOKEN_COOKIE = "assist_token"
+# same-origin, not no-referrer: under no-referrer a browser sends "Origin: null" with a form's POST, which
+# the origin check refuses; other sites still get no referrer.
+REFERRER_POLICY = b"same-origin"
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
@@ -61,7 +64,7 @@ class Guard:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                            (b"x-frame-options", b"DENY"), (b"referrer-policy", b"no-referrer"),
+                            (b"x-frame-options", b"DENY"), (b"referrer-policy", REFERRER_POLICY),
                             (b"cache-control", b"no-store")]
                 message["headers"] = headers
             await send(message)

@@ -25,3 +25,41 @@
     if (msg && !window.confirm(msg)) ev.preventDefault();
   });
 })();
+
+// Drafts: a draft page follows its file. The server watches it and says "update" over Server-Sent
+// Events once it has re-scored a new version; the page then fetches the fragment and swaps it in
+// (no reload: scroll position and the address stay). <div id="draft" data-events data-fragment>.
+(function () {
+  var root = document.getElementById("draft");
+  if (!root || !window.EventSource) return;
+  var live = document.getElementById("draft-live"), status = document.getElementById("live-status");
+  var busy = false, again = false;
+  root.setAttribute("data-updates", "0");
+  function show(text, off) {
+    if (!status) return;
+    status.textContent = text;
+    status.classList.toggle("off", !!off);
+  }
+  function refresh() {
+    if (busy) { again = true; return; }
+    busy = true;
+    fetch(root.getAttribute("data-fragment"), { cache: "no-store", credentials: "same-origin" })
+      .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, hash: r.headers.get("X-Draft-Hash"), html: t }; }); })
+      .then(function (res) {
+        live.innerHTML = res.html;
+        var box = live.querySelector(".draft-live");
+        if (box && box.getAttribute("data-title")) document.title = box.getAttribute("data-title") + " · assist";
+        if (res.hash) root.setAttribute("data-hash", res.hash);
+        root.setAttribute("data-updates", String(Number(root.getAttribute("data-updates")) + 1));
+        root.setAttribute("data-updated-at", String(Date.now()));
+        show("live · updated " + new Date().toLocaleTimeString());
+      })
+      .catch(function () { show("update failed: reload the page", true); })
+      .then(function () { busy = false; if (again) { again = false; refresh(); } });
+  }
+  var source = new EventSource(root.getAttribute("data-events"));
+  source.addEventListener("update", refresh);
+  source.addEventListener("open", function () { show("live"); });
+  source.addEventListener("error", function () { show("reconnecting…", true); });
+  window.addEventListener("pagehide", function () { source.close(); });
+})();

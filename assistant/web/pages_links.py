@@ -1,0 +1,145 @@
+"""The links page: links and referring sites over time, new and lost per week, lost by reason (charts
+of `assist links summary`), the links behind them with the filters of `assist links list`, the risk
+review of `assist links risk` with Keep and Disavow per site, and the disavow file to download (as
+`assist links disavow` writes it, from the entries chosen)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from assistant.errors import AssistError, UsageError
+from assistant.web import pages
+
+LIST_LIMIT = 500
+WEEKS = 12
+DECISIONS = ("keep", "disavow", "forget")
+
+
+def routes(site: Any) -> None:
+    def links(request: Request) -> Response:
+        try:
+            values = _page(site, request)
+        except AssistError as exc:
+            return site.page(request, "error.html.j2", getattr(exc, "status", 400), title="Links", message=str(exc))
+        return site.page(request, "links.html.j2", title="Links", **values, **pages.notice(request))
+
+    async def review(request: Request) -> Response:
+        data = await pages.form(request)
+        keep = {k: data.get(k) for k in ("state", "since", "site", "topic", "all")}
+        try:
+            said = await run_in_threadpool(_review, site, data.get("item", ""), data.get("decision", ""),
+                                           data.get("reason", ""))
+        except AssistError as exc:
+            return pages.back("/links", keep, error=str(exc))
+        return pages.back("/links", keep, done=said)
+
+    def disavow_file(request: Request) -> Response:
+        try:
+            text = _disavow_text(site)
+        except AssistError as exc:
+            return site.page(request, "error.html.j2", 400, title="Disavow file", message=str(exc))
+        return Response(text.encode("utf-8"), media_type="text/plain; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="disavow.txt"'})
+
+    site.add("/links", links, methods=["GET"], name="links")
+    site.add("/links/review", review, methods=["POST"], name="links-review")
+    site.add("/links/disavow.txt", disavow_file, methods=["GET"], name="links-disavow")
+
+
+def _own(site: Any) -> Any:
+    """Your sites, as `assist links` reads them ([links] own, else [site] domain)."""
+    from assistant.cli.links import _own as own
+
+    return own(())
+
+
+def _page(site: Any, request: Request) -> dict[str, Any]:
+    from assistant.cli.links import _since
+    from assistant.links import queries, review, store
+
+    q = request.query_params
+    state = q.get("state") or None
+    if state is not None and state not in store.LISTED_STATES:
+        raise UsageError(f"unknown state {state!r} (one of: {', '.join(store.LISTED_STATES)})")
+    weeks = pages.int_param(q.get("weeks"), "weeks", WEEKS, 1, 520)
+    since = _since(q.get("since") or None)
+    topic, kept = q.get("topic") == "1", q.get("all") == "1"
+    own = _own(site)
+    conn = site.db(readonly=True)
+    try:
+        summary = queries.summary(conn, weeks=weeks, now=datetime.now(UTC))
+        rows = queries.list_links(conn, state=state, since=since, site=q.get("site") or None, limit=LIST_LIMIT + 1)
+        risks = review.risk_review(conn, own, embedder=site.embedder() if topic else None,
+                                   include_kept=kept) if own else []
+        chosen = store.disavowed(conn)
+    finally:
+        conn.close()
+    return {"summary": summary, "charts": _charts(summary), "rows": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT,
+            "state": state, "since": q.get("since") or "", "site_filter": q.get("site") or "", "weeks": weeks,
+            "states": store.LISTED_STATES, "reasons": store.LOST_REASONS, "risks": risks, "markers": review.MARKERS,
+            "topic": topic, "kept": kept, "own": list(own.domains), "chosen": chosen, "limit": LIST_LIMIT}
+
+
+def _charts(summary: dict[str, Any]) -> dict[str, str]:
+    """SVG markup from assistant.web.charts (drawn and escaped there)."""
+    from assistant.web import charts
+
+    weeks = summary["weeks"]
+    labels = [w["week"] for w in weeks]
+    lost = summary["lost_by_reason"]
+    return {
+        "standing": charts.line("Links and referring sites", labels,
+                                {"links": [w["links"] for w in weeks],
+                                 "referring sites": [w["referring_sites"] for w in weeks]}),
+        "weekly": charts.bars("New and lost links per week", labels,
+                              {"new": [w["new"] for w in weeks], "lost": [w["lost"] for w in weeks]}),
+        "reasons": charts.bars("Lost links by reason", list(lost), {"lost": list(lost.values())}, horizontal=True),
+    }
+
+
+def _review(site: Any, item: str, decision: str, reason: str) -> str:
+    """Keep a site (`assist links keep`), choose it for the disavow file (`assist links disavow --add`)
+    or take it off the choices (`--remove`)."""
+    from assistant.cli.links import _disavow_key, _markers_reason, _site_key
+    from assistant.links import store
+
+    if decision not in DECISIONS:
+        raise UsageError(f"unknown decision {decision!r} (one of: {', '.join(DECISIONS)})")
+    if not item.strip():
+        raise UsageError("which site? (the form carries it)")
+    conn = site.db(readonly=False)
+    try:
+        if decision == "keep":
+            key = _site_key(item)
+            store.review(conn, key, "keep", reason.strip() or None)
+            return f"kept: {key}"
+        key = _disavow_key(item)
+        if decision == "forget":
+            found = store.forget_review(conn, key)
+            return f"{key}: taken off your choices" if found else f"{key} was not among your choices"
+        own = _own(site)
+        if own and own.site_of(key if "//" in key else f"https://{key}/"):
+            raise UsageError(f"{item} is your own site; a disavow file lists other sites")
+        store.review(conn, key, "disavow", reason.strip() or _markers_reason(conn, own, key))
+        return f"chosen to disavow: {key} (download the disavow file below)"
+    finally:
+        conn.close()
+
+
+def _disavow_text(site: Any) -> str:
+    """The disavow file of the chosen entries, as `assist links disavow` writes it."""
+    from assistant.links import disavow as dv
+    from assistant.links import store
+
+    conn = site.db(readonly=True)
+    try:
+        chosen = store.disavowed(conn)
+    finally:
+        conn.close()
+    entries = [dv.Entry("url" if "//" in key else "domain", key, why, when[:10]) for key, why, when in chosen]
+    return dv.render(entries, today=datetime.now(UTC).date())

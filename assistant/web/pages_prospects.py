@@ -1,0 +1,102 @@
+"""The prospects page: the sites likely to link to a draft, with their reasons and the page to pitch
+(ranked as `assist prospects` ranks them), each with a button that adds it to the outreach pipeline
+(as `assist outreach add` does, without looking for contacts unless asked)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from assistant.errors import AssistError, UsageError
+from assistant.web import pages
+
+LIMIT = 20
+
+
+def routes(site: Any) -> None:
+    def prospects(request: Request) -> Response:
+        raw = request.query_params.get("path")
+        if not raw:
+            return site.page(request, "prospects.html.j2", title="Prospects", drafts=pages.drafts(site), draft=None,
+                             found=[], pitched={}, notes=[], **pages.notice(request))
+        try:
+            values = _ranked(site, request)
+        except AssistError as exc:
+            return site.page(request, "error.html.j2", getattr(exc, "status", 400), title="Prospects",
+                             message=str(exc))
+        return site.page(request, "prospects.html.j2", title=f"Prospects for {values['doc'].title}",
+                         drafts=[], **values, **pages.notice(request))
+
+    async def add(request: Request) -> Response:
+        data = await pages.form(request)
+        raw = data.get("path", "")
+        try:
+            pid, note = await run_in_threadpool(_add, site, raw, data.get("site", ""), data.get("crawl") == "1")
+        except AssistError as exc:
+            return pages.back("/prospects", {"path": raw}, error=str(exc))
+        return pages.back(f"/outreach/pitch/{pid}", done=f"pitch {pid}: {note}")
+
+    site.add("/prospects", prospects, methods=["GET"], name="prospects")
+    site.add("/outreach/add", add, methods=["POST"], name="outreach-add")
+
+
+def _ranked(site: Any, request: Request) -> dict[str, Any]:
+    """rank.rank with the options of `assist prospects` (its limit, --include-linking, --include-spam)."""
+    from assistant.prospects import rank
+
+    q = request.query_params
+    rel, path = pages.draft_path(site, q.get("path"))
+    limit = pages.int_param(q.get("limit"), "limit", LIMIT, 1, 1000)
+    doc = pages.load_draft(path)
+    cfg = site.settings
+    conn = site.db(readonly=True)
+    try:
+        if not conn.execute("SELECT 1 FROM sites WHERE excluded = 0 LIMIT 1").fetchone():
+            raise UsageError("no sites to rank yet: import a catalog or backlink export (assist sites import FILE)"
+                             " or crawl sites (assist sites crawl)")
+        notes: list[str] = []
+        found = rank.rank(conn, doc, site.embedder(), limit=limit, own_domain=cfg.get("site.domain"),
+                          include_linking=q.get("include_linking") == "1", include_spam=q.get("include_spam") == "1",
+                          weights=cfg.get("prospects.weights") or None, notes=notes)
+        pitched = {r["site"]: (r["id"], r["stage"]) for r in conn.execute(
+            "SELECT id, site, stage FROM pitches WHERE draft_key = ? ORDER BY id", (_draft_key(doc),))}
+    finally:
+        conn.close()
+    return {"doc": doc, "draft": rel, "found": found, "pitched": pitched,
+            "notes": notes, "limit": limit, "include_linking": q.get("include_linking") == "1",
+            "include_spam": q.get("include_spam") == "1"}
+
+
+def _draft_key(doc: Any) -> str:
+    """How a pitch names its draft (assistant.outreach.adding): its URL, else its resolved path."""
+    from pathlib import Path
+
+    return doc.canonical_url or str(Path(doc.path).resolve())
+
+
+def _add(site: Any, raw: str, domain: str, crawl: bool) -> tuple[int, str]:
+    """`assist outreach add DRAFT --site DOMAIN [--no-crawl]` for one site: (pitch id, note)."""
+    from assistant.cli.outreach import _repitch_after
+    from assistant.outreach.adding import add_pitches
+    from assistant.prospects import rank
+
+    _, path = pages.draft_path(site, raw)
+    if not domain.strip():
+        raise UsageError("which site? (the form carries it)")
+    doc = pages.load_draft(path)
+    conn = site.db(readonly=False)
+    try:
+        prospect = rank.prospect_for(conn, doc, site.embedder(), domain.strip(),
+                                     own_domain=site.settings.get("site.domain"))
+        if prospect is None:
+            raise UsageError(f"unknown site {domain!r}: import or crawl it first (assist sites import / crawl)")
+        [(pid, name, note)] = add_pitches(conn, doc, [prospect], contact=None, template=None, crawl=crawl, allow=set(),
+                                          repitch_after=_repitch_after())
+    finally:
+        conn.close()
+    if pid is None:
+        raise UsageError(f"{name}: {note}")
+    return pid, note
