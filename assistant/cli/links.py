@@ -23,6 +23,7 @@ from assistant.cli.common import (
     warn,
 )
 from assistant.errors import EXIT_FAILURE, EXIT_USAGE, AssistError, UsageError
+from assistant.links import options
 
 IMPORT_FORMATS = ["auto", "ahrefs", "semrush", "majestic", "gsc", "plain"]
 
@@ -39,33 +40,14 @@ def own_option(func: Any) -> Any:
 
 
 def _own(own_domains: tuple[str, ...]) -> Any:
-    from assistant.links.store import Own
+    from assistant.links.options import own_sites
 
-    if own_domains:
-        return Own(own_domains)
-    conf = settings()
-    value = conf.get("links.own") or conf.get("site.domain")
-    if isinstance(value, str):
-        value = [value]
-    if value is not None and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
-        raise UsageError('[links] own must be a list of domains, e.g. own = ["example.com"]')
-    return Own(value or [])
+    return own_sites(own_domains, settings())
 
 
 def _need_own(own: Any) -> None:
     if not own:
         raise UsageError('which sites are yours? Set [links] own = ["example.com"] in the config, or pass --own-domain')
-
-
-def _since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    from assistant.settings import parse_duration
-
-    seconds = parse_duration(value, "--since")
-    if not 0 < seconds <= 366 * 86400 * 20:
-        raise UsageError(f"--since {value!r} is out of range (use e.g. 7d, 4w)")
-    return datetime.now(UTC) - timedelta(seconds=seconds)
 
 
 def _as_of(value: str | None) -> date | None:
@@ -247,7 +229,7 @@ def list_(state: str | None, since: str | None, site: str | None, limit: int, fm
     """List the links in the ledger, the most recently changed first."""
     from assistant.links import queries
 
-    rows = queries.list_links(open_db(readonly=True), state=state, since=_since(since), site=site, limit=limit)
+    rows = queries.list_links(open_db(readonly=True), state=state, since=options.since(since), site=site, limit=limit)
     if fmt == "json":
         emit_json(rows)
         return
@@ -412,18 +394,9 @@ def keep(sites: tuple[str, ...], note: str | None) -> None:
 
     conn = open_db()
     for site in sites:
-        key = _site_key(site)
+        key = options.site_key(site)
         store.review(conn, key, "keep", note)
         click.echo(f"kept: {key}")
-
-
-def _site_key(site: str) -> str:
-    from assistant.prospects.targets import domain_of
-
-    key = domain_of(site if "//" in site else f"https://{site.strip()}/")
-    if not key:
-        raise UsageError(f"{site!r} is not a site (give a domain such as example.com)")
-    return key
 
 
 @links.command("disavow")
@@ -456,12 +429,12 @@ def disavow(add: tuple[str, ...], reason: str | None, remove: tuple[str, ...], o
     own = _own(own_domains)
     conn = open_db()
     for item in remove:
-        store.forget_review(conn, _disavow_key(item))
+        store.forget_review(conn, options.disavow_key(item))
     for item in add:
-        key = _disavow_key(item)
+        key = options.disavow_key(item)
         if own and own.site_of(key if "//" in key else f"https://{key}/"):
             raise UsageError(f"{item} is your own site; a disavow file lists other sites")
-        store.review(conn, key, "disavow", reason or _markers_reason(conn, own, key))
+        store.review(conn, key, "disavow", reason or options.markers_reason(conn, own, key))
     chosen = store.disavowed(conn)
     today = datetime.now(UTC).date()
     entries = [dv.Entry("url" if "//" in key else "domain", key, why, when[:10]) for key, why, when in chosen]
@@ -476,26 +449,3 @@ def disavow(add: tuple[str, ...], reason: str | None, remove: tuple[str, ...], o
         click.echo(f"wrote {output}: {len(entries)} chosen entr{'y' if len(entries) == 1 else 'ies'}", err=True)
     else:
         click.echo(text, nl=False)
-
-
-def _disavow_key(item: str) -> str:
-    item = item.strip()
-    if item.startswith("domain:"):
-        item = item[len("domain:"):]
-    if "//" in item:
-        from assistant.prospects.targets import check_url
-
-        try:
-            return check_url(item)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-    return _site_key(item)
-
-
-def _markers_reason(conn: Any, own: Any, key: str) -> str:
-    from assistant.links import review
-
-    for s in review.risk_review(conn, own, include_kept=True) if own else []:
-        if s.site == key:
-            return "chosen in the risk review: " + ", ".join(sorted({m.kind for m in s.markers}))
-    return "chosen by hand"

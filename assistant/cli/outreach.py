@@ -50,9 +50,9 @@ def _rules() -> Any:
 
 
 def _repitch_after() -> timedelta:
-    from assistant.settings import duration_setting
+    from assistant.outreach.pipeline import repitch_after
 
-    return timedelta(seconds=duration_setting(settings().get("outreach.repitch_after", "90d"), "outreach.repitch_after"))
+    return repitch_after(settings())
 
 
 def _imap() -> Any:

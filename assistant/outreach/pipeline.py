@@ -81,6 +81,13 @@ class NewPitch:
     contact_role: bool = False
 
 
+def repitch_after(settings: Any) -> timedelta:
+    """``[outreach] repitch_after`` (default 90 days): how long before a site may be pitched again."""
+    from assistant.settings import duration_setting
+
+    return timedelta(seconds=duration_setting(settings.get("outreach.repitch_after", "90d"), "outreach.repitch_after"))
+
+
 def rule_problems(db: sqlite3.Connection, draft_key: str, site: str, *, now: datetime,
                   repitch_after: timedelta = REPITCH_AFTER, exclude_id: int | None = None) -> list[tuple[str, str]]:
     """The safety rules a new pitch to ``site`` about this draft breaks, as (flag, message)."""

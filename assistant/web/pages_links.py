@@ -53,14 +53,14 @@ def routes(site: Any) -> None:
 
 def _own(site: Any) -> Any:
     """Your sites, as `assist links` reads them ([links] own, else [site] domain)."""
-    from assistant.cli.links import _own as own
+    from assistant.links.options import own_sites
 
-    return own(())
+    return own_sites((), site.settings)
 
 
 def _page(site: Any, request: Request) -> dict[str, Any]:
-    from assistant.cli.links import _since
     from assistant.links import queries, review, store
+    from assistant.links.options import since as _since
 
     q = request.query_params
     state = q.get("state") or None
@@ -105,8 +105,10 @@ def _charts(summary: dict[str, Any]) -> dict[str, str]:
 def _review(site: Any, item: str, decision: str, reason: str) -> str:
     """Keep a site (`assist links keep`), choose it for the disavow file (`assist links disavow --add`)
     or take it off the choices (`--remove`)."""
-    from assistant.cli.links import _disavow_key, _markers_reason, _site_key
     from assistant.links import store
+    from assistant.links.options import disavow_key as _disavow_key
+    from assistant.links.options import markers_reason as _markers_reason
+    from assistant.links.options import site_key as _site_key
 
     if decision not in DECISIONS:
         raise UsageError(f"unknown decision {decision!r} (one of: {', '.join(DECISIONS)})")

@@ -79,8 +79,8 @@ def _draft_key(doc: Any) -> str:
 
 def _add(site: Any, raw: str, domain: str, crawl: bool) -> tuple[int, str]:
     """`assist outreach add DRAFT --site DOMAIN [--no-crawl]` for one site: (pitch id, note)."""
-    from assistant.cli.outreach import _repitch_after
     from assistant.outreach.adding import add_pitches
+    from assistant.outreach.pipeline import repitch_after
     from assistant.prospects import rank
 
     _, path = pages.draft_path(site, raw)
@@ -94,7 +94,7 @@ def _add(site: Any, raw: str, domain: str, crawl: bool) -> tuple[int, str]:
         if prospect is None:
             raise UsageError(f"unknown site {domain!r}: import or crawl it first (assist sites import / crawl)")
         [(pid, name, note)] = add_pitches(conn, doc, [prospect], contact=None, template=None, crawl=crawl, allow=set(),
-                                          repitch_after=_repitch_after())
+                                          repitch_after=repitch_after(site.settings))
     finally:
         conn.close()
     if pid is None:
