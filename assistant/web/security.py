@@ -1,6 +1,6 @@
 """What keeps the local app local: the Host header checked (DNS rebinding), an access token when it
 listens beyond loopback, a CSRF token on every POST, and headers that keep pages inert (a Content
-Security Policy without inline scripts, no framing, no sniffing, no referrer)."""
+Security Policy without inline scripts, no framing, no sniffing, no referrer sent to other sites)."""
 
 from __future__ import annotations
 
