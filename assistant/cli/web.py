@@ -27,17 +27,19 @@ def serve(content: tuple[Path, ...], port: int, bind: str, open_: bool) -> None:
     from assistant.web import security
 
     folders = list(content) or [Path(".")]
-    loopback = bind in security.LOOPBACK
+    loopback = bind.strip("[]") in ("127.0.0.1", "localhost", "::1")
     token = None if loopback else security.new_token()
-    sock = socket.socket(socket.AF_INET6 if ":" in bind.strip("[]") else socket.AF_INET)
+    bare = bind.strip("[]")
+    sock = socket.socket(socket.AF_INET6 if ":" in bare else socket.AF_INET)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((bind.strip("[]"), port))
+        sock.bind((bare, port))
     except OSError as exc:
         raise UsageError(f"cannot listen on {bind}:{port}: {exc.strerror or exc}") from None
     port = sock.getsockname()[1]
     app = web_app.create_app(folders, hosts=security.host_names(bind, port), token=token, settings=settings())
-    shown = "127.0.0.1" if loopback else bind
+    wildcard = security.host_names(bind, port) is None
+    shown = socket.gethostname() if wildcard else security.url_host(bind)
     url = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
     click.echo(f"assist serve: {url}  (Ctrl-C to stop)", err=True)
     if not loopback:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -23,6 +24,21 @@ from starlette.staticfiles import StaticFiles
 from assistant.web import security
 
 HERE = Path(__file__).resolve().parent
+
+
+class _Id(Convertor):  # type: ignore[type-arg]
+    """A row id in a path: 1 to 18 digits (SQLite's integers end at 2**63; a bigger one is a 404)."""
+
+    regex = "[1-9][0-9]{0,17}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(int(value))
+
+
+register_url_convertor("id", _Id())
 PAGE_MODULES = ("assistant.web.drafts", "assistant.web.pages_prospects", "assistant.web.pages_share",
                 "assistant.web.pages_links", "assistant.web.pages_outreach")
 
@@ -92,8 +108,10 @@ class Site:
             self._env.filters["clean"] = printable  # control characters out, then autoescaped
         return self._env
 
-    def page(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
-        html = self.env.get_template(template).render(request=request, csrf=self.csrf, nav=NAV, **values)
+    def page(self, request: Request, template: str, status: int = 200, *, with_csrf: bool = True,
+             **values: Any) -> HTMLResponse:
+        html = self.env.get_template(template).render(request=request, csrf=self.csrf if with_csrf else "", nav=NAV,
+                                                      **values)
         return HTMLResponse(html, status_code=status)
 
     def add(self, path: str, endpoint: Any, methods: list[str] | None = None, name: str | None = None) -> None:
@@ -103,9 +121,12 @@ class Site:
 NAV = [("Drafts", "/"), ("Links", "/links"), ("Outreach", "/outreach"), ("Queue", "/share")]
 
 
-def create_app(content: list[Path], *, hosts: list[str], token: str | None = None, settings: Any = None,
+def create_app(content: list[Path], *, hosts: list[str] | None, token: str | None = None, settings: Any = None,
                db_path: Path | None = None, csrf: str | None = None) -> Starlette:
-    """The application; ``hosts``: the Host header values accepted (the address it listens on)."""
+    """The application; ``hosts``: the Host header values accepted (the address it listens on; None
+    for every address, which needs ``token``)."""
+    if hosts is None and token is None:
+        raise ValueError("an app that answers any Host header needs an access token")
     from assistant import config
 
     site = Site([Path(c) for c in content], csrf or security.new_token(), settings or config.load(), db_path)
@@ -131,5 +152,9 @@ def _error(site: Site) -> Any:
         from assistant.errors import AssistError, first_line
 
         message = str(exc) if isinstance(exc, AssistError) else f"internal error: {first_line(exc)}"
-        return site.page(request, "error.html.j2", 500, title="Error", message=message)
+        # sent outside the guard (Starlette's error middleware is outermost): its headers are added
+        # here, and the page carries no CSRF token
+        response = site.page(request, "error.html.j2", 500, with_csrf=False, title="Error", message=message)
+        response.headers.update({k.decode(): v.decode() for k, v in security.secure_headers()})
+        return response
     return handler

@@ -115,6 +115,10 @@ class Drafts:
         for root, only in self.roots:
             names = [only] if only else [Path(p).relative_to(root).as_posix() for p in iter_paths([str(root)])]
             for name in names:
+                try:
+                    name.encode("utf-8")
+                except UnicodeEncodeError:  # a file name that is not UTF-8 cannot be a URL: left out
+                    continue
                 entry = self.resolve(name)
                 if entry is not None and entry.rel not in seen and os.path.isfile(entry.real):
                     seen[entry.rel] = entry

@@ -52,8 +52,8 @@ def routes(site: Any) -> None:
         return pages.back(f"/outreach/pitch/{pid}", done=said)
 
     site.add("/outreach", board, methods=["GET"], name="outreach")
-    site.add("/outreach/pitch/{pitch_id:int}", pitch, methods=["GET"], name="outreach-pitch")
-    site.add("/outreach/pitch/{pitch_id:int}/stage", mark, methods=["POST"], name="outreach-mark")
+    site.add("/outreach/pitch/{pitch_id:id}", pitch, methods=["GET"], name="outreach-pitch")
+    site.add("/outreach/pitch/{pitch_id:id}/stage", mark, methods=["POST"], name="outreach-mark")
 
 
 def _pitch(site: Any, pitch_id: int) -> dict[str, Any]:

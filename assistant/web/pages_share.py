@@ -42,7 +42,7 @@ def routes(site: Any) -> None:
             except AssistError as exc:
                 return pages.back("/share", params, error=str(exc))
             return pages.back("/share", params, done=said)
-        site.add(f"/share/{{post_id:int}}/{name}", endpoint, methods=["POST"], name=f"queue-{name}")
+        site.add(f"/share/{{post_id:id}}/{name}", endpoint, methods=["POST"], name=f"queue-{name}")
 
     site.add("/share", share, methods=["GET"], name="share")
     action("cancel", _cancel)

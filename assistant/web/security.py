@@ -27,12 +27,30 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Guard:
-    """ASGI middleware: Host check, access token (when set), CSRF on unsafe methods, safe headers."""
+MAX_BODY = 1 << 20  # a form of this app is a few hundred bytes; nothing larger is read
+WILDCARDS = ("0.0.0.0", "::", "[::]")
 
-    def __init__(self, app: ASGIApp, *, hosts: Iterable[str], csrf: str, token: str | None = None) -> None:
+
+def same(given: str, expected: str) -> bool:
+    """Constant-time comparison of two tokens, any text (compare_digest refuses non-ASCII str)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
+
+
+def secure_headers() -> list[tuple[bytes, bytes]]:
+    return [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"), (b"referrer-policy", REFERRER_POLICY), (b"cache-control", b"no-store")]
+
+
+class Guard:
+    """ASGI middleware: Host check, access token (when set), CSRF on unsafe methods, safe headers.
+
+    The checks that need no body (Host, token, Origin) run before a byte of the body is read; a body
+    over MAX_BODY is refused unread. ``hosts`` None (listening on every address) accepts any Host:
+    the access token, always required then, is the guard."""
+
+    def __init__(self, app: ASGIApp, *, hosts: Iterable[str] | None, csrf: str, token: str | None = None) -> None:
         self.app = app
-        self.hosts = {h.lower() for h in hosts}
+        self.hosts = None if hosts is None else {h.lower() for h in hosts}
         self.csrf = csrf
         self.token = token
 
@@ -41,14 +59,24 @@ class Guard:
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
+        unsafe = request.method not in ("GET", "HEAD", "OPTIONS")
+        refused = self._refused(request)
         body = b""
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            body = await request.body()
-        refused = await self._refused(request, body)
+        if refused is None and unsafe:
+            length = request.headers.get("content-length", "0")
+            if not length.isdigit() or int(length) > MAX_BODY:
+                refused = PlainTextResponse("request too large", 413)
+            else:
+                body = await request.body()
+                if len(body) > MAX_BODY:
+                    refused = PlainTextResponse("request too large", 413)
+                else:
+                    refused = self._csrf_refused(request, body)
         if refused is not None:
+            refused.headers.update({k.decode(): v.decode() for k, v in secure_headers()})
             await refused(scope, receive, send)
             return
-        if body or request.method not in ("GET", "HEAD", "OPTIONS"):
+        if unsafe:
             replayed = False
 
             async def receive_again() -> dict[str, Any]:  # the body was read here: hand it on
@@ -62,22 +90,20 @@ class Guard:
 
         async def with_headers(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers += [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-                            (b"x-frame-options", b"DENY"), (b"referrer-policy", REFERRER_POLICY),
-                            (b"cache-control", b"no-store")]
-                message["headers"] = headers
+                message["headers"] = list(message.get("headers", [])) + secure_headers()
             await send(message)
 
         await self.app(scope, receive, with_headers)
 
-    async def _refused(self, request: Request, body: bytes) -> Response | None:
-        host = (request.headers.get("host") or "").lower()
-        if host not in self.hosts:
+    def _known(self, host: str) -> bool:
+        return self.hosts is None or host.lower() in self.hosts
+
+    def _refused(self, request: Request) -> Response | None:
+        if not self._known(request.headers.get("host") or ""):
             return PlainTextResponse("unknown Host header: assist serves only the address it listens on", 421)
         if self.token is not None:
             given = request.query_params.get("token") or request.cookies.get(TOKEN_COOKIE) or ""
-            if not hmac.compare_digest(given, self.token):
+            if not same(given, self.token):
                 return PlainTextResponse("an access token is needed: open the address assist serve printed", 401)
             if request.query_params.get("token"):  # once: keep it in a cookie, drop it from the address
                 response = RedirectResponse(request.url.remove_query_params("token"), 303)
@@ -85,21 +111,36 @@ class Guard:
                 return response
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             origin = request.headers.get("origin")
-            if origin and urlsplit(origin).netloc.lower() not in self.hosts:
+            if origin and not (urlsplit(origin).netloc and self._known(urlsplit(origin).netloc)
+                               and urlsplit(origin).netloc.lower() == (request.headers.get("host") or "").lower()):
                 return PlainTextResponse("cross-origin request refused", 403)
-            sent = request.headers.get("x-csrf-token")
-            if sent is None and request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
-                from urllib.parse import parse_qs
+        return None
 
-                sent = (parse_qs(body.decode("utf-8", "replace")).get("csrf") or [""])[0]
-            if not sent or not hmac.compare_digest(sent, self.csrf):
-                return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
+    def _csrf_refused(self, request: Request, body: bytes) -> Response | None:
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+            from urllib.parse import parse_qs
+
+            sent = (parse_qs(body.decode("utf-8", "replace")).get("csrf") or [""])[0]
+        if not sent or not same(sent, self.csrf):
+            return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
         return None
 
 
-def host_names(bind: str, port: int) -> list[str]:
-    names = [bind] + (list(LOOPBACK) if bind in LOOPBACK else [])
+def host_names(bind: str, port: int) -> list[str] | None:
+    """The Host header values to accept for an address (None: any, for a wildcard address)."""
+    bare = bind.strip("[]")
+    if bind in WILDCARDS or bare in WILDCARDS:
+        return None
+    shown = f"[{bare}]" if ":" in bare else bare
+    names = [shown] + (["127.0.0.1", "localhost", "[::1]"] if bind in LOOPBACK or bare == "::1" else [])
     return [f"{n}:{port}" for n in names] + names
+
+
+def url_host(bind: str) -> str:
+    """The address as a URL writes it (IPv6 in brackets)."""
+    bare = bind.strip("[]")
+    return f"[{bare}]" if ":" in bare else bare
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]

@@ -46,6 +46,7 @@
     fetch(root.getAttribute("data-fragment"), { cache: "no-store", credentials: "same-origin" })
       .then(function (r) { return r.text().then(function (t) { return { ok: r.ok, hash: r.headers.get("X-Draft-Hash"), html: t }; }); })
       .then(function (res) {
+        if (!res.ok) { show("update failed: reload the page", true); return; }
         live.innerHTML = res.html;
         var box = live.querySelector(".draft-live");
         if (box && box.getAttribute("data-title")) document.title = box.getAttribute("data-title") + " · assist";
@@ -57,9 +58,21 @@
       .catch(function () { show("update failed: reload the page", true); })
       .then(function () { busy = false; if (again) { again = false; refresh(); } });
   }
-  var source = new EventSource(root.getAttribute("data-events"));
-  source.addEventListener("update", refresh);
-  source.addEventListener("open", function () { show("live"); });
-  source.addEventListener("error", function () { show("reconnecting…", true); });
-  window.addEventListener("pagehide", function () { source.close(); });
+  // One stream per visible tab: a browser allows 6 connections per host, so hidden tabs let theirs go
+  // and reconnect (with the hash they show, so a save made meanwhile arrives at once) when shown.
+  var source = null;
+  function connect() {
+    var hash = encodeURIComponent(root.getAttribute("data-hash") || "");
+    var url = root.getAttribute("data-events").replace(/([?&]hash=)[^&]*/, "$1" + hash);
+    source = new EventSource(url);
+    source.addEventListener("update", refresh);
+    source.addEventListener("open", function () { show("live"); });
+    source.addEventListener("error", function () { show("reconnecting…", true); });
+  }
+  connect();
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden && source) { source.close(); source = null; show("paused while the tab is hidden", true); }
+    else if (!document.hidden && !source) connect();
+  });
+  window.addEventListener("pagehide", function () { if (source) source.close(); });
 })();

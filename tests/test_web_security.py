@@ -1,0 +1,93 @@
+"""The guard of `assist serve` against what a review found: tokens that are not ASCII, addresses
+other than loopback (a wildcard, IPv6), bodies read before the checks, ids too big for SQLite, error
+pages without the security headers, file names that are not UTF-8."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.testclient import TestClient
+
+from assistant.web import security
+from assistant.web.app import create_app
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_content"
+
+
+def client(tmp_path: Path, **options: object) -> TestClient:
+    content = tmp_path / "content"
+    if not content.exists():
+        content.mkdir()
+        (content / "draft.md").write_text("---\ntitle: A draft\n---\n\nSome text about a subject.\n")
+    options.setdefault("hosts", ["testserver"])
+    app = create_app([content], **options)  # type: ignore[arg-type]
+    return TestClient(app, raise_server_exceptions=False)
+
+
+def test_a_token_that_is_not_ascii_is_refused_not_an_error(tmp_path: Path) -> None:
+    c = client(tmp_path, token="right-token")
+    cookie = {"Cookie": f"{security.TOKEN_COOKIE}=é".encode()}
+    for response in (c.get("/?token=%C3%A9"), c.get("/", headers=cookie)):
+        assert response.status_code == 401 and "csrf-token" not in response.text
+    c = client(tmp_path)
+    response = c.post("/links/review", data={"csrf": "é", "site": "a.example", "decision": "keep"})
+    assert response.status_code == 403
+    response = c.post("/links/review", headers={"X-CSRF-Token": "é".encode()})
+    assert response.status_code == 403
+
+
+def test_a_wildcard_address_accepts_any_host_but_only_with_the_token(tmp_path: Path) -> None:
+    assert security.host_names("0.0.0.0", 8765) is None and security.host_names("::", 8765) is None
+    with pytest.raises(ValueError, match="needs an access token"):
+        client(tmp_path, hosts=None)
+    c = client(tmp_path, hosts=None, token="t0k")
+    assert c.get("/", headers={"host": "192.0.2.2:8765"}).status_code == 401
+    first = c.get("/?token=t0k", headers={"host": "192.0.2.2:8765"}, follow_redirects=False)
+    assert first.status_code == 303 and "token" not in first.headers["location"]
+
+
+def test_ipv6_addresses_are_bracketed() -> None:
+    assert security.host_names("::1", 9000)[:2] == ["[::1]:9000", "127.0.0.1:9000"]
+    assert security.url_host("::1") == "[::1]" and security.url_host("[::1]") == "[::1]"
+    assert "[2001:db8::5]:80" in security.host_names("2001:db8::5", 80)
+
+
+def test_a_large_body_is_refused_unread_and_the_host_is_checked_first(tmp_path: Path) -> None:
+    c = client(tmp_path)
+    wrong_host = c.post("/share/1/cancel", content=b"x" * 10, headers={"host": "evil.example"})
+    assert wrong_host.status_code == 421
+    big = c.post("/share/1/cancel", content=b"csrf=" + b"x" * (security.MAX_BODY + 1),
+                 headers={"content-type": "application/x-www-form-urlencoded"})
+    assert big.status_code == 413 and big.headers["x-frame-options"] == "DENY"
+
+
+def test_ids_too_big_for_sqlite_are_not_found(tmp_path: Path) -> None:
+    c = client(tmp_path)
+    assert c.get("/outreach/pitch/99999999999999999999999999").status_code == 404
+    assert c.get("/outreach/pitch/" + "9" * 5000).status_code == 404
+
+
+def test_an_error_page_has_the_security_headers_and_no_csrf_token(tmp_path: Path) -> None:
+    c = client(tmp_path)
+
+    async def boom(request: object) -> Response:
+        raise RuntimeError("kaboom")
+
+    c.app.router.routes.insert(0, Route("/boom", boom))  # type: ignore[attr-defined]
+    response = c.get("/boom")
+    assert response.status_code == 500 and "internal error: kaboom" in response.text
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert 'name="csrf-token" content=""' in response.text
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file names as bytes")
+def test_a_file_name_that_is_not_utf8_is_left_out_not_an_error(tmp_path: Path) -> None:
+    c = client(tmp_path)
+    os.close(os.open(os.fsencode(tmp_path / "content") + b"/caf\xe9.md", os.O_CREAT | os.O_WRONLY))
+    response = c.get("/")
+    assert response.status_code == 200 and "draft.md" in response.text
