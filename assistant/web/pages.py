@@ -4,6 +4,9 @@ message back to the page, and times in the user's zone."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -59,14 +62,22 @@ async def form(request: Request) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)}
 
 
+_SIGNING_KEY = secrets.token_bytes(32)  # this process's: a message in an address it did not write is not shown
+
+
+def _signature(kind: str, text: str) -> str:
+    return hmac.new(_SIGNING_KEY, f"{kind}\0{text}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def back(path: str, params: dict[str, Any] | None = None, *, done: str | None = None,
          error: str | None = None) -> RedirectResponse:
-    """A 303 to one of our own pages (never an address from the request), with a message."""
+    """A 303 to one of our own pages (never an address from the request), with a message signed by
+    this process, so that a link from elsewhere cannot put words on our pages."""
     query = {k: v for k, v in (params or {}).items() if v not in (None, "")}
-    if done:
-        query["done"] = one_line(done)
-    if error:
-        query["error"] = one_line(error)
+    for kind, text in (("done", done), ("error", error)):
+        if text:
+            query[kind] = one_line(text)
+            query[f"{kind}_sig"] = _signature(kind, query[kind])
     return RedirectResponse(path + ("?" + urlencode(query) if query else ""), status_code=303)
 
 
@@ -78,8 +89,13 @@ def one_line(text: str) -> str:
 def notice(request: Request) -> dict[str, str | None]:
     """The message a redirect carried back (shown escaped, as every text)."""
     q = request.query_params
-    return {"done": one_line(q["done"]) if q.get("done") else None,
-            "error": one_line(q["error"]) if q.get("error") else None}
+    out: dict[str, str | None] = {}
+    for kind in ("done", "error"):
+        text = one_line(q[kind]) if q.get(kind) else None
+        signed = text is not None and hmac.compare_digest((q.get(f"{kind}_sig") or "").encode(),
+                                                           _signature(kind, text).encode())
+        out[kind] = text if signed else None
+    return out
 
 
 def zone(site: Any) -> Any:
