@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -431,3 +432,124 @@ def test_two_runs_at_once_send_each_email_once(conf: SmtpServer) -> None:
         p.wait(timeout=120)
     assert sorted(r for m in conf.messages for r in m.rcpt_tos) == sorted(f"ed@r{i}.example" for i in range(8))
     assert {m["state"] for m in messages()} == {"sent"}
+
+
+# --------------------------------------------------------------------------- after review
+
+
+def test_the_site_rules_hold_again_when_the_email_is_queued(conf: SmtpServer) -> None:
+    first = new_pitch()
+    conn = db_mod.connect()
+    other = pipeline.add(conn, pipeline.NewPitch(
+        draft_key="https://remotely.blog/another", draft_path="b.md", draft_url=DRAFT_URL, draft_title="Another",
+        site="teamrituals.co", page_url=None, template="resource-page", context=context("teamrituals.co"),
+        reasons=[], contact="maria@teamrituals.co", contact_source="given"), now=datetime.now(UTC))
+    assert run("outreach", "send", str(first))[0] == 0
+    code, _, err = run("outreach", "send", str(other))
+    assert code == 2 and "no site is pitched again within 90 days (--allow-recent-site to send anyway)" in err
+    assert run("outreach", "send", str(other), "--allow-recent-site")[0] == 0
+
+
+def test_an_empty_template_value_is_refused_after_draft_too(conf: SmtpServer) -> None:
+    pid = new_pitch()
+    conn = db_mod.connect()
+    values = context("teamrituals.co")
+    values["draft"]["summary"] = ""  # resource-page.j2 writes it unguarded
+    conn.execute("UPDATE pitches SET context = ? WHERE id = ?", (json.dumps(values), pid))
+    code, _, err = run("outreach", "draft", str(pid))
+    assert "value(s) in the template came out empty" in err
+    code, _, err = run("outreach", "send", str(pid))
+    assert code == 2 and "came out empty" in err and conf.messages == []
+
+
+def test_an_opt_out_after_a_won_link_and_a_bounce_marked_by_hand_are_final(conf: SmtpServer) -> None:
+    from assistant.outreach import sequence
+    from assistant.outreach.incoming import Incoming
+
+    pid = new_pitch()
+    run("outreach", "send", str(pid))
+    run("outreach", "run")
+    run("outreach", "mark", str(pid), "won")
+    mid = messages()[0]["message_id"]
+    sequence.apply_mail(db_mod.connect(), [Incoming("unsubscribe", "<u@x>", [mid], "maria@teamrituals.co", None,
+                                                    "please remove me")], datetime.now(UTC))
+    assert stage(pid) == "won" and pipeline.is_suppressed(db_mod.connect(), "maria@teamrituals.co")
+    other = new_pitch(site="b.example", contact="ed@b.example")
+    run("outreach", "mark", str(other), "bounced")
+    assert pipeline.is_suppressed(db_mod.connect(), "ed@b.example")
+
+
+def test_the_site_s_own_address_comes_before_a_third_party_s() -> None:
+    from assistant.outreach.contacts import Contact
+
+    conn = db_mod.connect()
+    pipeline.store_contacts(conn, "teamrituals.co", [
+        Contact("editor@teamrituals.co", "https://teamrituals.co/contact", "mailto", True),
+        Contact("jane.doe@agency-partner.com", "https://teamrituals.co/contact", "text", False, on_site=False)],
+        datetime.now(UTC))
+    assert [c["email"] for c in pipeline.contacts_of(conn, "teamrituals.co")][0] == "editor@teamrituals.co"
+
+
+def test_the_lease_runs_from_each_claim_not_from_the_start_of_the_run(conf: SmtpServer) -> None:
+    from assistant.outreach.compose import Sender
+
+    for i in range(2):
+        run("outreach", "send", str(new_pitch(site=f"l{i}.example", contact=f"ed@l{i}.example")))
+    leases: list[datetime] = []
+    original = conf.controller.handler.handle_DATA
+
+    async def slow(server, session, envelope):  # noqa: ANN001, ANN202
+        row = db_mod.connect().execute("SELECT lease_until FROM outreach_messages WHERE state = 'sending'").fetchone()
+        leases.append(send.pipeline_time(row[0]))
+        if len(leases) == 1:
+            time.sleep(1.5)  # the first email takes longer than the whole lease
+        return await original(server, session, envelope)
+
+    conf.controller.handler.handle_DATA = slow
+    smtp = send.SmtpSettings(conf.host, conf.port, "none")
+    send.run(db_mod.connect(), sender=Sender("Ana Writer", "ana@remotely.blog"), smtp=smtp, imap=None,
+             outbox=Path("."), rules=send.Rules(lease=timedelta(seconds=1), spacing=timedelta(0)))
+    assert len(conf.messages) == 2 and leases[1] > datetime.now(UTC) - timedelta(seconds=1)
+    assert leases[1] - leases[0] >= timedelta(seconds=1)
+
+
+def test_a_password_smtplib_cannot_send_is_one_line_and_leaves_the_email_queued(
+        conf: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    pid = new_pitch()
+    run("outreach", "send", str(pid))
+    conf.auth = ("ana", "pässwort")
+    monkeypatch.setenv("ASSIST_OUTREACH__SMTP__USER", "ana")
+    monkeypatch.setenv("ASSIST_OUTREACH__SMTP__PASSWORD", "pässwort")
+    code, _, err = run("outreach", "run")
+    assert code == 1 and "other than ASCII" in err and "pässwort" not in err
+    assert messages()[0]["state"] == "scheduled" and messages()[0]["tries"] == 0
+
+
+def test_forget_takes_a_url_and_erases_bodies_and_eml_files(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ASSIST_OUTREACH__SENDER_NAME", "Ana Writer")
+    monkeypatch.setenv("ASSIST_OUTREACH__SENDER_EMAIL", "ana@remotely.blog")
+    monkeypatch.setenv("ASSIST_OUTREACH__OUTBOX", str(tmp_path / "out"))
+    pid = new_pitch()
+    run("outreach", "draft", str(pid))
+    run("outreach", "send", str(pid))
+    run("outreach", "run")
+    assert list((tmp_path / "out").glob("*.eml"))
+    code, out, _ = run("outreach", "forget", "https://www.teamrituals.co/")
+    assert code == 0 and "1 pitch(es) scrubbed" in out
+    assert not list((tmp_path / "out").glob("*.eml"))
+    row = db_mod.connect().execute("SELECT subject, body, contact FROM pitches").fetchone()
+    assert tuple(row) == (None, None, None)
+
+
+def test_the_spacing_holds_at_send_time_too(conf: SmtpServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSIST_OUTREACH__SPACING", "10m")
+    for i in range(2):
+        run("outreach", "send", str(new_pitch(site=f"p{i}.example", contact=f"ed@p{i}.example")),
+            "--ignore-spacing")
+    code, _, err = run("outreach", "run")
+    assert code == 0 and len(conf.messages) == 1 and "1 email(s) wait for the spacing" in err
+
+
+def test_a_huge_within_is_one_line(conf: SmtpServer) -> None:
+    code, _, err = run("outreach", "due", "--within", "999999999999d")
+    assert code == 2 and "out of range" in err and len(err.strip().splitlines()) == 1

@@ -46,7 +46,8 @@ def _rules() -> Any:
 
     conf = settings()
     return Rules(daily_cap=count_setting(conf.get("outreach.daily_cap", 30), "outreach.daily_cap", minimum=1),
-                 spacing=timedelta(seconds=duration_setting(conf.get("outreach.spacing", "2m"), "outreach.spacing")))
+                 spacing=timedelta(seconds=duration_setting(conf.get("outreach.spacing", "2m"), "outreach.spacing")),
+                 repitch_after=_repitch_after())
 
 
 def _repitch_after() -> timedelta:
@@ -194,10 +195,10 @@ def draft_(pitch_id: int, template: str | None, edit: bool) -> None:
         raise UsageError(f"pitch {pitch_id} is {row['stage']}: its email is already out")
     sender = _sender()
     if edit and row["body"] and not template:
-        subject, body = row["subject"], row["body"]
+        subject, body, empties = row["subject"], row["body"], row["empties"]
     else:
         composed = compose.compose_pitch(row, sender, template)
-        subject, body = composed.subject, composed.body
+        subject, body, empties = composed.subject, composed.body, composed.empties
     if edit:
         edited = click.edit(f"Subject: {subject}\n\n{body}", extension=".txt", require_save=False)
         if edited is None:
@@ -205,14 +206,18 @@ def draft_(pitch_id: int, template: str | None, edit: bool) -> None:
         head, _, rest = edited.partition("\n")
         if not head.lower().startswith("subject:"):
             raise UsageError("the first line must stay 'Subject: ...'")
-        subject, body = head.split(":", 1)[1].strip(), rest.strip("\n") + "\n"
+        new_subject, new_body = head.split(":", 1)[1].strip(), rest.strip("\n") + "\n"
+        if (new_subject, new_body.strip()) != (subject, body.strip()):
+            empties = 0  # you wrote it: what the template left empty is yours to have filled
+        subject, body = new_subject, new_body
     with transaction(conn):
-        conn.execute("UPDATE pitches SET subject = ?, body = ?, template = coalesce(?, template) WHERE id = ?",
-                     (subject, body, template, pitch_id))
+        conn.execute("UPDATE pitches SET subject = ?, body = ?, empties = ?, template = coalesce(?, template)"
+                     " WHERE id = ?", (subject, body, empties, template, pitch_id))
         pipeline.set_stage(conn, pitch_id, "drafted", "edited" if edit else f"from {template or row['template']}")
     click.echo(f"To: {row['contact'] or '(no contact yet)'}\nSubject: {printable(subject)}\n")
     click.echo("\n".join(printable(line) for line in body.splitlines()))
-    found = compose.problems(subject, body, recipient=row["contact"], draft_url=row["draft_url"], sender=sender)
+    found = compose.problems(subject, body, recipient=row["contact"], draft_url=row["draft_url"], sender=sender,
+                             empties=empties)
     for problem in found:
         warn(f"not sendable yet: {problem}")
 
@@ -223,7 +228,11 @@ def draft_(pitch_id: int, template: str | None, edit: bool) -> None:
 @click.option("--via", type=click.Choice(["smtp", "eml"]), help="smtp (your mail server) or eml (files for your mail "
               "client); default: smtp when [outreach.smtp] host is set, else eml.")
 @click.option("--ignore-spacing", is_flag=True, help="Do not space this email after the last one queued.")
-def send_(pitch_ids: tuple[int, ...], at: str | None, via: str | None, ignore_spacing: bool) -> None:
+@click.option("--allow-second-pitch", is_flag=True, help="Send although another pitch of this draft to the site has.")
+@click.option("--allow-recent-site", is_flag=True, help="Send although the site has another pitch within "
+              "[outreach] repitch_after (90 days).")
+def send_(pitch_ids: tuple[int, ...], at: str | None, via: str | None, ignore_spacing: bool,
+          allow_second_pitch: bool, allow_recent_site: bool) -> None:
     """Queue each pitch's email (drafted, or written now from its template) after the check;
     assist outreach run sends what is due."""
     from assistant.outreach import compose, pipeline, send
@@ -237,11 +246,13 @@ def send_(pitch_ids: tuple[int, ...], at: str | None, via: str | None, ignore_sp
         row = pipeline.get(conn, pid)
         try:
             if row["body"]:
-                composed = compose.Composed(row["subject"] or "", row["body"], row["template"])
+                composed = compose.Composed(row["subject"] or "", row["body"], row["template"], row["empties"])
             else:
                 composed = compose.compose_pitch(row, sender)
+            allow = {f for f, on in (("--allow-second-pitch", allow_second_pitch),
+                                     ("--allow-recent-site", allow_recent_site)) if on}
             mid = send.enqueue(conn, row, composed, step=0, sender=sender, via=via, at=when, rules=_rules(),
-                               ignore_spacing=ignore_spacing)
+                               ignore_spacing=ignore_spacing, allow=allow)
         except UsageError as exc:
             failed += 1
             click.echo(f"Error: {exc}", err=True)
@@ -291,9 +302,13 @@ def run(limit: int | None, ignore_daily_cap: bool, json_: bool) -> None:
         warn(f"pitch {pid}: follow-up not queued: {why}")
     for mid, why in report.failed:
         warn(f"email {mid}: {why}")
+    for mid, why in report.refused:
+        warn(f"email {mid} not sent: {why}")
+    if report.spaced:
+        click.echo(f"{report.spaced} email(s) wait for the spacing ([outreach] spacing) after the last one", err=True)
     for mid in report.unknown:
         warn(f"email {mid} may have left: check your Sent folder, then assist outreach resolve {mid} --sent or --resend")
-    if report.failed or report.unknown:
+    if report.failed or report.unknown or report.refused:
         raise click.exceptions.Exit(EXIT_FAILURE)
 
 
@@ -306,7 +321,10 @@ def due(within: str, json_: bool) -> None:
     from assistant.settings import parse_duration
 
     conn = open_db(readonly=True)
-    until = _now() + timedelta(seconds=parse_duration(within, "--within"))
+    seconds = parse_duration(within, "--within")
+    if not 0 < seconds <= 366 * 86400:
+        raise UsageError(f"--within {within!r} is out of range (at most 366 days, e.g. 7d)")
+    until = _now() + timedelta(seconds=seconds)
     queued = [dict(r) for r in conn.execute(
         "SELECT m.id, m.pitch_id, p.site, m.step, m.scheduled_at, m.recipient, m.subject, m.state FROM outreach_messages m"
         " JOIN pitches p ON p.id = m.pitch_id WHERE m.state IN ('scheduled', 'failed') AND m.scheduled_at <= ?"
@@ -367,8 +385,8 @@ def mark(pitch_id: int, stage: str, note: str | None) -> None:
     conn = open_db()
     row = pipeline.get(conn, pitch_id)
     pipeline.set_stage(conn, pitch_id, stage, note or "by hand")
-    if stage == "opted-out" and row["contact"]:
-        pipeline.suppress(conn, row["contact"], "opted-out")
+    if stage in ("opted-out", "bounced") and row["contact"]:
+        pipeline.suppress(conn, row["contact"], stage)
     click.echo(f"pitch {pitch_id}: {row['stage']} -> {stage}")
 
 
@@ -400,9 +418,10 @@ def resolve(email_id: int, was_sent: bool | None) -> None:
 @click.argument("site")
 def forget(site: str) -> None:
     """Erase a site's contact data (found addresses, names, replies); opt-outs stay final, as hashes."""
+    from assistant.links.options import site_key
     from assistant.outreach import pipeline
 
-    done = pipeline.forget(open_db(), site.lower().removeprefix("www."))
+    done = pipeline.forget(open_db(), site_key(site))
     click.echo(f"{site}: {done['contacts']} contact(s) erased; {done['pitches']} pitch(es) scrubbed")
 
 

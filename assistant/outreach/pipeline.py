@@ -13,6 +13,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from assistant.errors import UsageError
@@ -152,7 +153,9 @@ def store_contacts(db: sqlite3.Connection, site: str, contacts: list[Any], now: 
 
 
 def contacts_of(db: sqlite3.Connection, site: str) -> list[sqlite3.Row]:
-    return list(db.execute("SELECT * FROM outreach_contacts WHERE site = ? ORDER BY role, on_site DESC, id", (site,)))
+    # in the order the finder ranked them (personal on-site addresses from contact pages first, then
+    # authors, roles, and addresses on other domains last), which its id keeps
+    return list(db.execute("SELECT * FROM outreach_contacts WHERE site = ? ORDER BY id", (site,)))
 
 
 def forget(db: sqlite3.Connection, site: str) -> dict[str, int]:
@@ -162,8 +165,11 @@ def forget(db: sqlite3.Connection, site: str) -> dict[str, int]:
         contacts = db.execute("DELETE FROM outreach_contacts WHERE site = ?", (site,)).rowcount
         ids = [r[0] for r in db.execute("SELECT id FROM pitches WHERE site = ?", (site,))]
         for pid in ids:
-            db.execute("UPDATE pitches SET contact = NULL, contact_source = NULL, reply_excerpt = NULL WHERE id = ?",
-                       (pid,))
+            for (eml,) in db.execute("SELECT eml_path FROM outreach_messages WHERE pitch_id = ? AND eml_path IS NOT"
+                                     " NULL", (pid,)).fetchall():
+                Path(eml).unlink(missing_ok=True)  # the .eml files carry the address too
+            db.execute("UPDATE pitches SET contact = NULL, contact_source = NULL, reply_excerpt = NULL,"
+                       " subject = NULL, body = NULL WHERE id = ?", (pid,))
             db.execute("UPDATE outreach_messages SET recipient = '(forgotten)', body = '(forgotten)',"
                        " state = CASE WHEN state IN ('scheduled', 'failed') THEN 'cancelled' ELSE state END"
                        " WHERE pitch_id = ?", (pid,))
@@ -188,23 +194,38 @@ def is_suppressed(db: sqlite3.Connection, address: str) -> bool:
 
 def mark_won(db: sqlite3.Connection, now: datetime | None = None) -> list[tuple[int, str]]:
     """Pitches whose site now links to the draft (a live link in the ledger, first seen after the
-    pitch was sent) become ``won`` with the link. Returns (pitch id, linking page)."""
+    pitch was sent) become ``won`` with the link. Returns (pitch id, linking page).
+
+    The ledger is searched by the draft's URL (indexed), in each spelling a link may use (http or
+    https, with or without www. and a trailing slash), not scanned per pitch."""
+    from urllib.parse import urlsplit, urlunsplit
+
     from assistant.links.store import link_key
 
     won = []
-    rows = list(db.execute(
-        "SELECT p.id, p.draft_url, p.site, p.first_sent_at, b.source_url, b.target_url FROM pitches p"
-        " JOIN backlinks b ON (b.source_site = p.site OR b.source_site LIKE '%.' || p.site)"
-        " WHERE p.stage IN ('sent', 'followed-up', 'replied', 'no-reply') AND p.draft_url IS NOT NULL"
-        " AND b.state IN ('live', 'changed') AND p.first_sent_at IS NOT NULL"
-        " AND substr(b.first_seen, 1, 10) >= substr(p.first_sent_at, 1, 10)"))  # the link came after the pitch
-    done: set[int] = set()
-    for r in rows:
-        if r["id"] in done or link_key(r["target_url"]) != link_key(r["draft_url"]):
-            continue
-        with transaction(db):
-            db.execute("UPDATE pitches SET won_link = ? WHERE id = ?", (r["source_url"], r["id"]))
-            set_stage(db, r["id"], "won", f"{r['source_url']} links to {r['target_url']}", now)
-        done.add(r["id"])
-        won.append((r["id"], r["source_url"]))
+    pitches = list(db.execute(
+        "SELECT id, draft_url, site, first_sent_at FROM pitches WHERE stage IN ('sent', 'followed-up', 'replied',"
+        " 'no-reply') AND draft_url IS NOT NULL AND first_sent_at IS NOT NULL"))
+    for p in pitches:
+        parts = urlsplit(p["draft_url"].strip())
+        host = (parts.hostname or "").removeprefix("www.")
+        path = parts.path.rstrip("/") or "/"
+        spellings = {urlunsplit((scheme, h + (f":{parts.port}" if parts.port else ""), x, parts.query, ""))
+                     for scheme in ("http", "https") for h in (host, "www." + host)
+                     for x in {path, path + "/" if not path.endswith("/") else path}}
+        marks = ",".join("?" * len(spellings))
+        rows = db.execute(
+            f"SELECT source_url, source_site, target_url, first_seen FROM backlinks WHERE target_url IN ({marks})"
+            " AND state IN ('live', 'changed') ORDER BY first_seen", tuple(sorted(spellings))).fetchall()
+        for r in rows:
+            on_site = r["source_site"] == p["site"] or r["source_site"].endswith("." + p["site"])
+            if not on_site or link_key(r["target_url"]) != link_key(p["draft_url"]):
+                continue
+            if r["first_seen"][:10] < p["first_sent_at"][:10]:  # the link was there before the pitch
+                continue
+            with transaction(db):
+                db.execute("UPDATE pitches SET won_link = ? WHERE id = ?", (r["source_url"], p["id"]))
+                set_stage(db, p["id"], "won", f"{r['source_url']} links to {r['target_url']}", now)
+            won.append((p["id"], r["source_url"]))
+            break
     return won

@@ -92,4 +92,8 @@ def _outreach_001(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [("outreach_001_pipeline", _outreach_001)]
+def _outreach_002(db: sqlite3.Connection) -> None:
+    db.execute("ALTER TABLE pitches ADD COLUMN empties INTEGER NOT NULL DEFAULT 0")  # template values left empty
+
+
+MIGRATIONS = [("outreach_001_pipeline", _outreach_001), ("outreach_002_empties", _outreach_002)]

@@ -15,6 +15,7 @@ import smtplib
 import socket
 import sqlite3
 import ssl
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -71,16 +72,26 @@ class Rules:
     daily_cap: int = DAILY_CAP
     spacing: timedelta = SPACING
     lease: timedelta = LEASE
+    repitch_after: timedelta = pipeline.REPITCH_AFTER
 
 
 # --------------------------------------------------------------------------- queueing
 
 
 def enqueue(db: sqlite3.Connection, pitch: sqlite3.Row, composed: compose.Composed, *, step: int,
-            sender: compose.Sender, via: str, at: datetime, rules: Rules, ignore_spacing: bool = False) -> int:
-    """Queue one email of a pitch after the check; returns the message's row id."""
+            sender: compose.Sender, via: str, at: datetime, rules: Rules, ignore_spacing: bool = False,
+            allow: frozenset[str] | set[str] = frozenset()) -> int:
+    """Queue one email of a pitch after the check; returns the message's row id.
+
+    A pitch's first email is held to the site rules again here (they were checked when it was
+    added, but two pitches added on one day have sent nothing yet): another pitch to the site with
+    an email queued, sent or maybe sent within ``rules.repitch_after`` is refused."""
     if pitch["stage"] in pipeline.FINAL or (step > 0 and pitch["stage"] in pipeline.STOPS_FOLLOW_UPS):
         raise UsageError(f"pitch {pitch['id']} is {pitch['stage']}: no more emails go to {pitch['site']}")
+    if step == 0:
+        for flag, message in _site_rules(db, pitch, at, rules):
+            if flag not in allow:
+                raise UsageError(f"{message} ({flag} to send anyway)")
     recipient = pitch["contact"]
     if recipient and pipeline.is_suppressed(db, recipient):
         raise UsageError(f"{recipient} is on the suppression list (it opted out or bounced): it is never written to")
@@ -110,6 +121,25 @@ def enqueue(db: sqlite3.Connection, pitch: sqlite3.Row, composed: compose.Compos
         pipeline.event(db, pitch["id"], "queued", f"{'pitch' if step == 0 else f'follow-up {step}'} via {via}, "
                        f"at {now_text(when)}")
     return int(mid or 0)
+
+
+def _site_rules(db: sqlite3.Connection, pitch: sqlite3.Row, at: datetime, rules: Rules) -> list[tuple[str, str]]:
+    out = []
+    other = db.execute(
+        "SELECT p.id, p.draft_key = ? AS same_draft, max(coalesce(m.sent_at, m.scheduled_at)) AS at"
+        " FROM pitches p JOIN outreach_messages m ON m.pitch_id = p.id WHERE p.site = ? AND p.id != ?"
+        " AND m.state IN ('scheduled', 'sending', 'sent', 'failed', 'unknown') GROUP BY p.id ORDER BY at DESC",
+        (pitch["draft_key"], pitch["site"], pitch["id"])).fetchall()
+    if any(r["same_draft"] for r in other):
+        first = next(r for r in other if r["same_draft"])
+        out.append(("--allow-second-pitch", f"{pitch['site']} already has pitch {first['id']} about this draft "
+                    "with an email queued or sent"))
+    since = now_text(at - rules.repitch_after)
+    recent = [r for r in other if r["at"] >= since]
+    if recent:
+        out.append(("--allow-recent-site", f"{pitch['site']} has pitch {recent[0]['id']} with an email queued or "
+                    f"sent on {recent[0]['at'][:10]}; no site is pitched again within {rules.repitch_after.days} days"))
+    return out
 
 
 def pipeline_time(text: str) -> datetime:
@@ -154,7 +184,9 @@ class RunReport:
     unknown: list[int] = field(default_factory=list)
     reconciled: list[tuple[int, str]] = field(default_factory=list)
     cancelled: list[tuple[int, str]] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # the check failed at send time
     capped: int = 0
+    spaced: int = 0  # waiting for the spacing after the last email
     files: list[str] = field(default_factory=list)
 
 
@@ -202,6 +234,7 @@ def _mark_sent(db: sqlite3.Connection, row: sqlite3.Row, now: datetime, note: st
 
 
 def _claim(db: sqlite3.Connection, row: sqlite3.Row, now: datetime, rules: Rules) -> bool:
+    """Take the email for this run; the lease runs from now (the claim), not from the run's start."""
     with transaction(db):
         return db.execute("UPDATE outreach_messages SET state = 'sending', lease_until = ?, tries = tries + 1"
                           " WHERE id = ? AND state IN ('scheduled', 'failed')",
@@ -228,15 +261,28 @@ def run(db: sqlite3.Connection, *, sender: compose.Sender, smtp: SmtpSettings | 
         outbox: Path, rules: Rules, now: datetime | None = None, ignore_daily_cap: bool = False,
         limit: int | None = None, save_to_sent: bool = True) -> RunReport:
     """Send every due email once (reconciling interrupted ones first)."""
-    now = now or datetime.now(UTC)
+    start = now or datetime.now(UTC)
+    began = time.monotonic()
     report = RunReport()
-    _reconcile(db, now, imap, report)
-    due = list(db.execute("SELECT m.*, p.stage FROM outreach_messages m JOIN pitches p ON p.id = m.pitch_id"
-                          " WHERE m.state IN ('scheduled', 'failed') AND m.scheduled_at <= ?"
-                          " ORDER BY m.scheduled_at, m.id", (now_text(now),)))
+    _reconcile(db, start, imap, report)
+    due = list(db.execute("SELECT m.*, p.stage, p.draft_url FROM outreach_messages m JOIN pitches p"
+                          " ON p.id = m.pitch_id WHERE m.state IN ('scheduled', 'failed') AND m.scheduled_at <= ?"
+                          " ORDER BY m.scheduled_at, m.id", (now_text(start),)))
     for row in due[:limit] if limit else due:
+        now = start + timedelta(seconds=time.monotonic() - began)  # this email's claim time
         if _stopped(db, row, report):
             continue
+        found = compose.problems(row["subject"], row["body"], recipient=row["recipient"], draft_url=row["draft_url"],
+                                 sender=sender)
+        if found:  # the check again, at send time: the settings may have changed since it was queued
+            report.refused.append((row["id"], "; ".join(found)))
+            continue
+        if row["via"] == "smtp" and rules.spacing:
+            last = db.execute("SELECT max(sent_at) FROM outreach_messages WHERE sender = ? AND state = 'sent'"
+                              " AND via = 'smtp'", (row["sender"],)).fetchone()[0]
+            if last and pipeline_time(last) + rules.spacing > now:
+                report.spaced += 1
+                continue
         if row["via"] == "smtp" and not ignore_daily_cap:
             since = now_text(now - timedelta(days=1))
             sent_today = db.execute("SELECT count(*) FROM outreach_messages WHERE sender = ? AND state = 'sent'"
@@ -356,6 +402,10 @@ def _smtp_send(s: SmtpSettings, msg: EmailMessage, sender: str, recipient: str) 
     except (OSError, smtplib.SMTPException) as exc:  # before DATA: nothing was handed over
         _quit(conn)
         return _Outcome(error=f"{where}: {_short(exc)}")
+    except UnicodeError:  # smtplib sends the login in ASCII only
+        _quit(conn)
+        return _Outcome(stop=True, error=f"{where}: the SMTP user or password has characters other than ASCII, "
+                        "which Python's SMTP client cannot send")
     try:
         code, reply = conn.data(wire(msg))
     except (OSError, smtplib.SMTPException) as exc:  # during DATA: the server may have the email

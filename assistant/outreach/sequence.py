@@ -128,23 +128,28 @@ def apply_mail(db: sqlite3.Connection, events: list[Any], now: datetime) -> list
                              " ON p.id = m.pitch_id WHERE m.message_id = ?", (mid,)).fetchone()
             if row is not None:
                 break
-        if row is None or row["stage"] in ("won", "opted-out", "bounced"):
+        if row is None:
             continue
-        pid = row["pitch_id"]
+        pid, ended = row["pitch_id"], row["stage"] in ("won", "opted-out", "bounced")
         if ev.kind == "bounce":
             if not ev.permanent:
                 continue
-            pipeline.suppress(db, ev.bounced_recipient or row["recipient"], "bounced", now)
-            pipeline.set_stage(db, pid, "bounced", f"{ev.bounced_recipient or row['recipient']}: {ev.status or ''}".strip(),
-                               now)
-            moved.append((pid, "bounced"))
+            pipeline.suppress(db, ev.bounced_recipient or row["recipient"], "bounced", now)  # whatever the stage
+            if not ended:
+                pipeline.set_stage(db, pid, "bounced",
+                                   f"{ev.bounced_recipient or row['recipient']}: {ev.status or ''}".strip(), now)
+                moved.append((pid, "bounced"))
         elif ev.kind == "unsubscribe":
-            pipeline.suppress(db, row["recipient"], "opted-out", now)
+            pipeline.suppress(db, row["recipient"], "opted-out", now)  # final, even after a won link
             if ev.from_addr:
                 pipeline.suppress(db, ev.from_addr, "opted-out", now)
-            pipeline.set_stage(db, pid, "opted-out", (ev.excerpt or "")[:300], now)
-            moved.append((pid, "opted-out"))
-        elif ev.kind == "reply" and row["stage"] != "replied":
+            if not ended:
+                pipeline.set_stage(db, pid, "opted-out", (ev.excerpt or "")[:300], now)
+                moved.append((pid, "opted-out"))
+            elif row["stage"] == "won":  # the link stays won; the address is never written to again
+                with transaction(db):
+                    pipeline.event(db, pid, "opted-out", (ev.excerpt or "")[:300], now)
+        elif ev.kind == "reply" and row["stage"] != "replied" and not ended:
             with transaction(db):
                 db.execute("UPDATE pitches SET reply_at = ?, reply_excerpt = ? WHERE id = ?",
                            (ev.date or now_text(now), (ev.excerpt or "")[:1000], pid))
