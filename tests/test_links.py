@@ -126,7 +126,7 @@ def test_every_state_and_reason_from_a_check(web: Web, tmp_path: Path) -> None:
     assert "down.example" in out and "HTTP 503" in out and "private.example" in out
     code, out, _ = run("links", "show", "http://moved.example/post")
     assert code == 0 and "lost (redirected)" in out
-    assert "HTTP 200 after 1 redirect(s), at http://elsewhere.example/new" in out
+    assert "HTTP 301 after 1 redirect(s), at http://elsewhere.example/new" in out  # another site: not fetched
     code, out, _ = run("links", "summary", "--json")
     data = json.loads(out)
     assert data["by_state"]["lost"] == 8 and data["lost_by_reason"]["page-gone"] == 2
@@ -341,3 +341,116 @@ def test_a_bad_export_keeps_its_good_rows_and_says_which_are_bad(web: Web, tmp_p
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 10)
     code, _, err = run("links", "import", str(binary))
     assert code == 2 and len(err.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- defects a review reproduced
+
+
+def test_a_page_that_redirects_to_another_site_is_lost_even_if_the_link_is_there(web: Web) -> None:
+    web.redirect("http://hop.example/post", "http://away.example/post")
+    web.page("http://away.example/post", article(a(GUIDE)))
+    web.redirect("http://same.example/old", "http://www.same.example/new")  # the same site: followed
+    web.page("http://www.same.example/new", article(a(GUIDE)))
+    for url in ("http://hop.example/post", "http://same.example/old"):
+        assert run("links", "add", url, "--to", GUIDE)[0] == 0
+    code, _, err = run("links", "check", "--delay", "0")
+    assert code == 1 and "lost: http://hop.example/post -> http://own.example/guide: redirected" in err
+    assert states() == {"http://hop.example/post": ("lost", "redirected"),
+                        "http://same.example/old": ("live", None)}
+    assert web.paths("away.example") == []  # another site's page is not fetched for a link to you
+
+
+def test_same_site_redirects_from_two_hosts_keep_the_spacing_of_the_host_they_lead_to(web: Web) -> None:
+    # www.site.example and site.example:8080 are two origins of one site; both redirect to a third,
+    # http://site.example, which the pool does not schedule: its spacing is the fetcher's to keep.
+    for i, origin in enumerate(("http://www.site.example", "http://site.example:8080")):
+        web.redirect(f"{origin}/p{i}", f"http://site.example/t{i}")
+        web.page(f"http://site.example/t{i}", article(a(GUIDE)))
+        assert run("links", "add", f"{origin}/p{i}", "--to", GUIDE)[0] == 0
+    assert run("links", "check", "--delay", "1", "--workers", "4")[0] == 0
+    assert set(states().values()) == {("live", None)}
+    landed = [h.at for h in web.hits if h.host == "site.example" and h.path.startswith("/t")]
+    assert len(landed) == 2 and landed[1] - landed[0] >= 0.95, landed
+
+
+def test_an_interrupted_check_returns_at_once_though_a_host_asks_for_a_long_crawl_delay(web: Web) -> None:
+    import time
+
+    web.robots("slow.example", "User-agent: *\nCrawl-delay: 30\n")
+    for url in ("http://slow.example/p1", "http://slow.example/p2", "http://fast.example/post"):
+        web.page(url, article(a(GUIDE)))
+        run("links", "add", url, "--to", GUIDE)
+    conn = db_mod.connect()
+
+    def interrupt(done: int, total: int) -> None:
+        if done >= 2:  # the target, then the first page
+            raise KeyboardInterrupt
+
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        check_mod.check(conn, Own([OWN]), check_mod.CheckOptions(delay=0, workers=4), progress=interrupt)
+    assert time.monotonic() - started < 5
+    assert web.paths("slow.example") == ["/robots.txt"]  # its first page was due 30 s later
+
+
+def test_a_partial_check_does_not_add_a_link_the_ledger_has_under_another_spelling(web: Web) -> None:
+    for path in ("/a", "/b"):
+        web.page(f"http://{OWN}{path}", article(title=path))
+    web.page("http://p.example/page", article(a(f"http://{OWN}/a"), a(f"http://{OWN}/b")))
+    assert run("links", "add", "http://p.example/page", "--to", f"http://{OWN}/a")[0] == 0
+    assert run("links", "add", "http://p.example/page", "--to", f"http://www.{OWN}/b/")[0] == 0
+    code, out, err = run("links", "check", "--delay", "0", "--limit", "1", "--json")
+    assert code == 0, err
+    assert json.loads(out)["found"] == 0
+    conn = db_mod.connect()
+    assert sorted(r[0] for r in conn.execute("SELECT target_url FROM backlinks")) == [
+        f"http://{OWN}/a", f"http://www.{OWN}/b/"]
+
+
+def test_the_ledger_has_an_index_on_the_linked_page(tmp_path: Path) -> None:
+    conn = db_mod.connect(tmp_path / "x.db")
+    plan = " ".join(r[3] for r in conn.execute(
+        "EXPLAIN QUERY PLAN SELECT id FROM backlinks WHERE target_url = ?", ("http://own.example/",)))
+    assert "backlinks_target_url" in plan
+
+
+def test_a_page_nested_past_the_parser_limit_leaves_the_link_unverified_not_removed(web: Web) -> None:
+    deep = "<div>" * 2_100 + a(GUIDE) + "</div>" * 2_100
+    web.page("http://deep.example/post", article(deep))
+    assert run("links", "add", "http://deep.example/post", "--to", GUIDE)[0] == 0
+    code, _, err = run("links", "check", "--delay", "0")
+    assert code == 0, err
+    state, reason = states()["http://deep.example/post"]
+    assert state == "unverified" and reason is not None and "nested over 2,048 deep" in reason
+    assert "\n" not in reason
+
+
+BAD_TEXT = "http://bad\udcff.example/"  # bytes that are not UTF-8, as Python passes them in argv
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["links", "check", "--stale", "99999999999d"], "--stale"),
+    (["links", "show", BAD_TEXT], "not valid text"),
+    (["links", "list", "--site", BAD_TEXT], "not valid text"),
+    (["links", "keep", BAD_TEXT], "not valid text"),
+    (["links", "add", BAD_TEXT, "--to", GUIDE], "not valid text"),
+    (["links", "add", "http://blog.example/", "--to", BAD_TEXT], "not valid text"),
+    (["links", "disavow", "--add", BAD_TEXT], "not valid text"),
+    (["links", "check", "--domain", BAD_TEXT], "not valid text"),
+    (["links", "keep", "http://[::1"], "is not a site"),
+])
+def test_out_of_range_and_undecodable_arguments_are_one_line_usage_errors(
+        web: Web, args: list[str], message: str) -> None:
+    code, out, err = run(*args)
+    assert code == 2, (out, err)
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize("entry", ["localhost", "http://spam.example/" + "a" * 3_000])
+def test_a_disavow_entry_google_would_refuse_is_refused_before_it_is_stored(web: Web, entry: str) -> None:
+    code, _, err = run("links", "disavow", "--add", entry)
+    assert code == 2 and len(err.strip().splitlines()) == 1, err
+    assert db_mod.connect().execute("SELECT count(*) FROM backlink_reviews").fetchone()[0] == 0
+    code, out, err = run("links", "disavow")  # later runs still work
+    assert code == 0, err
+    assert out.startswith("# Disavow file")

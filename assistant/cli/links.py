@@ -34,6 +34,25 @@ def links() -> None:
     their history (live, changed, lost and why, unverified)."""
 
 
+class _Text(click.ParamType):
+    """A string argument that is text: bytes that are not UTF-8 (surrogate-escaped in argv) are refused."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                what = (param.opts[0] if isinstance(param, click.Option) else param.human_readable_name) \
+                    if param is not None else "argument"
+                raise UsageError(f"{what} {value!r} is not valid text (bytes that are not UTF-8)") from None
+        return value
+
+
+TEXT = _Text()
+
+
 def own_option(func: Any) -> Any:
     return click.option("--own-domain", "own_domains", multiple=True, metavar="DOMAIN",
                         help="Your site (repeat for several; default: [links] own, else [site] domain).")(func)
@@ -109,8 +128,8 @@ def import_(files: tuple[str, ...], fmt: str, as_of: str | None, own_domains: tu
 
 
 @links.command("add")
-@click.argument("source_url")
-@click.option("--to", "target", required=True, metavar="URL", help="The page of yours it links to.")
+@click.argument("source_url", type=TEXT)
+@click.option("--to", "target", type=TEXT, required=True, metavar="URL", help="The page of yours it links to.")
 @own_option
 def add(source_url: str, target: str, own_domains: tuple[str, ...]) -> None:
     """Add one link by hand: SOURCE_URL links to --to URL (a page of yours)."""
@@ -129,7 +148,7 @@ def add(source_url: str, target: str, own_domains: tuple[str, ...]) -> None:
 
 @links.command("check")
 @click.option("--stale", metavar="AGE", help="Re-check only links last checked longer ago than this (e.g. 7d).")
-@click.option("--domain", metavar="SITE", help="Only links from this site (and its subdomains).")
+@click.option("--domain", type=TEXT, metavar="SITE", help="Only links from this site (and its subdomains).")
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), help="Check at most this many links.")
 @click.option("--delay", type=Finite(0, 60), default=None, help="Seconds between two requests to one host "
               "(default 1; a longer robots.txt Crawl-delay wins).")
@@ -146,13 +165,13 @@ def check(stale: str | None, domain: str | None, limit: int | None, delay: float
     where. Exits 1 when links were newly lost (listed on stderr), for cron."""
     from assistant.links.check import CheckOptions
     from assistant.links.check import check as run_check
-    from assistant.settings import count_setting, duration_setting, number, parse_duration
+    from assistant.settings import count_setting, duration_setting, number
 
     own = _own(own_domains)
     _need_own(own)
     conf = settings()
     opts = CheckOptions(
-        stale=timedelta(seconds=parse_duration(stale, "--stale")) if stale else None,
+        stale=options.stale(stale),
         domain=domain, limit=limit,
         delay=delay if delay is not None else number(conf.get("links.delay", 1.0), "links.delay", minimum=0,
                                                       maximum=60),
@@ -221,7 +240,7 @@ class _Bar:
 @click.option("--state", type=click.Choice(["live", "new", "lost", "changed", "unverified", "unchecked"]),
               help="Only links in this state (new: first seen within --since, default 30 days, and not lost).")
 @click.option("--since", metavar="AGE", help="Only links that came into their state within this (e.g. 30d).")
-@click.option("--site", metavar="SITE", help="Only links from this site (or to this site of yours).")
+@click.option("--site", type=TEXT, metavar="SITE", help="Only links from this site (or to this site of yours).")
 @click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=200, show_default=True)
 @click.option("--format", "fmt", type=FormatChoice(["text", "json", "csv"]), default="text", show_default=True,
               help="Output format: text, json or csv (table is an old name of text).")
@@ -247,7 +266,7 @@ def list_(state: str | None, since: str | None, site: str | None, limit: int, fm
 
 
 @links.command("show")
-@click.argument("what", metavar="URL|SITE")
+@click.argument("what", metavar="URL|SITE", type=TEXT)
 @click.option("--json", "json_", is_flag=True, help="Print the links and their checks as JSON.")
 def show(what: str, json_: bool) -> None:
     """Show the history of each link from a linking page URL or a site, check by check."""
@@ -386,8 +405,8 @@ def risk(all_: bool, no_topic: bool, own_domains: tuple[str, ...], json_: bool) 
 
 
 @links.command("keep")
-@click.argument("sites", nargs=-1, required=True)
-@click.option("--note", help="Why (kept with the review).")
+@click.argument("sites", nargs=-1, required=True, type=TEXT)
+@click.option("--note", type=TEXT, help="Why (kept with the review).")
 def keep(sites: tuple[str, ...], note: str | None) -> None:
     """Mark linking sites as reviewed and fine: the risk review leaves them out."""
     from assistant.links import store
@@ -400,9 +419,9 @@ def keep(sites: tuple[str, ...], note: str | None) -> None:
 
 
 @links.command("disavow")
-@click.option("--add", "add", multiple=True, metavar="SITE|URL", help="Choose a site (domain) or one URL to disavow.")
-@click.option("--reason", help="Why, written as a comment above the entry (default: the risk markers).")
-@click.option("--remove", "remove", multiple=True, metavar="SITE|URL", help="Take a site or URL off your choices.")
+@click.option("--add", "add", multiple=True, type=TEXT, metavar="SITE|URL", help="Choose a site (domain) or one URL to disavow.")
+@click.option("--reason", type=TEXT, help="Why, written as a comment above the entry (default: the risk markers).")
+@click.option("--remove", "remove", multiple=True, type=TEXT, metavar="SITE|URL", help="Take a site or URL off your choices.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=str), help="Write the file here "
               "(default: standard output).")
 @click.option("--merge", "merge", type=click.Path(dir_okay=False, path_type=str), metavar="EXISTING.txt",
@@ -428,15 +447,16 @@ def disavow(add: tuple[str, ...], reason: str | None, remove: tuple[str, ...], o
         return
     own = _own(own_domains)
     conn = open_db()
+    today = datetime.now(UTC).date()
     for item in remove:
         store.forget_review(conn, options.disavow_key(item))
     for item in add:
         key = options.disavow_key(item)
         if own and own.site_of(key if "//" in key else f"https://{key}/"):
             raise UsageError(f"{item} is your own site; a disavow file lists other sites")
+        dv.render([dv.Entry("url" if "//" in key else "domain", key)], today=today)  # Google's rules, before storing
         store.review(conn, key, "disavow", reason or options.markers_reason(conn, own, key))
     chosen = store.disavowed(conn)
-    today = datetime.now(UTC).date()
     entries = [dv.Entry("url" if "//" in key else "domain", key, why, when[:10]) for key, why, when in chosen]
     if merge:
         text = dv.merge(dv.read_text(merge), entries, today=today)

@@ -25,6 +25,7 @@ from assistant.links import page as page_mod
 from assistant.links import store
 from assistant.links.store import Change, NewLink, Outcome, Own, link_key
 from assistant.prospects.fetch import HTML_TYPES, Fetch, Fetcher, _decode, origin_of
+from assistant.prospects.targets import domain_of
 from assistant.sql import transaction
 
 TARGET_MAX_BYTES = 512 * 1024
@@ -138,16 +139,20 @@ class _Pool:
                    for i in range(min(self.workers, len(self.tasks)))]
         for t in threads:
             t.start()
+        finished = False
         try:
             for _ in range(count):
                 got = self.results.get()
                 if isinstance(got, BaseException):
                     raise got
                 yield got
+            finished = True
         finally:
             with self.cond:
                 self.stop = True
                 self.cond.notify_all()
+            if not finished:  # Ctrl-C or an error: a redirect hop waiting for its host gives up too
+                self.fetcher.stopping.set()
             for t in threads:  # each ends after its request in flight, which the deadline bounds
                 t.join()
 
@@ -165,9 +170,12 @@ class _Pool:
                     return
                 ready, _, origin = heapq.heappop(self.heap)
                 self.busy += 1
-            pause = ready - time.monotonic()
-            if pause > 0:
-                time.sleep(pause)
+                while not self.stop and (pause := ready - time.monotonic()) > 0:
+                    self.cond.wait(pause)  # woken early by a stop (Ctrl-C) or another worker's notice
+                if self.stop:
+                    self.busy -= 1
+                    self.cond.notify_all()
+                    return
             try:
                 tasks = self.tasks[origin]
                 if origin not in self.fetcher.robots and tasks[0].kind == "page":
@@ -217,8 +225,9 @@ class _Run:
         rules = self.fetcher.rules(task.url)
         if not rules.allowed(task.url):
             return _Done(task, Fetch(task.url, blocked=True, error=rules.note if rules.disallow_all else None))
+        # A redirect to another site is not followed: the link is lost (redirected) wherever it now leads.
         got = self.fetcher.get(task.url, headers=task.headers, max_bytes=self.opts.max_bytes,
-                               accept=HTML_TYPES)
+                               accept=HTML_TYPES, site=domain_of(task.url))
         facts = None
         if got.status == 200 and got.body and not got.blocked and not got.offsite:
             facts = page_mod.analyse(_decode(got.body, got.headers), got.url, targets=self.is_own,
@@ -250,7 +259,8 @@ class _Run:
                 facts = _stored_facts(self.db, done.task.url)
             elif facts is not None:
                 self._store_page(done.task.url, got, facts, now)
-            known = {link_key(r["target_url"]) for r in links}
+            known = {link_key(r[0]) for r in self.db.execute(  # every row of the page, not only this run's
+                "SELECT target_url FROM backlinks WHERE source_url = ?", (done.task.url,))}
             for link in links:
                 report.changes.append(store.apply(self.db, link, self.outcome(link, got, facts), now=now,
                                                   run_id=report.run_id))
@@ -281,6 +291,9 @@ class _Run:
             if got.truncated:  # the link may be in the part not read
                 return Outcome("failed", f"the page is over {self.opts.max_bytes:,} bytes and the link is not in "
                                "the part read", present=False, **base)
+            if facts.notes:  # the analysis cut the page short (too deep, too long, too many links): the same
+                return Outcome("failed", f"the link is not in the part of the page read ({facts.notes[0]})",
+                               present=False, **base)
             return Outcome("lost", "redirected" if got.redirects else "link-removed", present=False, **base)
         target = self.targets.get(link_key(link["target_url"]))
         seen = Outcome("live", present=True, anchor=found.anchor,
@@ -320,7 +333,8 @@ class _Run:
                       "nofollow": link.nofollow, "sponsored": link.sponsored, "ugc": link.ugc}
                      for link in facts.links[:500]]
         stored = {"links": own_links, "noindex": facts.meta_noindex, "nofollow": facts.meta_nofollow,
-                  "canonical": facts.canonical, "canonical_elsewhere": facts.canonical_elsewhere}
+                  "canonical": facts.canonical, "canonical_elsewhere": facts.canonical_elsewhere,
+                  "notes": facts.notes}
         self.db.execute(
             "INSERT OR REPLACE INTO backlink_pages (url, etag, last_modified, status, checked_at, title, lang,"
             " outbound_links, outbound_domains, noindex, canonical, paid, directory, text_sample, facts)"
@@ -361,7 +375,7 @@ def _stored_facts(db: sqlite3.Connection, url: str) -> page_mod.PageFacts | None
                                       nofollow=d["nofollow"], sponsored=d["sponsored"], ugc=d["ugc"])
                         for d in data["links"]],
         canonical=data["canonical"], canonical_elsewhere=data["canonical_elsewhere"],
-        meta_noindex=data["noindex"], meta_nofollow=data["nofollow"])
+        meta_noindex=data["noindex"], meta_nofollow=data["nofollow"], notes=list(data.get("notes") or []))
 
 
 def _conditional(db: sqlite3.Connection, url: str) -> dict[str, str]:

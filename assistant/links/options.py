@@ -9,6 +9,8 @@ from typing import Any
 from assistant.errors import UsageError
 from assistant.links.store import Own
 
+MAX_AGE = 20 * 366 * 86400  # seconds: the longest --since or --stale (longer overflows dates)
+
 
 def own_sites(own_domains: tuple[str, ...] | list[str], settings: Any) -> Own:
     """``--own-domain`` values, else ``[links] own``, else ``[site] domain``."""
@@ -29,16 +31,31 @@ def since(value: str | None) -> datetime | None:
     from assistant.settings import parse_duration
 
     seconds = parse_duration(value, "--since")
-    if not 0 < seconds <= 366 * 86400 * 20:
+    if not 0 < seconds <= MAX_AGE:
         raise UsageError(f"--since {value!r} is out of range (use e.g. 7d, 4w)")
     return datetime.now(UTC) - timedelta(seconds=seconds)
+
+
+def stale(value: str | None) -> timedelta | None:
+    """``--stale AGE`` (e.g. 7d): at most 20 years."""
+    if value is None:
+        return None
+    from assistant.settings import parse_duration
+
+    seconds = parse_duration(value, "--stale")
+    if not 0 <= seconds <= MAX_AGE:
+        raise UsageError(f"--stale {value!r} is out of range (at most 20 years; use e.g. 7d, 4w)")
+    return timedelta(seconds=seconds)
 
 
 def site_key(site: str) -> str:
     """The identity of a site given as a domain or URL."""
     from assistant.prospects.targets import domain_of
 
-    key = domain_of(site if "//" in site else f"https://{site.strip()}/")
+    try:
+        key = domain_of(site if "//" in site else f"https://{site.strip()}/")
+    except ValueError:  # urlsplit's, e.g. an unclosed [IPv6 address
+        key = ""
     if not key:
         raise UsageError(f"{site!r} is not a site (give a domain such as example.com)")
     return key

@@ -134,4 +134,10 @@ def _links_002(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [("links_001_ledger", _links_001), ("links_002_summary_indexes", _links_002)]
+def _links_003(db: sqlite3.Connection) -> None:
+    """The links to one page of yours, for the outreach pipeline's won pitches (mark_won)."""
+    run_script(db, "CREATE INDEX IF NOT EXISTS backlinks_target_url ON backlinks(target_url);")
+
+
+MIGRATIONS = [("links_001_ledger", _links_001), ("links_002_summary_indexes", _links_002),
+              ("links_003_target_url_index", _links_003)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextvars
 import re
+import threading
 import time
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
@@ -138,6 +139,9 @@ class Fetcher:
         self.max_bytes = max_bytes
         self.robots: dict[str, robots_mod.Robots] = {}
         self._last: dict[str, float] = {}
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
+        self.stopping = threading.Event()  # set: waits end at once and no request starts (Ctrl-C)
 
     # -- politeness
     def interval(self, origin: str) -> float:
@@ -150,12 +154,18 @@ class Fetcher:
         last = self._last.get(origin)
         return 0.0 if last is None else last + self.interval(origin)
 
-    def _wait(self, origin: str) -> None:
+    def _lock(self, origin: str) -> threading.Lock:
+        with self._locks_lock:
+            return self._locks.setdefault(origin, threading.Lock())
+
+    def _wait(self, origin: str) -> bool:
+        """Sleep until the origin may be asked; False when stopped meanwhile."""
         last = self._last.get(origin)
         if last is not None:
             pause = last + self.interval(origin) - time.monotonic()
             if pause > 0:
-                time.sleep(pause)
+                self.stopping.wait(pause)
+        return not self.stopping.is_set()
 
     def _done(self, origin: str) -> None:
         self._last[origin] = time.monotonic()
@@ -210,9 +220,23 @@ class Fetcher:
 
     def _request(self, url: str, result: Fetch, headers: dict[str, str] | None,
                  max_bytes: int | None, accept: tuple[str, ...] | None) -> str | None:
-        """One request into ``result``; returns the redirect location, if any."""
+        """One request into ``result``; returns the redirect location, if any.
+
+        The origin's lock is held across the wait and the request, so that threads sharing the fetcher
+        (a redirect hop leads a worker to an origin another worker is asking) never ask one origin
+        within its spacing."""
         origin = _origin(url)
-        self._wait(origin)
+        with self._lock(origin):
+            if not self._wait(origin):
+                result.error = "stopped before the request"
+                return None
+            try:
+                return self._send(url, result, headers, max_bytes, accept)
+            finally:
+                self._done(origin)
+
+    def _send(self, url: str, result: Fetch, headers: dict[str, str] | None,
+              max_bytes: int | None, accept: tuple[str, ...] | None) -> str | None:
         limit = self._request_limit()
         try:
             with deadline(limit) as at:
@@ -237,8 +261,6 @@ class Fetcher:
             result.error = "too many redirects"
         except httpx.HTTPError as exc:
             result.error = _network_error(exc)
-        finally:
-            self._done(origin)
         return None
 
     def _request_limit(self) -> float:
