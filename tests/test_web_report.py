@@ -262,7 +262,7 @@ def test_the_cli_writes_the_report(content: Path, tmp_path: Path, data: sqlite3.
     out = tmp_path / "out.html"
     result = CliRunner().invoke(cli, ["report", str(content), "-o", str(out), "--since", "30d"])
     assert result.exit_code == 0, result.output
-    assert result.output == ""
+    assert result.stdout == "" and result.stderr == f"wrote {out} ({out.stat().st_size:,} bytes)\n"
     html = out.read_text()
     assert number(stats(html)["drafts"]) == 5 and number(stats(html)["pitches"]) == 3
 

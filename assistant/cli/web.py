@@ -61,6 +61,9 @@ def serve(content: tuple[Path, ...], port: int, bind: str, open_: bool) -> None:
 def report(content: tuple[Path, ...], output: Path, since: str | None) -> None:
     """Write one self-contained HTML report (styles, data and charts inline; nothing fetched when
     opened): every draft's scores, the links charts and the outreach funnel."""
+    from assistant.cli.score import _progress
     from assistant.web import report as report_mod
 
-    report_mod.write(list(content) or [Path(".")], output, since=since, settings=settings())
+    with _progress(True) as progress:  # a progress bar on a terminal: scoring new drafts takes a while
+        report_mod.write(list(content) or [Path(".")], output, since=since, settings=settings(), progress=progress)
+    click.echo(f"wrote {output} ({output.stat().st_size:,} bytes)", err=True)

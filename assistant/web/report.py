@@ -70,14 +70,16 @@ def period(since: str | None, now: datetime | None = None) -> Period:
 
 
 def write(content: list[Path], output: Path, *, since: str | None, settings: Any = None,
-          embedder: Any = None, now: datetime | None = None) -> None:
-    """Write the report to ``output`` (atomically). ``embedder``: a loaded one to reuse (tests)."""
+          embedder: Any = None, now: datetime | None = None, progress: Any = None) -> None:
+    """Write the report to ``output`` (atomically). ``embedder``: a loaded one to reuse (tests);
+    ``progress``: where scoring reports how far it has got (the CLI's progress bar)."""
     when = period(since, now)
     with _Reserved(Path(output)) as reserved:  # an unwritable output fails now, not after scoring
-        reserved.commit(build(content, Path(output), when, settings=settings, embedder=embedder))
+        reserved.commit(build(content, Path(output), when, settings=settings, embedder=embedder, progress=progress))
 
 
-def build(content: list[Path], output: Path, when: Period, *, settings: Any = None, embedder: Any = None) -> str:
+def build(content: list[Path], output: Path, when: Period, *, settings: Any = None, embedder: Any = None,
+          progress: Any = None) -> str:
     """The report's HTML."""
     from assistant import db
 
@@ -85,7 +87,8 @@ def build(content: list[Path], output: Path, when: Period, *, settings: Any = No
     paths, empty = find_drafts(content, output)
     conn = db.connect(readonly=True)
     try:
-        drafts = Drafts(score_drafts(paths, cfg, embedder or (_embedder(cfg, conn) if paths else None)), empty)
+        drafts = Drafts(score_drafts(paths, cfg, embedder or (_embedder(cfg, conn) if paths else None),
+                                     progress=progress), empty)
         return render(content, drafts, links_section(conn, when), outreach_section(conn, when), when)
     finally:
         conn.close()
@@ -129,7 +132,7 @@ def _is_report(path: Path, output: Path) -> bool:
     return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
 
 
-def score_drafts(paths: list[str], cfg: Any, embedder: Any) -> list[Any]:
+def score_drafts(paths: list[str], cfg: Any, embedder: Any, progress: Any = None) -> list[Any]:
     """Each draft's Report, scored as `assist score` scores them (one model call for the batch)."""
     if not paths:
         return []
@@ -137,7 +140,8 @@ def score_drafts(paths: list[str], cfg: Any, embedder: Any) -> list[Any]:
 
     max_bytes = int(float(cfg.number("score.max_file_mb", 5, positive=True, maximum=1024)) * 1024 * 1024)
     batch = score_paths(paths, embedder, max_bytes=max_bytes, weights=cfg.get("score.weights") or None,
-                        stale_years=int(cfg.number("score.stale_years", 3, positive=True, maximum=1024)))
+                        stale_years=int(cfg.number("score.stale_years", 3, positive=True, maximum=1024)),
+                        progress=progress)
     return batch.reports
 
 
