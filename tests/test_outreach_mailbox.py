@@ -541,3 +541,12 @@ def test_the_dovecot_fixture_serves_threads_too(dovecot: Mailbox) -> None:  # no
     for t in threads:
         t.join()
     assert errors == [] and len(dovecot.flags()) == 4
+
+
+def test_a_person_writing_from_postmaster_is_a_reply_not_a_bounce() -> None:
+    raw = (b"From: The Postmaster <postmaster@smallsite.example>\r\nTo: ana@remotely.blog\r\n"
+           b"Subject: Re: A resource for Small Site\r\nMessage-ID: <h1@smallsite.example>\r\n"
+           b"In-Reply-To: <pitch-1@remotely.blog>\r\nDate: Mon, 07 Dec 2026 10:00:00 +0000\r\n\r\n"
+           b"Hi Ana, I run this little site myself - happy to add your guide.\r\n")
+    got = parse(raw)
+    assert got is not None and got.kind == "reply" and got.refers_to == ["<pitch-1@remotely.blog>"]

@@ -317,6 +317,8 @@ def _plain_bounce(msg: Message, from_addr: str | None, subject: str, text: str) 
             break
     head = text[:4000]
     status = _STATUS.search(head)
+    if original is None and status is None and not _BOUNCE_SUBJECT.search(subject):
+        return None  # a person writing from postmaster@ (a reply, say): nothing of a bounce in it
     recipient = next((a or b for a, b in _RECIPIENT_LINE.findall(head) if (a or b) != from_addr), None)
     action = "delayed" if _DELAY_SUBJECT.search(subject) else "failed"
     code = status.group(1) if status else None
