@@ -74,59 +74,13 @@ class Composed:
     empties: int = 0
 
 
-class _Empties:
-    """Counts the ``{{ }}`` values that came out empty in one rendering (Jinja's ``finalize``)."""
-
-    count = 0
-
-    def __call__(self, value: Any) -> Any:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            self.count += 1
-            return ""
-        return value
-
-
-_COMPILED: dict[tuple[str, float], tuple[Any, _Empties]] = {}
-
-
-def _template(path: Any) -> tuple[Any, _Empties]:
-    """The compiled template (one per file and modification time: 1,000 pitches compile it once)."""
-    import jinja2
-
-    from assistant import templates
-    from assistant.prospects.rank import short_url
-
-    key = (str(path), path.stat().st_mtime)
-    if key not in _COMPILED:
-        empties = _Empties()
-        env = templates.sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
-                                finalize=empties)
-        env.filters["shorturl"] = lambda url: short_url(url) if url else ""
-        _COMPILED[key] = (env.from_string(path.read_text(encoding="utf-8")), empties)
-    return _COMPILED[key]
-
-
 def render(name: str, values: dict[str, Any], sender: Sender) -> Composed:
     """The email from template ``name``, with the footer; UsageError (one line) for a template error."""
     from assistant import templates
 
-    path = templates.find("outreach", name)
     data = {**values, "sender": {"name": sender.name, "email": sender.email, "address": sender.postal_address}}
-    try:
-        template, empties = _template(path)
-        empties.count = 0
-        text = template.render(**data)
-    except Exception as exc:  # noqa: BLE001 - bad bytes, syntax, undefined, the sandbox: one line naming the file
-        raise templates.render_error(exc, str(path)) from None
-    lines = text.lstrip("\n").splitlines()
-    subject = ""
-    if lines and lines[0].lower().startswith("subject:"):
-        subject = lines[0].split(":", 1)[1].strip()
-        lines = lines[1:]
-    body = "\n".join(lines).strip("\n")
-    while "\n\n\n" in body:
-        body = body.replace("\n\n\n", "\n\n")
-    return Composed(subject, body + "\n\n" + footer(sender), name, empties.count)
+    subject, body, empties = templates.render_email(templates.find("outreach", name), data)
+    return Composed(subject, body.rstrip("\n") + "\n\n" + footer(sender), name, empties)
 
 
 def footer(sender: Sender) -> str:

@@ -91,9 +91,7 @@ def render(
     doc: Document, prospect: Prospect, template: str | None = None, *, sender: dict[str, Any] | None = None
 ) -> Email:
     """Render the email for a prospect (template: the prospect's suggestion unless one is named)."""
-    import jinja2
-
-    from assistant.prospects.rank import short_url
+    from assistant import templates
 
     name = template or prospect.template
     path = find_template(name)
@@ -102,22 +100,6 @@ def render(
         raise UsageError(f"{prospect.domain}: no dead link known on this site, so a broken-link email would not be"
                          " true; use --template resource-page or guest-post (dead links show up once assist"
                          " has crawled the pages a site links to)")
-    from assistant import templates
-
-    env = templates.sandbox(undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    env.filters["shorturl"] = lambda url: short_url(url) if url else ""
-    values = context(doc, prospect, sender)
-    try:
-        text = env.from_string(path.read_text(encoding="utf-8")).render(**values)
-    except Exception as exc:  # noqa: BLE001 - bad bytes, syntax, undefined, the sandbox: one line naming the file
-        raise templates.render_error(exc, str(path)) from None
-    lines = text.lstrip("\n").splitlines()
-    subject = ""
-    if lines and lines[0].lower().startswith("subject:"):
-        subject = lines[0].split(":", 1)[1].strip()
-        lines = lines[1:]
-    body = "\n".join(lines).strip("\n") + "\n"
-    while "\n\n\n" in body:
-        body = body.replace("\n\n\n", "\n\n")
+    subject, body, _ = templates.render_email(path, context(doc, prospect, sender))
     return Email(to=prospect.contact, subject=subject, body=body, template=name, template_path=str(path),
                  site=prospect.domain, pitch_url=prospect.pitch_url, reasons=prospect.reasons)
