@@ -7,6 +7,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"  # how times are stored: UTC, ISO 8601, sorting as text
+
+
+def now_text(now: datetime | None = None) -> str:
+    """A time (default: now) as the tables store it."""
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime(TIME_FORMAT)
+
+
+def parse_time(text: str) -> datetime:
+    """A stored time back (a date alone, or a time without a zone, is UTC)."""
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def run_script(db: sqlite3.Connection, script: str) -> None:

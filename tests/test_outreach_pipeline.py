@@ -21,6 +21,7 @@ from mailservers import SmtpServer, dovecot, smtp_server  # noqa: F401 - fixture
 from assistant import db as db_mod
 from assistant.cli import cli
 from assistant.outreach import pipeline, send
+from assistant.sql import parse_time
 
 DRAFT_URL = "https://remotely.blog/async-status-updates"
 
@@ -174,7 +175,7 @@ def test_the_daily_cap_and_the_spacing(conf: SmtpServer, monkeypatch: pytest.Mon
     run("outreach", "send", str(pid))
     last = messages()[-1]
     sent = max(m["sent_at"] for m in messages() if m["sent_at"])
-    gap = send.pipeline_time(last["scheduled_at"]) - send.pipeline_time(sent)
+    gap = parse_time(last["scheduled_at"]) - parse_time(sent)
     assert timedelta(minutes=9, seconds=59) <= gap <= timedelta(minutes=10, seconds=1)
 
 
@@ -500,7 +501,7 @@ def test_the_lease_runs_from_each_claim_not_from_the_start_of_the_run(conf: Smtp
 
     async def slow(server, session, envelope):  # noqa: ANN001, ANN202
         row = db_mod.connect().execute("SELECT lease_until FROM outreach_messages WHERE state = 'sending'").fetchone()
-        leases.append(send.pipeline_time(row[0]))
+        leases.append(parse_time(row[0]))
         if len(leases) == 1:
             time.sleep(1.5)  # the first email takes longer than the whole lease
         return await original(server, session, envelope)

@@ -23,6 +23,7 @@ from assistant.cli.common import (
 )
 from assistant.cli.prospects import preview
 from assistant.errors import EXIT_FAILURE, UsageError
+from assistant.sql import now_text
 
 
 @click.group(cls=Group)
@@ -328,7 +329,7 @@ def due(within: str, json_: bool) -> None:
     queued = [dict(r) for r in conn.execute(
         "SELECT m.id, m.pitch_id, p.site, m.step, m.scheduled_at, m.recipient, m.subject, m.state FROM outreach_messages m"
         " JOIN pitches p ON p.id = m.pitch_id WHERE m.state IN ('scheduled', 'failed') AND m.scheduled_at <= ?"
-        " ORDER BY m.scheduled_at", (until.strftime("%Y-%m-%dT%H:%M:%SZ"),))]
+        " ORDER BY m.scheduled_at", (now_text(until),))]
     coming = sequence.upcoming(conn, settings(), _sender(), until=until)
     if json_:
         emit_json({"queued": queued, "follow_ups": [c.__dict__ for c in coming]})
@@ -410,7 +411,7 @@ def resolve(email_id: int, was_sent: bool | None) -> None:
     else:
         with transaction(conn):
             conn.execute("UPDATE outreach_messages SET state = 'scheduled', scheduled_at = ?, last_error = NULL"
-                         " WHERE id = ?", (_now().strftime("%Y-%m-%dT%H:%M:%SZ"), email_id))
+                         " WHERE id = ?", (now_text(_now()), email_id))
     click.echo(f"email {email_id}: {'sent' if was_sent else 'queued again'}")
 
 

@@ -7,12 +7,12 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from assistant.errors import UsageError
 from assistant.prospects.targets import domain_of
-from assistant.sql import transaction
+from assistant.sql import now_text, parse_time, transaction
 
 STATES = ("unchecked", "live", "changed", "lost", "unverified")
 LISTED_STATES = ("live", "new", "lost", "changed", "unverified", "unchecked")
@@ -27,15 +27,6 @@ LOST_REASONS = {
 }
 FAILURES_BEFORE_LOST = 3  # failed checks in a row, spanning at least LOST_AFTER, before "lost"
 LOST_AFTER = timedelta(days=1)
-
-
-def now_text(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_time(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- your sites
@@ -191,8 +182,9 @@ def apply(db: sqlite3.Connection, link: sqlite3.Row, seen: Outcome, *, now: date
         if state == "live":
             reason = None
             fields["last_live"] = at
-            if link["last_live"] is not None and _differs(link, seen):
-                state, reason = "changed", _what_changed(link, seen)
+            what = _what_changed(link, seen) if link["last_live"] is not None else None
+            if what:
+                state, reason = "changed", what
     if state == "lost" and before != "lost":
         fields["lost_at"] = at
     elif state != "lost":
@@ -217,10 +209,6 @@ def apply(db: sqlite3.Connection, link: sqlite3.Row, seen: Outcome, *, now: date
 
 def _rel(nofollow: object, sponsored: object, ugc: object) -> str:
     return " ".join(n for n, v in (("nofollow", nofollow), ("sponsored", sponsored), ("ugc", ugc)) if v) or "follow"
-
-
-def _differs(link: sqlite3.Row, seen: Outcome) -> bool:
-    return bool(_what_changed(link, seen))
 
 
 def _what_changed(link: sqlite3.Row, seen: Outcome) -> str | None:

@@ -12,21 +12,17 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import UsageError
-from assistant.sql import transaction
+from assistant.sql import now_text, transaction
 
 STAGES = ("new", "drafted", "sent", "followed-up", "replied", "won", "declined", "no-reply", "bounced", "opted-out")
 FINAL = frozenset(("won", "declined", "no-reply", "bounced", "opted-out"))
 STOPS_FOLLOW_UPS = FINAL | {"replied"}
 REPITCH_AFTER = timedelta(days=90)
-
-
-def now_text(now: datetime | None = None) -> str:
-    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def address_hash(address: str) -> str:

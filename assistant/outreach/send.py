@@ -25,8 +25,7 @@ from typing import Any
 
 from assistant.errors import AssistError, UsageError
 from assistant.outreach import compose, pipeline
-from assistant.outreach.pipeline import now_text
-from assistant.sql import transaction
+from assistant.sql import now_text, parse_time, transaction
 
 DAILY_CAP = 30
 SPACING = timedelta(minutes=2)
@@ -108,7 +107,7 @@ def enqueue(db: sqlite3.Connection, pitch: sqlite3.Row, composed: compose.Compos
         last = db.execute("SELECT max(coalesce(sent_at, scheduled_at)) FROM outreach_messages WHERE sender = ?"
                           " AND state IN ('scheduled', 'sending', 'sent', 'failed')", (sender.email,)).fetchone()[0]
         if last:
-            when = max(when, pipeline_time(last) + rules.spacing)
+            when = max(when, parse_time(last) + rules.spacing)
     domain = (sender.email or "localhost").rsplit("@", 1)[-1]
     with transaction(db):
         if existing is not None:
@@ -140,11 +139,6 @@ def _site_rules(db: sqlite3.Connection, pitch: sqlite3.Row, at: datetime, rules:
         out.append(("--allow-recent-site", f"{pitch['site']} has pitch {recent[0]['id']} with an email queued or "
                     f"sent on {recent[0]['at'][:10]}; no site is pitched again within {rules.repitch_after.days} days"))
     return out
-
-
-def pipeline_time(text: str) -> datetime:
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 # --------------------------------------------------------------------------- the message
@@ -280,7 +274,7 @@ def run(db: sqlite3.Connection, *, sender: compose.Sender, smtp: SmtpSettings | 
         if row["via"] == "smtp" and rules.spacing:
             last = db.execute("SELECT max(sent_at) FROM outreach_messages WHERE sender = ? AND state = 'sent'"
                               " AND via = 'smtp'", (row["sender"],)).fetchone()[0]
-            if last and pipeline_time(last) + rules.spacing > now:
+            if last and parse_time(last) + rules.spacing > now:
                 report.spaced += 1
                 continue
         if row["via"] == "smtp" and not ignore_daily_cap:

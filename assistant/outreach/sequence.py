@@ -15,8 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from assistant.outreach import compose, pipeline, send
-from assistant.outreach.pipeline import now_text
-from assistant.sql import transaction
+from assistant.sql import now_text, parse_time, transaction
 
 DEFAULT_FOLLOW_UPS = ("5d", "12d")
 NO_REPLY_AFTER = timedelta(days=7)
@@ -75,7 +74,7 @@ def _follow_up_slots(db: sqlite3.Connection, settings: Any) -> list[tuple[sqlite
         steps = db.execute("SELECT max(step) FROM outreach_messages WHERE pitch_id = ? AND state != 'cancelled'",
                            (pitch["id"],)).fetchone()[0] or 0
         if steps < len(delays):
-            slots.append((pitch, steps + 1, send.pipeline_time(pitch["first_sent_at"]) + delays[steps]))
+            slots.append((pitch, steps + 1, parse_time(pitch["first_sent_at"]) + delays[steps]))
     return slots
 
 
@@ -111,7 +110,7 @@ def _no_reply(db: sqlite3.Connection, settings: Any, now: datetime) -> None:
                           " FROM outreach_messages WHERE pitch_id = ? AND state != 'cancelled'", (pitch["id"],)).fetchone()
         if last[0] is None or last[0] < len(delays) or last[2] or last[1] is None:
             continue
-        if send.pipeline_time(last[1]) + wait <= now:
+        if parse_time(last[1]) + wait <= now:
             pipeline.set_stage(db, pitch["id"], "no-reply", f"no answer {wait.days} days after the last email", now)
 
 

@@ -17,7 +17,6 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
 
@@ -43,6 +42,7 @@ from assistant.prospects.pages import (
 )
 from assistant.prospects.targets import _looks_like_page, check_url, clean_url, domain_of, same_site
 from assistant.prospects.targets import read_targets as read_targets  # the CLI's URL|FILE argument
+from assistant.sql import now_text
 
 USER_AGENT = f"assist/{__version__} (+https://github.com/assist-dev/assist)"
 MAX_CHILD_SITEMAPS = 3
@@ -496,4 +496,4 @@ def _content_hash(page: PageResult) -> str:
 
 
 def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return now_text()
