@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import click
@@ -74,6 +75,50 @@ from assistant.terminal import printable  # noqa: E402,F401 - re-exported: the C
 
 def warn(message: str) -> None:
     click.echo(f"warning: {message}", err=True)
+
+
+@contextmanager
+def status(first: str) -> Iterator[Callable[[str], None] | None]:
+    """A rich spinner on stderr saying the current step, when stderr is a terminal (loading the
+    model, a large export): yields a function that changes the step, else None."""
+    import sys
+
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status(first) as spinner:
+        yield lambda message: spinner.update(message)
+
+
+def warn_skipped(file: str, count: int, what: str, samples: list[Any]) -> None:
+    """One warning for the rows of a file that were skipped: how many, the first few, how many more."""
+    if count:
+        more = "" if count <= len(samples) else f"; and {count - len(samples)} more"
+        warn(f"{file}: {count} {what} skipped: {'; '.join(str(s) for s in samples)}{more}")
+
+
+def each_file(files: tuple[str, ...], work: Callable[[str], Any], results: list[dict[str, Any]]) -> Any:
+    """(file, work(file)) for each file. A file that cannot be done is one line on stderr and a
+    ``{"path", "error"}`` entry in ``results``, and the others are still done; a single file's error
+    is raised as it is. ``failed(results)`` says afterwards whether any file failed."""
+    from assistant.errors import AssistError
+
+    for file in files:
+        try:
+            got = work(file)
+        except AssistError as exc:
+            if len(files) == 1:
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            results.append({"path": file, "error": str(exc)})
+            continue
+        yield file, got
+
+
+def failed(results: list[dict[str, Any]]) -> bool:
+    return any("error" in r for r in results)
 
 
 def open_db(*, readonly: bool = False) -> Any:

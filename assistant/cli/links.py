@@ -15,12 +15,16 @@ from assistant.cli.common import (
     Finite,
     FormatChoice,
     Group,
+    each_file,
     echo_table,
     emit_json,
+    failed,
     open_db,
     printable,
     settings,
+    status,
     warn,
+    warn_skipped,
 )
 from assistant.errors import EXIT_FAILURE, EXIT_USAGE, AssistError, UsageError
 from assistant.links import options
@@ -102,28 +106,23 @@ def import_(files: tuple[str, ...], fmt: str, as_of: str | None, own_domains: tu
     _need_own(own)
     day = _as_of(as_of)
     conn = open_db()
-    results, failed = [], 0
-    for file in files:
-        try:
-            got = imports.import_export(conn, file, own, fmt=fmt, as_of=day)
-        except AssistError as exc:
-            if len(files) == 1:
-                raise
-            failed += 1
-            click.echo(f"Error: {exc}", err=True)
-            results.append({"path": file, "error": str(exc)})
-            continue
+    results: list[dict[str, Any]] = []
+
+    def one(file: str) -> Any:
+        with status(f"{file}: reading") as progress:
+            return imports.import_export(conn, file, own, fmt=fmt, as_of=day,
+                                         progress=(lambda m: progress(f"{file}: {m}")) if progress else None)
+
+    for file, got in each_file(files, one, results):
         results.append(got.to_dict())
-        if got.malformed:
-            shown = "; ".join(got.bad or [])
-            warn(f"{file}: {got.malformed} malformed row(s) skipped: {shown}")
+        warn_skipped(file, got.malformed, "malformed row(s)", got.bad or [])
         if not json_:
             click.echo(f"{file}: {got.format}, as of {got.as_of} ({got.as_of_source}): {got.links:,} link(s) to your "
                        f"sites, {got.new_links:,} new; {got.elsewhere:,} row(s) to other sites skipped; "
                        f"{got.malformed:,} malformed")
     if json_:
         emit_json(results)
-    if failed:
+    if failed(results):
         raise click.exceptions.Exit(EXIT_USAGE)
 
 

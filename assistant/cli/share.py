@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from assistant.cli.common import emit_json, json_option, warn
+from assistant.cli.common import emit_json, json_option, status, warn
 
 
 @click.command()
@@ -101,7 +101,7 @@ def _compose(doc: Any, dests: list[Any], conn: Any, settings: Any, *, url: str |
     material = None
     if summary == "central":
         try:
-            with _status("Picking the summary (embedding model)..."):
+            with status("Picking the summary (embedding model)..."):
                 material = compose.material(doc, compose.default_embedder(conn), url=url, title=title)
         except Exception as exc:  # noqa: BLE001 - the lead sentences are a fine fallback
             warn(f"embeddings unavailable ({exc}); using the draft's first sentences")
@@ -111,18 +111,6 @@ def _compose(doc: Any, dests: list[Any], conn: Any, settings: Any, *, url: str |
         warn("the draft has no canonical_url (front matter canonical_url or --url): the posts carry no link")
     return [compose.compose_post(material, d.channel, target=d.target, options=d.options, settings=settings)
             for d in dests]
-
-
-def _status(message: str) -> Any:
-    """A spinner on stderr while the model loads, when stderr is a terminal."""
-    import contextlib
-    import sys
-
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext()
-    from rich.console import Console
-
-    return Console(stderr=True).status(message)
 
 
 def _is_comment(line: str) -> bool:

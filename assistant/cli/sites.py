@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import click
@@ -12,12 +9,16 @@ import click
 from assistant.cli.common import (
     MAX_LIMIT,
     Group,
+    each_file,
     emit_json,
+    failed,
     format_option,
     open_db,
     printable,
     settings,
+    status,
     warn,
+    warn_skipped,
 )
 from assistant.cli.crawl import crawl
 from assistant.errors import EXIT_USAGE
@@ -31,18 +32,6 @@ def sites() -> None:
 
 
 sites.add_command(crawl)
-
-
-@contextmanager
-def _status() -> Iterator[Callable[[str], None] | None]:
-    """A rich spinner with the current step on a TTY stderr (a large export takes tens of seconds)."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-
-    with Console(stderr=True).status("importing") as status:
-        yield lambda message: status.update(message)
 
 
 @sites.command("import")
@@ -64,39 +53,21 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
     cannot be imported at all is reported on one line and the other files are still imported; the
     exit code is then 2.
     """
-    from assistant.errors import AssistError
     from assistant.prospects import imports
 
     own = own_domain or settings().get("site.domain")
     conn = open_db()
     results: list[dict[str, Any]] = []
-    failed = 0
-    for file in files:
-        try:
-            with _status() as progress:
-                if progress:
-                    progress(f"{file}: reading")
-                result = imports.import_file(
-                    conn, file, fmt=fmt, own_domain=own,
-                    progress=(lambda m, f=file: progress(f"{f}: {m}")) if progress else None,
-                )
-        except AssistError as exc:
-            if len(files) == 1:
-                raise
-            failed += 1
-            click.echo(f"Error: {exc}", err=True)
-            results.append({"path": file, "error": str(exc)})
-            continue
+
+    def one(file: str) -> Any:
+        with status(f"{file}: reading") as progress:
+            return imports.import_file(conn, file, fmt=fmt, own_domain=own,
+                                       progress=(lambda m: progress(f"{file}: {m}")) if progress else None)
+
+    for file, result in each_file(files, one, results):
         results.append(result.to_dict())
-        if result.rows_bad:
-            shown = "; ".join(str(b) for b in result.bad)
-            more = "" if result.rows_bad <= len(result.bad) else f"; and {result.rows_bad - len(result.bad)} more"
-            warn(f"{file}: {result.rows_bad} malformed row(s) skipped: {shown}{more}")
-        if result.items_skipped:
-            shown = "; ".join(str(b) for b in result.skipped)
-            more = "" if result.items_skipped <= len(result.skipped) else \
-                f"; and {result.items_skipped - len(result.skipped)} more"
-            warn(f"{file}: {result.items_skipped} page(s) or link(s) in catalog entries skipped: {shown}{more}")
+        warn_skipped(file, result.rows_bad, "malformed row(s)", result.bad)
+        warn_skipped(file, result.items_skipped, "page(s) or link(s) in catalog entries", result.skipped)
         for message in result.merged[:5]:
             warn(f"{file}: {message}")
         if len(result.merged) > 5:
@@ -114,7 +85,7 @@ def import_(files: tuple[str, ...], fmt: str, own_domain: str | None, json_: boo
             )
     if json_:
         emit_json(results)
-    if failed:
+    if failed(results):
         raise click.exceptions.Exit(EXIT_USAGE)
 
 
