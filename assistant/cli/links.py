@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -181,7 +183,7 @@ def check(stale: str | None, domain: str | None, limit: int | None, delay: float
     if opts.workers > 256 or opts.timeout > 300:
         raise UsageError("[links] workers is at most 256 and timeout at most 300 s")
     conn = open_db()
-    with _Bar() as progress:
+    with _bar() as progress:
         report = run_check(conn, own, opts, progress=progress)
     if report.resumed_from:
         warn(f"resumed the run interrupted at {report.resumed_from}: links it checked were not fetched again")
@@ -205,31 +207,26 @@ def check(stale: str | None, domain: str | None, limit: int | None, delay: float
         raise click.exceptions.Exit(EXIT_FAILURE)
 
 
-class _Bar:
-    """A progress bar on stderr when it is a terminal."""
+@contextmanager
+def _bar() -> Iterator[Any]:
+    """The score command's progress bar (assistant.score.render.RichProgress) on a terminal, fed
+    (done, total) by the check; else None."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from assistant.score.render import RichProgress
 
-    def __enter__(self) -> Any:
-        if not sys.stderr.isatty():
-            self.bar = None
-            return None
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeRemainingColumn,
-        )
+    with RichProgress() as bar:
+        seen = [-1]
 
-        self.bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=True)
-        self.bar.start()
-        self.task = self.bar.add_task("check", total=None)
-        return lambda done, total: self.bar.update(self.task, completed=done, total=total)
+        def report(done: int, total: int) -> None:
+            if seen[0] < 0:
+                bar.start("checking", total)
+                seen[0] = 0
+            bar.advance(done - seen[0])
+            seen[0] = done
 
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        yield report
 
 
 # --------------------------------------------------------------------------- list, show, summary
