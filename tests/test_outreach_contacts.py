@@ -417,3 +417,29 @@ def test_a_redirect_off_the_site_is_not_followed(web: Web) -> None:
 def test_a_url_that_is_not_http_is_a_usage_error() -> None:
     with pytest.raises(UsageError):
         find_contacts("blog.example")
+
+
+def test_outreach_contacts_finds_keeps_and_lists_a_sites_addresses(web: Web, tmp_path) -> None:  # noqa: ANN001
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    web.page("http://shop.example/", '<html><body><a href="/contact">Contact</a></body></html>')
+    web.page("http://shop.example/contact", '<html><body><a href="mailto:ana@shop.example">Ana</a>'
+             "<p>Press: press@shop.example</p></body></html>")
+    catalog = tmp_path / "catalog.csv"
+    catalog.write_text("url,name\nhttp://shop.example/,Shop\nhttp://empty.example/,Empty\n")
+    assert CliRunner().invoke(cli, ["sites", "import", str(catalog)]).exit_code == 0
+    result = CliRunner().invoke(cli, ["outreach", "contacts", "shop.example", "--json"])
+    assert result.exit_code == 0, result.output
+    got = {r["email"]: r for r in json.loads(result.stdout)}
+    assert got["ana@shop.example"]["source_url"] == "http://shop.example/contact"
+    assert got["press@shop.example"]["role"] == 1
+    web.hits.clear()
+    again = CliRunner().invoke(cli, ["outreach", "contacts", "shop.example"])
+    assert "ana@shop.example  mailto on http://shop.example/contact" in again.stdout and not web.hits  # kept
+    web.page("http://empty.example/", "<html><body><p>Nothing here.</p></body></html>")
+    none = CliRunner().invoke(cli, ["outreach", "contacts", "http://empty.example/"])
+    assert none.exit_code == 0 and "no contact found on empty.example's pages" in none.stdout
+    bad = CliRunner().invoke(cli, ["outreach", "contacts", "http://[::1"])
+    assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1

@@ -158,15 +158,15 @@ def contact(pitch_id: int, email: str) -> None:
 @click.option("--json", "json_", is_flag=True)
 def contacts_(site: str, refresh: bool, json_: bool) -> None:
     """The contacts found on a site's own pages, each with the page it was seen on."""
-    from assistant.outreach import contacts, pipeline
-    from assistant.prospects.identity import home_url
-    from assistant.prospects.targets import domain_of
+    from assistant.links.options import site_key
+    from assistant.outreach import pipeline
+    from assistant.outreach.adding import look_for_contacts
 
-    key = domain_of(site if "//" in site else f"https://{site}/") or site
+    key = site_key(site)
     conn = open_db()
-    if refresh or not pipeline.contacts_of(conn, key):
-        pipeline.store_contacts(conn, key, contacts.find_contacts(home_url(key)), _now())
-    rows = [dict(r) for r in pipeline.contacts_of(conn, key)]
+    found = look_for_contacts(conn, key) if refresh or not pipeline.contacts_of(conn, key) else \
+        pipeline.contacts_of(conn, key)
+    rows = [dict(r) for r in found]
     if json_:
         emit_json(rows)
         return

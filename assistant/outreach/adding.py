@@ -39,6 +39,17 @@ def add_pitches(conn: Any, doc: Any, prospects: list[Any], *, contact: str | Non
     return out
 
 
+def look_for_contacts(conn: Any, site: str) -> list[Any]:
+    """Look on the site's pages (from its known home URL, else https://SITE/) and keep what is found."""
+    from assistant.outreach import contacts, pipeline
+    from assistant.prospects.identity import home_url
+
+    row = conn.execute("SELECT url FROM sites WHERE domain = ?", (site,)).fetchone()
+    found = contacts.find_contacts(row["url"] if row is not None and row["url"] else home_url(site))
+    pipeline.store_contacts(conn, site, found, datetime.now(UTC))
+    return pipeline.contacts_of(conn, site)
+
+
 def _contact_for(conn: Any, site: str, given: str | None, crawl: bool) -> tuple[str | None, str | None, bool]:
     from assistant.outreach import compose, contacts, pipeline
 
@@ -48,12 +59,7 @@ def _contact_for(conn: Any, site: str, given: str | None, crawl: bool) -> tuple[
         return given, "given", contacts.is_role(given)
     known = pipeline.contacts_of(conn, site)
     if not known and crawl:
-        from assistant.prospects.identity import home_url
-
-        row = conn.execute("SELECT url FROM sites WHERE domain = ?", (site,)).fetchone()
-        found = contacts.find_contacts(row["url"] if row is not None and row["url"] else home_url(site))
-        pipeline.store_contacts(conn, site, found, datetime.now(UTC))
-        known = pipeline.contacts_of(conn, site)
+        known = look_for_contacts(conn, site)
     usable = [c for c in known if not pipeline.is_suppressed(conn, c["email"])]
     if not usable:
         return None, None, False
