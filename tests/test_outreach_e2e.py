@@ -72,6 +72,8 @@ def test_from_prospects_to_a_won_link(tmp_path: Path, monkeypatch: pytest.Monkey
         assert {p["contact"] for p in pitches} == {f"editor.jo@{d}" for d in SITES}
         assert all(p["contact_source"].endswith("/contact") for p in pitches)
         first = pitches[0]
+        code, out, err = run("outreach", "add", str(draft), "--site", first["site"], "--json")
+        assert code == 2 and json.loads(out)[0]["error"].startswith(f"{first['site']} already has pitch")
 
         assert run("outreach", "draft", str(first["id"]))[0] == 0
         code, out, err = run("outreach", "send", str(first["id"]))

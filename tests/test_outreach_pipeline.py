@@ -554,3 +554,12 @@ def test_the_spacing_holds_at_send_time_too(conf: SmtpServer, monkeypatch: pytes
 def test_a_huge_within_is_one_line(conf: SmtpServer) -> None:
     code, _, err = run("outreach", "due", "--within", "999999999999d")
     assert code == 2 and "out of range" in err and len(err.strip().splitlines()) == 1
+
+
+def test_send_json_says_which_email_was_queued_and_which_pitch_was_refused(conf: SmtpServer) -> None:
+    ok = new_pitch()
+    refused = new_pitch(site="b.example", contact=None)
+    code, out, err = run("outreach", "send", str(ok), str(refused), "--json")
+    got = json.loads(out)
+    assert code == 2 and got[0]["pitch"] == ok and got[0]["email"] == messages()[0]["id"] and got[0]["via"] == "smtp"
+    assert got[1]["pitch"] == refused and "no contact" in got[1]["error"]

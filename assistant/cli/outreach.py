@@ -95,8 +95,9 @@ def _outbox() -> Path:
 @click.option("--no-crawl", is_flag=True, help="Do not look for contacts on the site's pages now.")
 @click.option("--allow-second-pitch", is_flag=True, help="Pitch a site again about the same draft.")
 @click.option("--allow-recent-site", is_flag=True, help="Pitch a site pitched within [outreach] repitch_after (90 days).")
+@click.option("--json", "json_", is_flag=True, help="Print each site's pitch id (or error) as JSON.")
 def add(draft: str, sites: tuple[str, ...], contact: str | None, template: str | None, no_crawl: bool,
-        allow_second_pitch: bool, allow_recent_site: bool) -> None:
+        allow_second_pitch: bool, allow_recent_site: bool, json_: bool) -> None:
     """Create a pitch of DRAFT to each site: the page to pitch and the reasons from the prospects
     ranking, and a contact found on the site's own pages (or given with --contact)."""
     from assistant.cli.prospects import _embedder, _load_draft
@@ -120,19 +121,23 @@ def add(draft: str, sites: tuple[str, ...], contact: str | None, template: str |
              if on}
     from assistant.outreach.adding import add_pitches
 
-    failed = _report_added(add_pitches(conn, doc, found, contact=contact, template=template, crawl=not no_crawl,
-                                       allow=allow, repitch_after=_repitch_after()))
-    if failed:
+    results = add_pitches(conn, doc, found, contact=contact, template=template, crawl=not no_crawl, allow=allow,
+                          repitch_after=_repitch_after())
+    if json_:
+        emit_json([{"pitch": pid, "site": site, "note": note} if pid else {"pitch": None, "site": site, "error": note}
+                   for pid, site, note in results])
+    if _report_added(results, quiet=json_):
         raise click.exceptions.Exit(2)
 
 
-def _report_added(results: list[tuple[int | None, str, str]]) -> int:
+def _report_added(results: list[tuple[int | None, str, str]], *, quiet: bool = False) -> int:
+    """Each site's pitch on stdout (unless ``quiet``: JSON was printed), each refusal on stderr."""
     failed = 0
     for pid, site, note in results:
         if pid is None:
             failed += 1
             click.echo(f"Error: {printable(site)}: {printable(note)}", err=True)
-        else:
+        elif not quiet:
             click.echo(f"pitch {pid}: {printable(site)}; {printable(note)}")
     return failed
 
@@ -232,8 +237,9 @@ def draft_(pitch_id: int, template: str | None, edit: bool) -> None:
 @click.option("--allow-second-pitch", is_flag=True, help="Send although another pitch of this draft to the site has.")
 @click.option("--allow-recent-site", is_flag=True, help="Send although the site has another pitch within "
               "[outreach] repitch_after (90 days).")
+@click.option("--json", "json_", is_flag=True, help="Print each pitch's queued email (or error) as JSON.")
 def send_(pitch_ids: tuple[int, ...], at: str | None, via: str | None, ignore_spacing: bool,
-          allow_second_pitch: bool, allow_recent_site: bool) -> None:
+          allow_second_pitch: bool, allow_recent_site: bool, json_: bool) -> None:
     """Queue each pitch's email (drafted, or written now from its template) after the check;
     assist outreach run sends what is due."""
     from assistant.outreach import compose, pipeline, send
@@ -243,6 +249,7 @@ def send_(pitch_ids: tuple[int, ...], at: str | None, via: str | None, ignore_sp
     via = via or ("smtp" if settings().get("outreach.smtp.host") else "eml")
     when = _when(at)
     failed = 0
+    out: list[dict[str, Any]] = []
     for pid in pitch_ids:
         row = pipeline.get(conn, pid)
         try:
@@ -257,9 +264,14 @@ def send_(pitch_ids: tuple[int, ...], at: str | None, via: str | None, ignore_sp
         except UsageError as exc:
             failed += 1
             click.echo(f"Error: {exc}", err=True)
+            out.append({"pitch": pid, "error": str(exc)})
             continue
         at_text = conn.execute("SELECT scheduled_at FROM outreach_messages WHERE id = ?", (mid,)).fetchone()[0]
-        click.echo(f"pitch {pid}: email {mid} queued via {via} for {at_text}")
+        out.append({"pitch": pid, "email": mid, "via": via, "scheduled_at": at_text})
+        if not json_:
+            click.echo(f"pitch {pid}: email {mid} queued via {via} for {at_text}")
+    if json_:
+        emit_json(out)
     if failed:
         raise click.exceptions.Exit(2)
 
