@@ -101,3 +101,44 @@ def test_a_message_in_an_address_we_did_not_write_is_not_shown(tmp_path: Path) -
     assert "evil.sh" not in forged.text
     ours = pages.back("/links", error="a real problem").headers["location"]
     assert "a real problem" in c.get(ours).text
+
+
+def test_a_chunked_body_is_refused_once_it_passes_the_limit_not_read_to_its_end(tmp_path: Path) -> None:
+    """A body in chunks declares no length: the guard counts as it reads and answers 413 once past
+    MAX_BODY, while the client is still sending (it used to read all of it first, then refuse)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from webtest import serve
+
+    content = tmp_path / "content"
+    content.mkdir()
+    live = serve([content])
+    try:
+        address = urlsplit(live.url)
+        sock = socket.create_connection((address.hostname, address.port), timeout=10)
+        sock.sendall(f"POST /share/1/cancel HTTP/1.1\r\nHost: {address.netloc}\r\n"
+                     "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n".encode())
+        chunk = b"x" * (64 * 1024)
+        framed = f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n"
+        sent, answer = 0, b""
+        sock.settimeout(0.05)
+        while sent < 50 * security.MAX_BODY:  # never ends the body: only a refusal mid-way answers
+            try:
+                sock.sendall(framed)
+                sent += len(chunk)
+                answer = sock.recv(4096)
+            except (TimeoutError, BlockingIOError):
+                continue
+            except (BrokenPipeError, ConnectionResetError):
+                break
+            if answer:
+                break
+        if not answer:
+            sock.settimeout(5)
+            answer = sock.recv(4096)
+        sock.close()
+        assert answer.startswith(b"HTTP/1.1 413"), answer[:100]
+        assert sent < 10 * security.MAX_BODY
+    finally:
+        live.stop()

@@ -45,7 +45,8 @@ class Guard:
     """ASGI middleware: Host check, access token (when set), CSRF on unsafe methods, safe headers.
 
     The checks that need no body (Host, token, Origin) run before a byte of the body is read; a body
-    over MAX_BODY is refused unread. ``hosts`` None (listening on every address) accepts any Host:
+    declared over MAX_BODY is refused unread, and one sent in chunks is refused as soon as its count
+    passes MAX_BODY. ``hosts`` None (listening on every address) accepts any Host:
     the access token, always required then, is the guard."""
 
     def __init__(self, app: ASGIApp, *, hosts: Iterable[str] | None, csrf: str, token: str | None = None) -> None:
@@ -67,10 +68,11 @@ class Guard:
             if not length.isdigit() or int(length) > MAX_BODY:
                 refused = PlainTextResponse("request too large", 413)
             else:
-                body = await request.body()
-                if len(body) > MAX_BODY:
+                read = await read_body(receive, MAX_BODY)  # chunked bodies declare no length: count
+                if read is None:
                     refused = PlainTextResponse("request too large", 413)
                 else:
+                    body = read
                     refused = self._csrf_refused(request, body)
         if refused is not None:
             refused.headers.update({k.decode(): v.decode() for k, v in secure_headers()})
@@ -125,6 +127,24 @@ class Guard:
         if not sent or not same(sent, self.csrf):
             return PlainTextResponse("missing or wrong CSRF token: reload the page and try again", 403)
         return None
+
+
+async def read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request body, or None as soon as it passes ``limit`` bytes (the rest is never read)."""
+    parts: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(parts)
 
 
 def host_names(bind: str, port: int) -> list[str] | None:
