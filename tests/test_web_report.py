@@ -59,7 +59,7 @@ def content(tmp_path: Path) -> Path:
     folder = tmp_path / "content"
     shutil.copytree(ROOT / "sample_content", folder)
     (folder / "hostile.md").write_text(
-        '---\ntitle: "<script>alert(1)</script> \\x1b[31m Evil \\u0007"\n---\n\n# Heading\n\n'
+        '---\ntitle: "<script>alert(1)</script> \\x1b[31m Evil \\u0007 \\u202egpj.exe"\n---\n\n# Heading\n\n'
         "Balcony gardens need six hours of sun. About 42% of renters grow herbs.\n", encoding="utf-8")
     return folder
 
@@ -207,7 +207,7 @@ def test_hostile_site_names_anchors_titles_and_templates_are_inert(content: Path
     assert "<b>tmpl" not in html
     assert not CONTROL.search(html)
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert escaped + " [31m Evil" in html  # the draft title
+    assert escaped + " [31m Evil  gpj.exe" in html  # the draft title, its right-to-left override dropped
     assert any(escaped in r[1] for r in rows(html, "won-table"))  # the site name
     assert any(r[2] == escaped + "[2J" for r in rows(html, "lost-table"))  # the anchor
     assert any(escaped in r[1] for r in rows(html, "lost-table"))  # the linking page
@@ -338,6 +338,21 @@ def test_the_write_is_atomic(content: Path, tmp_path: Path, monkeypatch: pytest.
     assert output.read_text().startswith("<!doctype html>")
     assert output.stat().st_mode & 0o777 == 0o640  # a replaced report keeps its permissions
     assert sorted(p.name for p in tmp_path.iterdir()) == ["assist-home", "content", "report.html"]
+
+
+def test_links_to_files_outside_the_folder_are_left_out_of_the_report(content: Path, tmp_path: Path) -> None:
+    """A report is meant to be sent: a symbolic link in the folder to a private file, or to a folder,
+    elsewhere never brings that file in (the app refuses the same links)."""
+    private = tmp_path / "private"
+    private.mkdir()
+    (private / "secret.md").write_text("# TOP SECRET OUTSIDE\n\nThe salaries of everyone here.\n")
+    (content / "leak.md").symlink_to(private / "secret.md")
+    (content / "elsewhere").symlink_to(private, target_is_directory=True)
+    (content / "alias.md").symlink_to(content / "remote-work-survey-2026.md")  # inside: the same draft, once
+    html = make(content, tmp_path)
+    assert "TOP SECRET" not in html and "salaries" not in html
+    assert number(stats(html)["drafts"]) == 5
+    assert report.find_drafts([private / "secret.md"], tmp_path / "r.html")[0] == [str(private / "secret.md")]
 
 
 def test_a_report_in_the_content_folder_is_never_scored_as_a_draft(content: Path, tmp_path: Path) -> None:

@@ -98,8 +98,8 @@ def build(content: list[Path], output: Path, when: Period, *, settings: Any = No
 
 
 def find_drafts(content: list[Path], output: Path) -> tuple[list[str], list[str]]:
-    """The drafts under the content paths (the report itself and earlier reports left out), and
-    the folders with none. A folder with nothing at all in it is an error: likely the wrong one."""
+    """The drafts under the content paths (the report itself, earlier reports and links to files
+    outside the folder left out), and the folders with none. A folder with nothing at all in it is an error: likely the wrong one."""
     from assistant.documents import iter_paths, unique_paths
 
     found: list[str] = []
@@ -110,13 +110,21 @@ def find_drafts(content: list[Path], output: Path) -> tuple[list[str], list[str]
         try:
             if folder.is_dir() and next(folder.iterdir(), None) is None:
                 raise UsageError(f"{folder} is an empty folder; name the folder that holds your drafts")
-            drafts = [p for p in iter_paths([str(folder)]) if not _is_report(Path(p), output)]
+            drafts = [p for p in iter_paths([str(folder)]) if not _is_report(Path(p), output)
+                      and (not folder.is_dir() or _inside(p, folder))]
         except OSError as exc:
             raise AssistError(f"cannot read {folder}: {exc.strerror or exc}") from None
         if not drafts:
             empty.append(str(folder))
         found += drafts
     return unique_paths(found), empty
+
+
+def _inside(path: str, folder: Path) -> bool:
+    """Whether a draft found in a folder really lies inside it: a symbolic link to a file elsewhere
+    (/etc/passwd, a private note) is left out of a report meant to be sent, as the app refuses it."""
+    base = os.path.realpath(folder)
+    return os.path.commonpath([base, os.path.realpath(path)]) == base
 
 
 def _is_report(path: Path, output: Path) -> bool:
