@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls (escape sequences start with them), and the bidirectional overrides, embeddings
+# and isolates, which reorder what follows them: "nomad\u202eesab.example" shows as another name.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: Any) -> str:
-    """Text from outside (pages, catalogs, exports, drafts) made safe for a terminal: control
-    characters, and with them the escape sequences that recolour, retitle or clear a terminal, are
-    dropped."""
+    """Text from outside (pages, catalogs, exports, drafts) made safe for a terminal or a page:
+    control characters, and with them the escape sequences that recolour, retitle or clear a
+    terminal, are dropped, and so are the bidirectional controls that would show it reordered."""
     return _CONTROL.sub("", "" if text is None else str(text))
 
 

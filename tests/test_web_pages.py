@@ -391,7 +391,7 @@ def test_hostile_text_is_inert_on_every_page(client: TestClient, web_sample: Sam
         assert response.status_code == 200, url
         for payload in PAYLOADS:
             assert payload not in response.text, (url, payload)
-        assert "\x1b" not in response.text and "\x07" not in response.text, url
+        assert "\x1b" not in response.text and "\x07" not in response.text and "\u202e" not in response.text, url
         seen += "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
     assert seen >= 6  # the payloads were there, escaped: share, preview, links, board, pitch (reply)
     scripts = re.findall(r"<script[^>]*>", client.get("/share").text)

@@ -49,8 +49,9 @@ SURVEY_URL = "https://remotely.blog/research/remote-work-survey-2026"
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
 OSC = "\x1b]52;c;ZWNobyBwd25lZA==\x07"
-PAYLOADS = (SCRIPT, IMG, OSC)
-HOSTILE = f"Evil {SCRIPT} {IMG} {OSC}end"
+BIDI = "\u202egpj.exe"  # a right-to-left override: would show as "exe.jpg"
+PAYLOADS = (SCRIPT, IMG, OSC, BIDI)
+HOSTILE = f"Evil {SCRIPT} {IMG} {OSC}end {BIDI}"
 
 
 @dataclass
