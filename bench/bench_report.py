@@ -10,17 +10,25 @@
 3. Times the raw model call (the backend's encode) on exactly the recorded texts: scoring / raw.
    Steps 2 and 3 alternate --repeat times (the cache emptied each time); the best of each is kept.
 4. Runs `assist report` again in a fresh process (the cache now warm, as on a second run).
+5. Prints the model's floor on this machine: the dense FLOPs those texts need (tokens x the
+   weight matrices of the exported graph) over the machine's float32 matrix-multiply rate (numpy,
+   same shapes, both cores): no float32 backend can embed them faster.
+6. Unless --no-int8: the same graph with int8 weights (onnxruntime's dynamic quantization, per
+   channel), which assist does not use: its encode time on the same texts, how close its vectors
+   are to the float32 ones, and how far it moves each draft's relevance score. The figures for
+   deciding whether a faster, approximate model is worth its error.
 
 Target (issue 13): the report in under 10 s (model load excluded: it is paid once a process and
 the export once a machine; it is printed) and the file under 5 MB. Exits 1 when missed.
 
-    .venv/bin/python bench/bench_report.py [--drafts 200] [--words 600] [--links 100000] [--repeat 2]
+    .venv/bin/python bench/bench_report.py [--drafts 200] [--words 600] [--links 100000] [--repeat 2] [--no-int8]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,12 +76,85 @@ def fill_pitches(n: int) -> None:
     conn.execute("COMMIT")
 
 
+def dense_flops(backend: object, texts: list[str]) -> tuple[float, int]:
+    """(FLOPs of the graph's weight matrices for these texts, tokens): 2 x rows x cols a token."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(backend.directory / "model.onnx")).graph  # type: ignore[attr-defined]
+    weights = {t.name: numpy_helper.to_array(t).shape for t in graph.initializer}
+    per_token = 0
+    for node in graph.node:
+        if node.op_type in ("MatMul", "Gemm"):
+            shape = next((weights[i] for i in node.input[1:2] if i in weights), None)
+            if shape is not None and len(shape) == 2:
+                per_token += 2 * shape[0] * shape[1]
+    tokens = sum(len(e.ids) for e in backend.tokenizer.encode_batch(texts))  # type: ignore[attr-defined]
+    return float(per_token) * tokens, tokens
+
+
+def sgemm_rate() -> float:
+    """FLOP/s of numpy's float32 matrix multiply on a batch of 64 twenty-token texts (best of 5)."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    a = rng.random((1280, 384), dtype=np.float32)
+    w = rng.random((384, 1536), dtype=np.float32)
+    a @ w
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        for _ in range(20):
+            a @ w
+        best = min(best, time.perf_counter() - t)
+    return 20 * 2 * 1280 * 384 * 1536 / best
+
+
+def compare_int8(backend: object, texts: list[str], raw: float, paths: list[str], cfg: object,
+                 reports: list[object], repeat: int) -> None:
+    """The int8 graph (not used by assist): speed, agreement with float32, and the scores it moves."""
+    import shutil
+
+    import numpy as np
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    from assistant.embeddings import Embedder
+    from assistant.onnx_backend import MODEL_FILE, OnnxBackend
+    from assistant.web import report
+
+    source = backend.directory  # type: ignore[attr-defined]
+    target = Path(tempfile.mkdtemp(prefix="assist-int8-")) / "model"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(MODEL_FILE))
+    quantize_dynamic(str(source / MODEL_FILE), str(target / MODEL_FILE), weight_type=QuantType.QInt8,
+                     per_channel=True)
+    int8 = OnnxBackend(target, batch_size=backend.batch_size)  # type: ignore[attr-defined]
+    int8.encode(texts[:64])
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        vectors = int8.encode(texts)
+        times.append(time.perf_counter() - t)
+    cosines = (vectors * backend.encode(texts)).sum(axis=1)  # type: ignore[attr-defined]
+    embedder = Embedder(None)  # no cache: the float32 vectors stay apart
+    embedder._backend = int8
+    moved = []
+    for before, after in zip(reports, report.score_drafts(paths, cfg, embedder), strict=True):
+        if before.relevance and after.relevance:  # type: ignore[attr-defined]
+            moved.append(abs(after.relevance.score - before.relevance.score))  # type: ignore[attr-defined]
+    print(f"int8 (not used by assist): raw encode {min(times):.2f} s, {raw / min(times):.2f}x the float32 one; "
+          f"cosine to the float32 vectors: mean {cosines.mean():.4f}, 1st percentile "
+          f"{np.percentile(cosines, 1):.4f}, min {cosines.min():.4f}; relevance scores moved by "
+          f"{statistics.fmean(moved):.2f} points on average, {max(moved):.2f} at most ({len(moved)} drafts)")
+    shutil.rmtree(target.parent, ignore_errors=True)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--drafts", type=int, default=200)
     ap.add_argument("--words", type=int, default=600)
     ap.add_argument("--links", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=2, help="empty-cache runs (and raw encodes), the best kept")
+    ap.add_argument("--no-int8", action="store_true", help="skip the int8 comparison")
     args = ap.parse_args()
     home = Path(tempfile.mkdtemp(prefix="assist-bench-report-"))
     os.environ["ASSIST_HOME"] = str(home)
@@ -138,6 +219,18 @@ def main() -> int:
                    check=True, capture_output=True)
     warm = time.perf_counter() - t
     print(f"assist report in a fresh process, cache warm (a second run): {warm:.2f} s")
+
+    backend = recording.backend
+    if hasattr(backend, "directory"):  # the ONNX backend: its graph and tokenizer are at hand
+        texts = list(dict.fromkeys(recording.texts))
+        flops, tokens = dense_flops(backend, texts)
+        rate = sgemm_rate()
+        print(f"float32 floor: {tokens:,} tokens x {flops / tokens / 1e6:.1f} MFLOP = {flops / 1e12:.2f} TFLOP; "
+              f"this machine multiplies float32 matrices at {rate / 1e9:.0f} GFLOP/s (numpy, same shapes), so "
+              f">= {flops / rate:.1f} s for any float32 backend; the raw encode ran at "
+              f"{flops / raw / 1e9:.0f} GFLOP/s ({flops / rate / raw:.0%} of that rate)")
+        if not args.no_int8:
+            compare_int8(backend, texts, raw, paths, cfg, reports, args.repeat)
 
     met = total < TARGET_S and size < TARGET_BYTES and warm < TARGET_S
     print(("TARGET MET" if met else "TARGET MISSED") + f" (< {TARGET_S:.0f} s, < 5 MB)")
