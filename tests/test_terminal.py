@@ -23,3 +23,9 @@ def test_ordinary_text_in_any_script_is_kept() -> None:
         assert printable(text) == text
     assert printable(None) == "" and printable(42) == "42"
     assert rich_safe("Why [/] matters\u202e") == "Why \\[/] matters"
+
+
+def test_a_lone_surrogate_from_a_file_name_becomes_a_replacement_character() -> None:
+    name = b"caf\xe9.md".decode("utf-8", "surrogateescape")
+    assert printable(name) == "caf\ufffd.md"
+    assert printable(name).encode("utf-8")  # writable

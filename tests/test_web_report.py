@@ -13,7 +13,9 @@ import json
 import os
 import re
 import shutil
+import socket
 import sqlite3
+import stat
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -294,6 +296,48 @@ def test_an_unwritable_output_is_a_one_line_error(content: Path, tmp_path: Path,
 def test_a_folder_as_output_is_refused_by_write_too(content: Path, tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a folder; name the HTML file to write"):
         report.write([content], tmp_path, since=None, embedder=FakeEmbedder())
+
+
+def test_a_fifo_or_a_device_as_output_is_refused_and_left_alone(content: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replacing a FIFO or a device by a file would destroy it (as root, ``-o /dev/null`` did)."""
+    called: list[int] = []
+    monkeypatch.setattr(report, "build", lambda *a, **k: called.append(1) or "")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(tmp_path / "sock"))  # never /dev/null itself: a regression would destroy it as root
+    for output in (fifo, tmp_path / "sock"):
+        result = CliRunner().invoke(cli, ["report", str(content), "-o", str(output)])
+        assert result.exit_code == 2 and result.output == (
+            f"Error: {output} is not a regular file (a device, FIFO or socket); name the HTML file to write\n")
+    sock.close()
+    assert not called and stat.S_ISFIFO(fifo.stat().st_mode) and stat.S_ISSOCK((tmp_path / "sock").stat().st_mode)
+
+
+def test_a_symbolic_link_as_output_writes_the_file_it_names_and_stays_a_link(content: Path, tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    real = tmp_path / "site" / "report.html"
+    real.write_text("the old report")
+    link = tmp_path / "latest.html"
+    link.symlink_to(real)
+    report.write([content], link, since=None, embedder=FakeEmbedder(), now=NOW)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert real.read_text().startswith("<!doctype html>")
+    assert sorted(p.name for p in (tmp_path / "site").iterdir()) == ["report.html"]  # no temporary left
+    dangling = tmp_path / "next.html"
+    dangling.symlink_to(tmp_path / "site" / "next.html")
+    report.write([content], dangling, since=None, embedder=FakeEmbedder(), now=NOW)
+    assert dangling.is_symlink() and (tmp_path / "site" / "next.html").read_text().startswith("<!doctype html>")
+
+
+def test_a_file_name_that_is_not_utf8_is_shown_not_fatal(content: Path, tmp_path: Path) -> None:
+    folder = os.fsencode(content)
+    with open(os.path.join(folder, b"caf\xe9.md"), "wb") as f:
+        f.write(b"# Caf\xc3\xa9 notes\n\nAbout 42% of cafes serve oat milk, says a 2025 survey.\n")
+    html = make(content, tmp_path)
+    assert number(stats(html)["drafts"]) == 6
+    assert "caf\ufffd.md" in html
 
 
 def test_an_empty_content_folder_is_a_one_line_error(tmp_path: Path) -> None:

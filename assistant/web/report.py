@@ -280,21 +280,27 @@ def _env() -> Any:
 
 
 class _Reserved:
-    """A temporary file beside ``output``, moved over it by commit(); removed on any failure."""
+    """A temporary file beside the output, moved over it by commit(); removed on any failure.
+
+    A symbolic link as the output is followed (the file it names is replaced, the link kept); a FIFO,
+    a device or a socket is refused: replacing one (``-o /dev/null`` as root) would destroy it."""
 
     def __init__(self, output: Path) -> None:
         self.output = output
+        self.target = Path(os.path.realpath(output))
         self.tmp: str | None = None
 
     def __enter__(self) -> _Reserved:
-        out = self.output
-        if out.is_dir():
+        out, target = self.output, self.target
+        if target.is_dir():
             raise UsageError(f"{out} is a folder; name the HTML file to write (e.g. -o report.html)")
-        parent = out.parent
+        if target.exists() and not target.is_file():
+            raise UsageError(f"{out} is not a regular file (a device, FIFO or socket); name the HTML file to write")
+        parent = target.parent
         if not parent.is_dir():
             raise AssistError(f"cannot write {out}: the folder {parent} does not exist")
         try:
-            fd, self.tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+            fd, self.tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
             os.close(fd)
         except OSError as exc:
             raise AssistError(f"cannot write {out}: {exc.strerror or exc}") from None
@@ -302,14 +308,14 @@ class _Reserved:
 
     def commit(self, html: str) -> None:
         assert self.tmp is not None
-        mode = self.output.stat().st_mode & 0o777 if self.output.exists() else 0o644
+        mode = self.target.stat().st_mode & 0o777 if self.target.exists() else 0o644
         try:
-            with open(self.tmp, "w", encoding="utf-8", newline="\n") as f:
-                f.write(html)
+            with open(self.tmp, "wb") as f:
+                f.write(html.encode("utf-8", "replace"))  # a stray surrogate (a file name) is never fatal
                 f.flush()
                 os.fsync(f.fileno())
             os.chmod(self.tmp, mode)
-            os.replace(self.tmp, self.output)
+            os.replace(self.tmp, self.target)
         except OSError as exc:
             raise AssistError(f"cannot write {self.output}: {exc.strerror or exc}") from None
         self.tmp = None
