@@ -370,6 +370,22 @@ def test_marking_a_pitch_moves_it_as_assist_outreach_mark(client: TestClient, we
     assert "unknown stage 'lost'" in html and stage(web_sample, pid) == "opted-out"
 
 
+def test_a_pitch_marked_bounced_in_the_app_suppresses_its_contact_as_the_cli_does(client: TestClient,
+                                                                                   web_sample: Sample) -> None:
+    from assistant.outreach import pipeline
+
+    pid = web_sample.pitches["sent"]
+    conn = web_sample.db()
+    contact = pipeline.get(conn, pid)["contact"]
+    assert contact and not pipeline.is_suppressed(conn, contact)
+    conn.close()
+    followed(client, post(client, f"/outreach/pitch/{pid}/stage", {"stage": "bounced"}))
+    conn = web_sample.db()
+    assert stage(web_sample, pid) == "bounced" and pipeline.is_suppressed(conn, contact)
+    assert conn.execute("SELECT reason FROM suppression").fetchall()[0][0] == "bounced"
+    conn.close()
+
+
 # --------------------------------------------------------------------------- safety
 
 

@@ -396,10 +396,7 @@ def mark(pitch_id: int, stage: str, note: str | None) -> None:
     from assistant.outreach import pipeline
 
     conn = open_db()
-    row = pipeline.get(conn, pitch_id)
-    pipeline.set_stage(conn, pitch_id, stage, note or "by hand")
-    if stage in ("opted-out", "bounced") and row["contact"]:
-        pipeline.suppress(conn, row["contact"], stage)
+    row = pipeline.mark(conn, pitch_id, stage, note)
     click.echo(f"pitch {pitch_id}: {row['stage']} -> {stage}")
 
 

@@ -52,6 +52,19 @@ def set_stage(db: sqlite3.Connection, pitch_id: int, stage: str, detail: str | N
                 event(db, pitch_id, "cancelled", f"{cancelled} queued email(s): the pitch is {stage}", now)
 
 
+SUPPRESSING = ("opted-out", "bounced")  # marked by hand, these put the contact on the suppression list
+
+
+def mark(db: sqlite3.Connection, pitch_id: int, stage: str, note: str | None = None) -> sqlite3.Row:
+    """A stage set by hand (`assist outreach mark`, the app's pitch page): an opt-out or a bounce also
+    suppresses the contact, as one read from the mailbox does. Returns the pitch as it was."""
+    row = get(db, pitch_id)
+    set_stage(db, pitch_id, stage, (note or "").strip() or "by hand")
+    if stage in SUPPRESSING and row["contact"]:
+        suppress(db, row["contact"], stage)
+    return row
+
+
 def get(db: sqlite3.Connection, pitch_id: int) -> sqlite3.Row:
     row = db.execute("SELECT * FROM pitches WHERE id = ?", (pitch_id,)).fetchone()
     if row is None:

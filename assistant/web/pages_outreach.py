@@ -79,17 +79,15 @@ def _pitch(site: Any, pitch_id: int) -> dict[str, Any]:
 
 
 def _mark(site: Any, pitch_id: int, stage: str, note: str) -> str:
-    """`assist outreach mark ID STAGE [--note]`: the stage by hand; an opt-out suppresses the contact."""
+    """`assist outreach mark ID STAGE [--note]`: the stage by hand; an opt-out or a bounce suppresses
+    the contact."""
     from assistant.outreach import pipeline
 
     if stage not in pipeline.STAGES:
         raise UsageError(f"unknown stage {stage!r}; one of {', '.join(pipeline.STAGES)}")
     conn = site.db(readonly=False)
     try:
-        row = pipeline.get(conn, pitch_id)
-        pipeline.set_stage(conn, pitch_id, stage, note.strip() or "by hand")
-        if stage == "opted-out" and row["contact"]:
-            pipeline.suppress(conn, row["contact"], "opted-out")
+        row = pipeline.mark(conn, pitch_id, stage, note)
     finally:
         conn.close()
     return f"pitch {pitch_id}: {row['stage']} -> {stage}"
