@@ -33,7 +33,7 @@ from assistant.errors import DocumentError
 __all__ = [  # the model's names are kept here: callers use documents.Document, documents.count_words, ...
     "DEFAULT_MAX_BYTES", "HTML_SUFFIXES", "MARKDOWN_SUFFIXES", "PROSE_KINDS", "SUPPORTED_SUFFIXES",
     "TEXT_SUFFIXES", "Block", "Document", "Image", "Link", "Section", "Sentence", "count_words",
-    "detect_format", "iter_paths", "load", "split_sentences", "unique_paths",
+    "detect_format", "is_assist_report", "iter_paths", "load", "split_sentences", "unique_paths",
 ]
 
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
@@ -57,8 +57,24 @@ def detect_format(path: str, text: str) -> str:
     raise DocumentError(path, f"unsupported file type {shown}; use .md, .markdown, .html, .htm or .txt")
 
 
+REPORT_GENERATOR = "assist report"  # <meta name="generator"> of `assist report`'s pages
+
+
+def is_assist_report(path: str | Path) -> bool:
+    """Whether an HTML file is a report `assist report` wrote (its head says so): not a draft."""
+    if Path(path).suffix.lower() not in HTML_SUFFIXES:
+        return False
+    try:
+        with open(path, "rb") as f:
+            head = f.read(2048)
+    except OSError:
+        return False
+    return f'<meta name="generator" content="{REPORT_GENERATOR}">'.encode() in head
+
+
 def iter_paths(paths: list[str]) -> Iterator[str]:
-    """Expand directories into the drafts inside them (recursively, sorted, hidden dirs skipped)."""
+    """Expand directories into the drafts inside them (recursively, sorted, hidden dirs skipped,
+    and the reports `assist report` left there too: a draft named on its own is always kept)."""
     for path in paths:
         p = Path(path)
         if path != "-" and p.is_dir():
@@ -66,7 +82,7 @@ def iter_paths(paths: list[str]) -> Iterator[str]:
                 rel = child.relative_to(p).parts
                 if any(part.startswith(".") or part == "node_modules" for part in rel):
                     continue
-                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                if child.is_file() and child.suffix.lower() in SUPPORTED_SUFFIXES and not is_assist_report(child):
                     yield str(child)
         else:
             yield path

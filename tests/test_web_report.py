@@ -407,6 +407,21 @@ def test_a_report_in_the_content_folder_is_never_scored_as_a_draft(content: Path
     assert "report.html" not in " ".join(r[0] for r in rows(html, "drafts-table"))
 
 
+def test_a_report_left_in_a_folder_is_no_draft_for_the_app_or_assist_score(content: Path, tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from assistant.web.app import create_app
+
+    make(content, content, name="weekly.html")
+    listing = TestClient(create_app([content], hosts=["testserver"])).get("/").text
+    assert "weekly.html" not in listing and "remote-work-survey-2026.md" in listing
+    result = CliRunner().invoke(cli, ["score", str(content), "--no-relevance", "--json"])
+    assert result.exit_code == 0, result.output
+    assert "weekly.html" not in result.stdout and "password-managers-explained.html" in result.stdout
+    named = CliRunner().invoke(cli, ["score", str(content / "weekly.html"), "--no-relevance", "--json"])
+    assert named.exit_code == 0 and "weekly.html" in named.stdout  # named on its own: scored as asked
+
+
 def test_two_runs_on_the_same_data_write_the_same_bytes(content: Path, tmp_path: Path,
                                                         data: sqlite3.Connection) -> None:
     assert make(content, tmp_path, name="a.html") == make(content, tmp_path, name="b.html")

@@ -22,11 +22,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from assistant.documents import REPORT_GENERATOR
 from assistant.errors import AssistError, UsageError
 
 DEFAULT_WEEKS = 12  # the links charts without --since, as `assist links summary`
 MAX_WEEKS = 520
-GENERATOR = "assist report"  # in the page's <meta name="generator">: a report is never scored as a draft
+GENERATOR = REPORT_GENERATOR  # in the page's <meta name="generator">: a report is never scored as a draft
 FUNNEL = ("pitches", "sent", "replied", "won")
 TOP = 20  # rows in the tables of top sites, lost links and won links
 SCORE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
@@ -128,16 +129,11 @@ def _inside(path: str, folder: Path) -> bool:
 
 
 def _is_report(path: Path, output: Path) -> bool:
-    if path.suffix.lower() not in (".html", ".htm"):
-        return False
-    if os.path.realpath(path) == os.path.realpath(output):
-        return True
-    try:
-        with path.open("rb") as f:
-            head = f.read(2048)
-    except OSError:
-        return False
-    return f'<meta name="generator" content="{GENERATOR}">'.encode() in head
+    """The output itself (a draft folder may hold it before it is a report); other reports are
+    already left out by iter_paths."""
+    from assistant.documents import is_assist_report
+
+    return os.path.realpath(path) == os.path.realpath(output) or is_assist_report(path)
 
 
 def score_drafts(paths: list[str], cfg: Any, embedder: Any, progress: Any = None) -> list[Any]:
