@@ -544,3 +544,18 @@ def test_hostile_text_fires_nothing_in_the_browser(web_sample: Sample, live_app:
         assert browser.evaluate("document.querySelectorAll('img[src=x], main script').length") == 0, url
     assert dialogs == []
     assert Path(web_sample.hostile["draft"]).exists()
+
+
+def test_every_page_loads_in_the_browser_without_an_error_or_a_failed_request(web_sample: Sample, live_app: Any,
+                                                                               browser: Any) -> None:
+    """No console error, no script error, no request answered 4xx/5xx (a missing favicon was one)."""
+    app = live_app([web_sample.content])
+    problems: list[str] = []
+    browser.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
+    browser.on("pageerror", lambda e: problems.append(f"script: {e}"))
+    browser.on("response", lambda r: r.status >= 400 and problems.append(f"{r.status} {r.url}"))
+    for url in pages(web_sample)[:-1]:
+        browser.goto(app.url + url)
+        browser.wait_for_load_state("load")
+        browser.wait_for_timeout(100)  # the browser asks for the icon after the load event
+        assert problems == [], url
