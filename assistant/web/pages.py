@@ -49,11 +49,17 @@ def drafts(site: Any) -> list[str]:
     return [e.rel for e in Drafts(site).listing()]
 
 
-def load_draft(path: Path) -> Any:
-    """The draft, with the size limit of `assist score` and `assist prospects` (score.max_file_mb)."""
+def load_draft(path: Path, shown: str | None = None) -> Any:
+    """The draft, with the size limit of `assist score` and `assist prospects` (score.max_file_mb).
+    ``shown``: the name the pages use for it, in an error instead of the file's absolute path."""
     from assistant.cli.prospects import _load_draft
 
-    return _load_draft(str(path))
+    try:
+        return _load_draft(str(path))
+    except AssistError as exc:
+        if shown is None or str(path) not in str(exc):
+            raise
+        raise PageError(str(exc).replace(str(path), shown), getattr(exc, "status", 400)) from None
 
 
 async def form(request: Request) -> dict[str, str]:

@@ -168,7 +168,7 @@ def _preview(site: Any, request: Request) -> dict[str, Any]:
     if not specs:
         raise UsageError("no channel installed (see `assist channels`)")
     dests = plan.resolve(specs)
-    doc = pages.load_draft(path)
+    doc = pages.load_draft(path, rel)
     notes = [f"{d.channel.name}: credentials not configured ({', '.join(d.missing)}); it could not be queued"
              for d in dests if d.missing]
     conn = site.db(readonly=True)
