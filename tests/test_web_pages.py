@@ -161,6 +161,10 @@ def test_retry_sends_a_dead_post_again_now(client: TestClient, web_sample: Sampl
     assert f"Post {pid}: scheduled now" in html
     [row] = rows(web_sample, "SELECT state, attempts, due_at FROM share_posts WHERE id = ?", pid)
     assert row["state"] == "scheduled" and row["attempts"] == 0 and row["due_at"] <= time.time()
+    [error] = [r["last_error"] for r in rows(web_sample, "SELECT last_error FROM share_posts WHERE id = ?", pid)]
+    card = re.search(rf'<li class="post[^"]*" id="post-{pid}".*?</li>', client.get("/share").text, re.S)
+    assert error and card and '<p class="error">' not in card.group(0)  # waiting again: no longer an error
+    assert "an earlier try failed: " in card.group(0)
 
 
 def test_retry_of_a_post_in_state_unknown_needs_the_checkbox(client: TestClient, web_sample: Sample) -> None:
