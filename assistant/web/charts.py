@@ -25,7 +25,11 @@ NO_DATA = "no data yet"
 _NOT_TEXT = re.compile(r"[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _SPACE = re.compile(r"[\t\n\r]")
 MAX_LABEL = 40  # longer labels are cut, with an ellipsis
+MAX_X_LABELS = 16  # shown under an x axis; more (a year of weeks and over) show every n-th
+X_LABEL_STEPS = (1, 2, 4, 13, 26, 52)  # n: weeks, fortnights, about months, quarters, half years, years
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+MARGIN = 12  # around a chart
+LABEL_SIZE = 12  # the axes' labels (pixels)
 COLORS = ("#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563")
 
 
@@ -98,10 +102,8 @@ def _chart(kind: str, title: str, labels: Sequence[str], series: dict[str, list[
         cls = "Horizontal" + cls
         options.update(print_values=True, height=max(160, 40 + 34 * len(labels) * (1 if stacked else len(series))))
     shown = [_short(label) for label in labels]
-    if len(labels) > 14 and not horizontal:  # a year of weeks: every label would overlap
-        options.update(x_labels_major_every=max(1, len(labels) // 8), show_minor_x_labels=False)
-    elif not horizontal and sum(map(len, shown)) > 70:
-        options.update(x_label_rotation=30)
+    if not horizontal:
+        options.update(_x_labels(shown, edges=kind == "line"))
     values = [v for vs in series.values() for v in vs if v is not None]
     if all(float(v).is_integer() for v in values):  # counts: no 0.2 guides
         options.update(y_labels=_int_ticks(max([0, *values]) if not stacked else _stack_max(series)))
@@ -110,6 +112,37 @@ def _chart(kind: str, title: str, labels: Sequence[str], series: dict[str, list[
     for name, values in series.items():
         chart.add(_short(name), values)
     return _render(chart, key)
+
+
+def _x_labels(shown: list[str], *, edges: bool) -> dict[str, Any]:
+    """Options for the labels under the x axis: whole (pygal cuts what it thinks will not fit, down to
+    "…"; ours are cut by ``_short`` only), at most MAX_X_LABELS of them, slanted when they would touch.
+    Past MAX_X_LABELS (weeks over months or years), one label every ``step`` weeks (1, 2, 4, 13, 26
+    or 52), counted back from the last, and the first too; every value keeps its own label in its
+    hover <title>. ``edges``: the last label is centred on the plot's right edge (a line chart), so
+    the margin there holds its half."""
+    options: dict[str, Any] = {"truncate_label": -1}
+    count = len(shown)
+    if count > MAX_X_LABELS:
+        step = next((s for s in X_LABEL_STEPS if count <= s * (MAX_X_LABELS - 1)), -(-count // (MAX_X_LABELS - 1)))
+        picked = list(range(count - 1, -1, -step))[::-1]
+        if picked[0] != 0:  # the first week too, in place of a label closer to it than half a step
+            picked = [0, *picked[1:]] if picked[0] < step / 2 else [0, *picked]
+        if len(set(shown)) == count:
+            options.update(x_labels_major=[shown[i] for i in picked])
+        else:  # pygal marks labels by their text: repeated labels would all show
+            options.update(x_labels_major_count=len(picked))
+        options.update(show_minor_x_labels=False)
+        shown = [shown[i] for i in picked]
+    if sum(map(len, shown)) > 70:
+        options.update(x_label_rotation=30)  # pygal widens the right margin for slanted labels itself
+    elif edges:
+        options.update(margin_right=max(MARGIN, math.ceil(_text_width(shown[-1]) / 2) + 4))
+    return options
+
+
+def _text_width(text: str, size: int = LABEL_SIZE) -> float:
+    return len(text) * 0.6 * size  # pygal's own estimate (pygal.util.text_len)
 
 
 def _int_ticks(top: float) -> list[int]:
@@ -132,10 +165,10 @@ def _base(title: str, *, width: int = 800, height: int = 400) -> dict[str, Any]:
     style = Style(font_family=FONT, background="transparent", plot_background="transparent",
                   foreground="#1f2937", foreground_strong="#111827", foreground_subtle="#6b7280",
                   colors=COLORS, opacity=".85", opacity_hover=".95", title_font_size=18, legend_font_size=13,
-                  label_font_size=12, major_label_font_size=12, value_font_size=13, guide_stroke_color="#d1d5db",
+                  label_font_size=LABEL_SIZE, major_label_font_size=LABEL_SIZE, value_font_size=13, guide_stroke_color="#d1d5db",
                   major_guide_stroke_color="#9ca3af")
     return {"title": _text(title) or None, "width": width, "height": height, "style": style,
-            "js": [], "disable_xml_declaration": True, "classes": [..., "chart"], "margin": 12}
+            "js": [], "disable_xml_declaration": True, "classes": [..., "chart"], "margin": MARGIN}
 
 
 def _make(cls: str, title: str, options: dict[str, Any]) -> Any:

@@ -5,8 +5,10 @@ review of `assist links risk` with Keep and Disavow per site, and the disavow fi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -18,6 +20,10 @@ from assistant.web import pages
 LIST_LIMIT = 500
 WEEKS = 12
 DECISIONS = ("keep", "disavow", "forget")
+# The page's filters, the only parameters its forms carry back and its links keep: the list's (state,
+# since, site), the charts' weeks, the risk review's topic comparison and kept sites.
+FILTERS = ("state", "since", "site", "weeks", "topic", "all")
+MAX_SITE = 253  # a host name's length at most
 
 
 def routes(site: Any) -> None:
@@ -30,7 +36,7 @@ def routes(site: Any) -> None:
 
     async def review(request: Request) -> Response:
         data = await pages.form(request)
-        keep = {k: data.get(k) for k in ("state", "since", "site", "topic", "all")}
+        keep = _filters(data, strict=False)  # back to the view the form was on, as it would show
         try:
             said = await run_in_threadpool(_review, site, data.get("item", ""), data.get("decision", ""),
                                            data.get("reason", ""))
@@ -58,31 +64,72 @@ def _own(site: Any) -> Any:
     return own_sites((), site.settings)
 
 
+def _filters(params: Mapping[str, str], *, strict: bool = True) -> dict[str, str]:
+    """The page's filters from its query or from a form posted on it: only the names in FILTERS, each
+    value checked as the page checks it, and given back as the page reads it (weeks=012 is "12"). A
+    value the page refuses is a UsageError, or with ``strict=False`` (a form's, to go back to its
+    view) left out; so is an empty one, and topic or all other than 1 (off)."""
+    from assistant.links import store
+    from assistant.links.options import since as _since
+    from assistant.terminal import printable
+
+    out: dict[str, str] = {}
+    for name in FILTERS:
+        value = (params.get(name) or "").strip()
+        try:
+            if not value or (name in ("topic", "all") and value != "1"):
+                continue
+            if name == "state" and value not in store.LISTED_STATES:
+                raise UsageError(f"unknown state {value!r} (one of: {', '.join(store.LISTED_STATES)})")
+            if name == "since":
+                if len(value) > 32:
+                    raise UsageError("--since is too long (use e.g. 7d, 4w)")
+                _since(value)
+            if name == "weeks":
+                value = str(pages.int_param(value, "weeks", WEEKS, 1, 520))
+            if name == "site":
+                value = printable(value).strip()
+                if len(value) > MAX_SITE:
+                    raise UsageError(f"site: at most {MAX_SITE} characters (a host name, e.g. example.com)")
+        except UsageError:
+            if strict:
+                raise
+            continue
+        if value:
+            out[name] = value
+    return out
+
+
+def _with(filters: dict[str, str], name: str, on: bool) -> str:
+    """The page's address with the same filters, ``name`` (topic, all) turned on or off."""
+    query = {k: v for k, v in filters.items() if k != name} | ({name: "1"} if on else {})
+    return "/links" + ("?" + urlencode(query) if query else "")
+
+
 def _page(site: Any, request: Request) -> dict[str, Any]:
     from assistant.links import queries, review, store
     from assistant.links.options import since as _since
 
-    q = request.query_params
-    state = q.get("state") or None
-    if state is not None and state not in store.LISTED_STATES:
-        raise UsageError(f"unknown state {state!r} (one of: {', '.join(store.LISTED_STATES)})")
-    weeks = pages.int_param(q.get("weeks"), "weeks", WEEKS, 1, 520)
-    since = _since(q.get("since") or None)
-    topic, kept = q.get("topic") == "1", q.get("all") == "1"
+    filters = _filters(request.query_params)
+    state = filters.get("state")
+    weeks = int(filters.get("weeks", WEEKS))
+    since = _since(filters.get("since"))
+    topic, kept = "topic" in filters, "all" in filters
     own = _own(site)
     conn = site.db(readonly=True)
     try:
         summary = queries.summary(conn, weeks=weeks, now=datetime.now(UTC))
-        rows = queries.list_links(conn, state=state, since=since, site=q.get("site") or None, limit=LIST_LIMIT + 1)
+        rows = queries.list_links(conn, state=state, since=since, site=filters.get("site"), limit=LIST_LIMIT + 1)
         risks = review.risk_review(conn, own, embedder=site.embedder() if topic else None,
                                    include_kept=kept) if own else []
         chosen = store.disavowed(conn)
     finally:
         conn.close()
     return {"summary": summary, "charts": _charts(summary), "rows": rows[:LIST_LIMIT], "more": len(rows) > LIST_LIMIT,
-            "state": state, "since": q.get("since") or "", "site_filter": q.get("site") or "", "weeks": weeks,
+            "state": state, "since": filters.get("since", ""), "site_filter": filters.get("site", ""), "weeks": weeks,
             "states": store.LISTED_STATES, "reasons": store.LOST_REASONS, "risks": risks, "markers": review.MARKERS,
-            "topic": topic, "kept": kept, "own": list(own.domains), "chosen": chosen, "limit": LIST_LIMIT}
+            "topic": topic, "kept": kept, "own": list(own.domains), "chosen": chosen, "limit": LIST_LIMIT,
+            "filters": filters, "topic_url": _with(filters, "topic", not topic), "kept_url": _with(filters, "all", not kept)}
 
 
 def _charts(summary: dict[str, Any]) -> dict[str, str]:
