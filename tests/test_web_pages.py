@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import html
+import itertools
 import json
 import re
 import time
@@ -566,10 +567,11 @@ def test_every_page_loads_in_the_browser_without_an_error_or_a_failed_request(we
 
 
 def test_a_draft_that_cannot_be_read_is_named_as_the_pages_name_it(client: TestClient, web_sample: Sample) -> None:
-    """The share preview's error names the draft by its path in the folder, never the absolute one."""
+    """The share preview's and the prospects page's errors name the draft by its path in the folder,
+    never the absolute one."""
     (web_sample.content / "binary.md").write_bytes(b"\x00\x01\x02" * 100)
     (web_sample.content / "empty.md").write_bytes(b"")
-    for name, why in (("binary.md", "binary"), ("empty.md", "empty")):
-        response = client.get(f"/share?path={name}")
+    for (name, why), page in itertools.product((("binary.md", "binary"), ("empty.md", "empty")), ("share", "prospects")):
+        response = client.get(f"/{page}?path={name}")
         assert response.status_code == 400 and why in response.text
         assert f"{name}: " in response.text and str(web_sample.content) not in response.text

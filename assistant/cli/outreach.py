@@ -96,11 +96,20 @@ def _outbox() -> Path:
 @click.option("--allow-second-pitch", is_flag=True, help="Pitch a site again about the same draft.")
 @click.option("--allow-recent-site", is_flag=True, help="Pitch a site pitched within [outreach] repitch_after (90 days).")
 @click.option("--json", "json_", is_flag=True, help="Print each site's pitch id (or error) as JSON.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True,
+              help="As for assist prospects: the pitch is the site's row in the top N.")
+@click.option("--competitor", "competitors", multiple=True, metavar="DOMAIN", help="As for assist prospects.")
+@click.option("--include-linking", is_flag=True, help="As for assist prospects.")
+@click.option("--include-spam", is_flag=True, help="As for assist prospects.")
+@click.option("--own-domain", metavar="DOMAIN", help="As for assist prospects.")
 def add(draft: str, sites: tuple[str, ...], contact: str | None, template: str | None, no_crawl: bool,
-        allow_second_pitch: bool, allow_recent_site: bool, json_: bool) -> None:
-    """Create a pitch of DRAFT to each site: the page to pitch and the reasons from the prospects
-    ranking, and a contact found on the site's own pages (or given with --contact)."""
+        allow_second_pitch: bool, allow_recent_site: bool, json_: bool, limit: int, competitors: tuple[str, ...],
+        include_linking: bool, include_spam: bool, own_domain: str | None) -> None:
+    """Create a pitch of DRAFT to each site: the page to pitch, the reasons and the template of its row
+    in `assist prospects DRAFT` (with the same ranking options), and a contact found on the site's own
+    pages (or given with --contact). A site not in that list is scored on its own, and the note says so."""
     from assistant.cli.prospects import _embedder, _load_draft
+    from assistant.outreach.adding import NOT_LISTED, add_pitches
     from assistant.prospects import rank
 
     if template is not None:
@@ -111,18 +120,20 @@ def add(draft: str, sites: tuple[str, ...], contact: str | None, template: str |
     conn = open_db()
     cfg = settings()
     embedder = _embedder(conn, cfg)
-    found = []
-    for site in sites:
-        prospect = rank.prospect_for(conn, doc, embedder, site, own_domain=cfg.get("site.domain"))
+    rows = rank.listed_prospects(conn, doc, embedder, sites, limit=limit, competitors=competitors,
+                                 own_domain=cfg.get("site.domain"), own_override=own_domain,
+                                 include_linking=include_linking, include_spam=include_spam,
+                                 weights=cfg.get("prospects.weights") or None)
+    for given, (_, prospect, _) in zip(sites, rows, strict=True):
         if prospect is None:
-            raise UsageError(f"unknown site {site!r}: import or crawl it first (assist sites import / crawl)")
-        found.append(prospect)
+            raise UsageError(f"unknown site {given!r}: import or crawl it first (assist sites import / crawl)")
     allow = {f for f, on in (("--allow-second-pitch", allow_second_pitch), ("--allow-recent-site", allow_recent_site))
              if on}
-    from assistant.outreach.adding import add_pitches
-
-    results = add_pitches(conn, doc, found, contact=contact, template=template, crawl=not no_crawl, allow=allow,
-                          repitch_after=_repitch_after())
+    results = add_pitches(conn, doc, [p for _, p, _ in rows if p is not None], contact=contact, template=template,
+                          crawl=not no_crawl, allow=allow, repitch_after=_repitch_after())
+    unlisted = {site for site, _, listed in rows if not listed}
+    results = [(pid, site, f"{note}; {NOT_LISTED.format(limit=limit)}" if pid and site in unlisted else note)
+               for pid, site, note in results]
     if json_:
         emit_json([{"pitch": pid, "site": site, "note": note} if pid else {"pitch": None, "site": site, "error": note}
                    for pid, site, note in results])

@@ -101,20 +101,26 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
         _emit_table(doc, [_printable(p) for p in found])
     if add:
         from assistant.outreach.adding import add_pitches
+        from assistant.outreach.pipeline import repitch_after
 
-        results = add_pitches(conn, doc, found[:add], contact=None, template=None, crawl=True, allow=set())
+        # the rows listed above, as they are: a pitch carries the page, reasons and template shown
+        results = add_pitches(conn, doc, found[:add], contact=None, template=None, crawl=True, allow=set(),
+                              repitch_after=repitch_after(cfg))
         for pid, site, note in results:  # on stderr when stdout is for a program
             click.echo(f"pitch {pid}: {printable(site)}; {printable(note)}" if pid else
                        f"not added: {printable(site)}: {printable(note)}", err=fmt in ("json", "csv"))
 
 
 def _printable(p: Any) -> Any:
-    """The prospect with every text that came from outside made safe for a terminal."""
+    """The prospect with every text that came from outside made safe for a terminal, and the template
+    a pitch of it gets (`outreach add`, `--add`), so that the pitch has the template the row says."""
     from dataclasses import replace
+
+    from assistant.outreach.adding import pitch_template
 
     return replace(p, domain=printable(p.domain), name=printable(p.name) if p.name else p.name,
                    reasons=[printable(r) for r in p.reasons], pitch_url=printable(p.pitch_url) or None,
-                   pitch_reason=printable(p.pitch_reason))
+                   pitch_reason=printable(p.pitch_reason), template=pitch_template(p))
 
 
 def _emit_table(doc: Any, found: list[Any], console: Any = None) -> None:

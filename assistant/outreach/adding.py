@@ -10,6 +10,10 @@ from typing import Any
 from assistant.errors import UsageError
 from assistant.outreach.pipeline import REPITCH_AFTER
 
+# Added to the note of a pitch of a site the prospects list did not show (assistant.prospects.rank.
+# listed_prospects): it was ranked alone, so its page and reasons may not be those of any list.
+NOT_LISTED = "not in the top {limit} prospects with these options: scored on its own"
+
 
 def add_pitches(conn: Any, doc: Any, prospects: list[Any], *, contact: str | None, template: str | None,
                 crawl: bool, allow: set[str], repitch_after: timedelta = REPITCH_AFTER,
@@ -25,8 +29,7 @@ def add_pitches(conn: Any, doc: Any, prospects: list[Any], *, contact: str | Non
             new = pipeline.NewPitch(
                 draft_key=doc.canonical_url or str(Path(doc.path).resolve()), draft_path=doc.path,
                 draft_url=doc.canonical_url, draft_title=doc.title, site=p.domain, page_url=p.pitch_url,
-                template=template or ("you-linked-to" if p.template == "resource-page" and p.linked_pages
-                                      and p.linked_pages[0].similarity >= 0.45 else p.template),
+                template=template or pitch_template(p),
                 context=compose.context_for(doc, p), reasons=list(p.reasons), contact=email, contact_source=source,
                 contact_role=role)
             pid = pipeline.add(conn, new, now=datetime.now(UTC), allow=allow, repitch_after=repitch_after)
@@ -37,6 +40,18 @@ def add_pitches(conn: Any, doc: Any, prospects: list[Any], *, contact: str | Non
             "no contact found on the site's pages: give one with assist outreach contact ID EMAIL"
         out.append((pid, p.domain, note))
     return out
+
+
+def pitch_template(prospect: Any) -> str:
+    """The outreach template a pitch of this prospect gets unless one is named: the ranking's, except
+    that a resource page linking to a page like the draft gets you-linked-to, which names that link.
+    The prospects list shows this one, so that the pitch added has the template the row said."""
+    from assistant.prospects.scoring import SIMILAR
+
+    linked = prospect.linked_pages
+    if prospect.template == "resource-page" and linked and linked[0].similarity >= SIMILAR:
+        return "you-linked-to"
+    return str(prospect.template)
 
 
 def look_for_contacts(conn: Any, site: str) -> list[Any]:

@@ -543,9 +543,32 @@ def prospect_for(
     *,
     competitors: Sequence[str] = (),
     own_domain: str | None = None,
+    weights: dict[str, float] | None = None,
+    own_override: str | None = None,
 ) -> Prospect | None:
-    """The scored prospect for one named site (None if the site is unknown)."""
-    ranker = Ranker(db, embedder, own_domain=own_domain_of(doc, own_domain), competitors=competitors,
+    """The scored prospect for one named site, ranked alone (None if the site is unknown). Its row can
+    differ from the one a full ranking lists (see listed_prospects): a pitch uses that one."""
+    own = store.normalize_domain(own_override) if own_override else own_domain_of(doc, own_domain)
+    ranker = Ranker(db, embedder, own_domain=own, competitors=competitors, weights=weights,
                     include_linking=True, only=domain)
     found = ranker.rank(doc, limit=1)
     return found[0] if found else None
+
+
+def listed_prospects(db: sqlite3.Connection, doc: Document, embedder: Any, domains: Sequence[str], *,
+                     limit: int = 20, **options: Any) -> list[tuple[str, Prospect | None, bool]]:
+    """Each named site's prospect as `assist prospects DRAFT` lists it with the same ``limit`` and
+    ``options`` (those of :func:`rank`), as (domain, prospect, listed).
+
+    A site's row depends on the sites ranked with it (the context of links to the same page, the
+    best lexical match, how many sites name the draft), so a site ranked alone can get another
+    page, other reasons and template: a pitch made from the list must carry the row that was shown.
+    The same ranking is run once (fast: under 300 ms on 100,000 sites) and each site's row taken.
+    A site the list does not show (below the limit, left out as linking to you or for spam evidence,
+    excluded) is ranked alone (:func:`prospect_for`, listed False); its prospect is None if unknown.
+    """
+    wanted = [store.normalize_domain(d) for d in domains]  # a bad name fails before any ranking
+    rows = {p.domain: p for p in rank(db, doc, embedder, limit=limit, **options)}
+    alone = {k: options[k] for k in ("competitors", "own_domain", "weights", "own_override") if k in options}
+    return [(d, rows[d], True) if d in rows else (d, prospect_for(db, doc, embedder, d, **alone), False)
+            for d in wanted]

@@ -118,7 +118,7 @@ class Site:
         self.routes.append(Route(path, endpoint, methods=methods, name=name))
 
 
-NAV = [("Drafts", "/"), ("Links", "/links"), ("Outreach", "/outreach"), ("Queue", "/share")]
+NAV = [("Drafts", "/"), ("Prospects", "/prospects"), ("Links", "/links"), ("Outreach", "/outreach"), ("Queue", "/share")]
 
 
 def create_app(content: list[Path], *, hosts: list[str] | None, token: str | None = None, settings: Any = None,

@@ -33,41 +33,50 @@ def routes(site: Any) -> None:
     async def add(request: Request) -> Response:
         data = await pages.form(request)
         raw = data.get("path", "")
+        shown = {k: data.get(k) for k in ("limit", "include_linking", "include_spam")}  # the list it was added from
         try:
-            pid, note = await run_in_threadpool(_add, site, raw, data.get("site", ""), data.get("crawl") == "1")
+            pid, note = await run_in_threadpool(_add, site, raw, data.get("site", ""), data.get("crawl") == "1", shown)
         except AssistError as exc:
-            return pages.back("/prospects", {"path": raw}, error=str(exc))
+            return pages.back("/prospects", {"path": raw, **shown}, error=str(exc))
         return pages.back(f"/outreach/pitch/{pid}", done=f"pitch {pid}: {note}")
 
     site.add("/prospects", prospects, methods=["GET"], name="prospects")
     site.add("/outreach/add", add, methods=["POST"], name="outreach-add")
 
 
+def _options(site: Any, values: Any) -> dict[str, Any]:
+    """The ranking options of a prospects list (its limit, --include-linking, --include-spam) from the
+    query or the Add form, with the configured site and weights: the list and the pitch made from one
+    of its rows are ranked alike."""
+    cfg = site.settings
+    return {"limit": pages.int_param(values.get("limit"), "limit", LIMIT, 1, 1000),
+            "include_linking": values.get("include_linking") == "1", "include_spam": values.get("include_spam") == "1",
+            "own_domain": cfg.get("site.domain"), "weights": cfg.get("prospects.weights") or None}
+
+
 def _ranked(site: Any, request: Request) -> dict[str, Any]:
     """rank.rank with the options of `assist prospects` (its limit, --include-linking, --include-spam)."""
+    from assistant.outreach.adding import pitch_template
     from assistant.prospects import rank
 
     q = request.query_params
     rel, path = pages.draft_path(site, q.get("path"))
-    limit = pages.int_param(q.get("limit"), "limit", LIMIT, 1, 1000)
-    doc = pages.load_draft(path)
-    cfg = site.settings
+    options = _options(site, q)
+    doc = pages.load_draft(path, rel)
     conn = site.db(readonly=True)
     try:
         if not conn.execute("SELECT 1 FROM sites WHERE excluded = 0 LIMIT 1").fetchone():
             raise UsageError("no sites to rank yet: import a catalog or backlink export (assist sites import FILE)"
                              " or crawl sites (assist sites crawl)")
         notes: list[str] = []
-        found = rank.rank(conn, doc, site.embedder(), limit=limit, own_domain=cfg.get("site.domain"),
-                          include_linking=q.get("include_linking") == "1", include_spam=q.get("include_spam") == "1",
-                          weights=cfg.get("prospects.weights") or None, notes=notes)
+        found = rank.rank(conn, doc, site.embedder(), notes=notes, **options)
         pitched = {r["site"]: (r["id"], r["stage"]) for r in conn.execute(
             "SELECT id, site, stage FROM pitches WHERE draft_key = ? ORDER BY id", (_draft_key(doc),))}
     finally:
         conn.close()
-    return {"doc": doc, "draft": rel, "found": found, "pitched": pitched,
-            "notes": notes, "limit": limit, "include_linking": q.get("include_linking") == "1",
-            "include_spam": q.get("include_spam") == "1"}
+    return {"doc": doc, "draft": rel, "found": found, "pitched": pitched, "notes": notes,
+            "templates": {p.domain: pitch_template(p) for p in found}, "limit": options["limit"],
+            "include_linking": options["include_linking"], "include_spam": options["include_spam"]}
 
 
 def _draft_key(doc: Any) -> str:
@@ -77,20 +86,21 @@ def _draft_key(doc: Any) -> str:
     return doc.canonical_url or str(Path(doc.path).resolve())
 
 
-def _add(site: Any, raw: str, domain: str, crawl: bool) -> tuple[int, str]:
-    """`assist outreach add DRAFT --site DOMAIN [--no-crawl]` for one site: (pitch id, note)."""
-    from assistant.outreach.adding import add_pitches
+def _add(site: Any, raw: str, domain: str, crawl: bool, shown: dict[str, Any]) -> tuple[int, str]:
+    """`assist outreach add DRAFT --site DOMAIN [--no-crawl]` for one site, with the ranking options of
+    the list it was chosen from (``shown``), so the pitch carries that row: (pitch id, note)."""
+    from assistant.outreach.adding import NOT_LISTED, add_pitches
     from assistant.outreach.pipeline import repitch_after
     from assistant.prospects import rank
 
-    _, path = pages.draft_path(site, raw)
+    rel, path = pages.draft_path(site, raw)
     if not domain.strip():
         raise UsageError("which site? (the form carries it)")
-    doc = pages.load_draft(path)
+    options = _options(site, shown)
+    doc = pages.load_draft(path, rel)
     conn = site.db(readonly=False)
     try:
-        prospect = rank.prospect_for(conn, doc, site.embedder(), domain.strip(),
-                                     own_domain=site.settings.get("site.domain"))
+        [(_, prospect, listed)] = rank.listed_prospects(conn, doc, site.embedder(), [domain.strip()], **options)
         if prospect is None:
             raise UsageError(f"unknown site {domain!r}: import or crawl it first (assist sites import / crawl)")
         [(pid, name, note)] = add_pitches(conn, doc, [prospect], contact=None, template=None, crawl=crawl, allow=set(),
@@ -99,4 +109,4 @@ def _add(site: Any, raw: str, domain: str, crawl: bool) -> tuple[int, str]:
         conn.close()
     if pid is None:
         raise UsageError(f"{name}: {note}")
-    return pid, note
+    return pid, note if listed else f"{note}; {NOT_LISTED.format(limit=options['limit'])}"
