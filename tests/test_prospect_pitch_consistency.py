@@ -191,6 +191,7 @@ def cli_rows(draft: str, *options: str) -> dict[str, Row]:
         out[site] = Row(site=site, score=head[3], reasons=data[site]["reasons"], page=data[site]["pitch_url"],
                         page_reason=page_reason, template=template, form={})
         assert page_reason == data[site]["pitch_reason"] and f"{data[site]['score']:.2f}" == head[3]
+        assert data[site]["template"] == template  # the JSON names the template the pitch gets, as the text
         assert all(" ".join(r.split()) in flat for r in data[site]["reasons"])
     return out
 

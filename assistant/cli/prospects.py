@@ -93,10 +93,13 @@ def prospects(draft: str, limit: int, competitors: tuple[str, ...], fmt: str, js
     for note in notes:
         click.echo(f"note: {printable(note)}", err=True)
     fmt = "json" if json_ else fmt
-    if fmt == "json":
-        click.echo(render.to_json(found))
-    elif fmt == "csv":
-        click.echo(render.to_csv(found), nl=False)
+    if fmt in ("json", "csv"):
+        from dataclasses import replace
+
+        from assistant.outreach.adding import pitch_template
+
+        listed = [replace(p, template=pitch_template(p)) for p in found]  # the template a pitch gets, as the table
+        click.echo(render.to_json(listed) if fmt == "json" else render.to_csv(listed), nl=fmt == "json")
     else:
         _emit_table(doc, [_printable(p) for p in found])
     if add:
