@@ -260,7 +260,10 @@ def hostile(sample: Sample) -> Sample:
 
 @pytest.fixture(scope="session")
 def web_sample_template(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sample]:
-    """The sample built once a session (about two seconds), in a home of its own; tests get copies."""
+    """The sample built once a session (about two seconds), in a home of its own; tests get copies.
+
+    The environment, sys.path and the plugins are set only while it is built: left in place for the
+    session, the example channel stayed installed for every later test of the same worker."""
     from assistant import plugins
 
     root = tmp_path_factory.mktemp("web-sample")
@@ -275,10 +278,11 @@ def web_sample_template(example_site: Path, tmp_path_factory: pytest.TempPathFac
         mp.syspath_prepend(str(example_site))
         plugins.reset()
         try:
-            yield build(home, root)
+            sample = build(home, root)
         finally:
             sys.modules.pop("assist_example", None)
             plugins.reset()
+    yield sample
 
 
 def copy(template: Sample, home: Path, tmp_path: Path) -> Sample:
