@@ -148,6 +148,50 @@ def test_one_pitch_per_site_per_draft_and_no_site_again_within_90_days(conf: Smt
     assert later == []
 
 
+def test_pitches_added_at_once_for_one_site_and_draft_make_one_pitch(assist_home: Path) -> None:
+    """Ten adds at the same moment (ten clicks on Add to outreach, each on its own connection): one
+    pitch, nine refusals. The rules were checked before the write transaction, so most got in."""
+    import threading
+
+    from assistant.errors import UsageError
+
+    db_mod.connect().close()  # the schema, before the threads race for it
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often: a window between check and write shows
+    try:
+        for site in ("teamrituals.co", "asyncweekly.dev", "focusfriday.net"):
+            barrier = threading.Barrier(10)
+            made: list[int] = []
+            refused: list[str] = []
+
+            def one(site: str = site, barrier: threading.Barrier = barrier, made: list[int] = made,
+                    refused: list[str] = refused) -> None:
+                conn = db_mod.connect()
+                pitch = pipeline.NewPitch(draft_key=DRAFT_URL, draft_path="draft.md", draft_url=DRAFT_URL,
+                                          draft_title="A draft", site=site, page_url=f"https://{site}/", template="intro",
+                                          context=context(site), reasons=["a reason"], contact=None, contact_source=None)
+                barrier.wait()
+                try:
+                    made.append(pipeline.add(conn, pitch, now=datetime.now(UTC)))
+                except UsageError as exc:
+                    refused.append(str(exc))
+                finally:
+                    conn.close()
+
+            threads = [threading.Thread(target=one) for _ in range(10)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert len(made) == 1 and len(refused) == 9, (site, made, refused)
+            assert all(f"already has pitch {made[0]}" in r for r in refused)
+    finally:
+        sys.setswitchinterval(interval)
+    conn = db_mod.connect()
+    assert conn.execute("SELECT count(*) FROM pitches").fetchone()[0] == 3
+    assert conn.execute("SELECT count(*) FROM pitch_events WHERE kind = 'created'").fetchone()[0] == 3
+
+
 def test_the_suppression_list_is_final(conf: SmtpServer) -> None:
     pid = new_pitch()
     run("outreach", "send", str(pid))

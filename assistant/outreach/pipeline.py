@@ -120,13 +120,16 @@ def rule_problems(db: sqlite3.Connection, draft_key: str, site: str, *, now: dat
 
 def add(db: sqlite3.Connection, pitch: NewPitch, *, now: datetime, allow: set[str] = frozenset(),
         repitch_after: timedelta = REPITCH_AFTER) -> int:
-    """Store a pitch in stage ``new``; a broken rule not allowed by its flag is a UsageError."""
-    for flag, message in rule_problems(db, pitch.draft_key, pitch.site, now=now, repitch_after=repitch_after):
-        if flag not in allow:
-            raise UsageError(f"{message} ({flag} to pitch anyway)")
-    if pitch.contact and is_suppressed(db, pitch.contact):
-        raise UsageError(f"{pitch.contact} asked not to be written to, or bounced: it is on the suppression list")
+    """Store a pitch in stage ``new``; a broken rule not allowed by its flag is a UsageError.
+
+    The rules are checked inside the write transaction that adds the pitch: two adds at once (two
+    clicks, two processes) are taken one after the other, and the second sees the first's pitch."""
     with transaction(db):
+        for flag, message in rule_problems(db, pitch.draft_key, pitch.site, now=now, repitch_after=repitch_after):
+            if flag not in allow:
+                raise UsageError(f"{message} ({flag} to pitch anyway)")
+        if pitch.contact and is_suppressed(db, pitch.contact):
+            raise UsageError(f"{pitch.contact} asked not to be written to, or bounced: it is on the suppression list")
         pid = db.execute(
             "INSERT INTO pitches (draft_key, draft_path, draft_url, draft_title, site, page_url, contact, contact_source,"
             " contact_role, template, context, reasons, stage, stage_at, created_at)"
