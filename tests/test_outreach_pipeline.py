@@ -192,6 +192,62 @@ def test_pitches_added_at_once_for_one_site_and_draft_make_one_pitch(assist_home
     assert conn.execute("SELECT count(*) FROM pitch_events WHERE kind = 'created'").fetchone()[0] == 3
 
 
+def test_first_emails_queued_at_once_are_held_to_the_rules_one_after_the_other(conf: SmtpServer) -> None:
+    """Ten `outreach send` of one pitch at once queue one email; two pitches to one site (two drafts)
+    queued at once: the second is refused as the site was just pitched. The rules read what is queued,
+    so they are checked under the write lock that queues."""
+    import threading
+
+    from assistant import config
+    from assistant.errors import UsageError
+    from assistant.outreach import compose
+
+    first = new_pitch()
+    other = new_pitch(allow={"--allow-second-pitch"})
+    db_mod.connect().execute("UPDATE pitches SET draft_key = 'other-draft' WHERE id = ?", (other,))
+    sender = compose.Sender.from_settings(config.load())
+    rules = send.Rules(spacing=timedelta(0))
+
+    def race(pids: list[int]) -> tuple[list[int], list[str]]:
+        barrier = threading.Barrier(len(pids))
+        made: list[int] = []
+        refused: list[str] = []
+
+        def one(pid: int) -> None:
+            conn = db_mod.connect()
+            row = pipeline.get(conn, pid)
+            composed = compose.compose_pitch(row, sender)
+            barrier.wait()
+            try:
+                made.append(send.enqueue(conn, row, composed, step=0, sender=sender, via="eml",
+                                         at=datetime.now(UTC), rules=rules))
+            except UsageError as exc:
+                refused.append(str(exc))
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=one, args=(pid,)) for pid in pids]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return made, refused
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns often: a window between check and write shows
+    try:
+        made, refused = race([first] * 10)
+        assert len(made) == 1 and len(refused) == 9 and all("already has email" in r for r in refused), refused
+        db_mod.connect().execute("DELETE FROM outreach_messages")
+        made, refused = race([first, other] * 5)
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(made) == 1 and len(refused) == 9, refused
+    conn = db_mod.connect()
+    assert conn.execute("SELECT count(*) FROM outreach_messages").fetchone()[0] == 1
+    assert any("--allow-recent-site" in r for r in refused), refused
+
+
 def test_the_suppression_list_is_final(conf: SmtpServer) -> None:
     pid = new_pitch()
     run("outreach", "send", str(pid))

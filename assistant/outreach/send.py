@@ -87,29 +87,29 @@ def enqueue(db: sqlite3.Connection, pitch: sqlite3.Row, composed: compose.Compos
     an email queued, sent or maybe sent within ``rules.repitch_after`` is refused."""
     if pitch["stage"] in pipeline.FINAL or (step > 0 and pitch["stage"] in pipeline.STOPS_FOLLOW_UPS):
         raise UsageError(f"pitch {pitch['id']} is {pitch['stage']}: no more emails go to {pitch['site']}")
-    if step == 0:
-        for flag, message in _site_rules(db, pitch, at, rules):
-            if flag not in allow:
-                raise UsageError(f"{message} ({flag} to send anyway)")
     recipient = pitch["contact"]
-    if recipient and pipeline.is_suppressed(db, recipient):
-        raise UsageError(f"{recipient} is on the suppression list (it opted out or bounced): it is never written to")
     found = compose.problems(composed.subject, composed.body, recipient=recipient, draft_url=pitch["draft_url"],
                              sender=sender, empties=composed.empties)
     if found:
         raise UsageError(f"pitch {pitch['id']} cannot be sent: " + "; ".join(found))
-    existing = db.execute("SELECT id, state FROM outreach_messages WHERE pitch_id = ? AND step = ?",
-                          (pitch["id"], step)).fetchone()
-    if existing is not None and existing["state"] != "cancelled":
-        raise UsageError(f"pitch {pitch['id']} already has email {existing['id']} ({existing['state']}) for this step")
-    when = at
-    if not ignore_spacing:
-        last = db.execute("SELECT max(coalesce(sent_at, scheduled_at)) FROM outreach_messages WHERE sender = ?"
-                          " AND state IN ('scheduled', 'sending', 'sent', 'failed')", (sender.email,)).fetchone()[0]
-        if last:
-            when = max(when, parse_time(last) + rules.spacing)
     domain = (sender.email or "localhost").rsplit("@", 1)[-1]
-    with transaction(db):
+    with transaction(db):  # the rules read what is queued: checked and written under one write lock
+        if step == 0:
+            for flag, message in _site_rules(db, pitch, at, rules):
+                if flag not in allow:
+                    raise UsageError(f"{message} ({flag} to send anyway)")
+        if recipient and pipeline.is_suppressed(db, recipient):
+            raise UsageError(f"{recipient} is on the suppression list (it opted out or bounced): it is never written to")
+        existing = db.execute("SELECT id, state FROM outreach_messages WHERE pitch_id = ? AND step = ?",
+                              (pitch["id"], step)).fetchone()
+        if existing is not None and existing["state"] != "cancelled":
+            raise UsageError(f"pitch {pitch['id']} already has email {existing['id']} ({existing['state']}) for this step")
+        when = at
+        if not ignore_spacing:
+            last = db.execute("SELECT max(coalesce(sent_at, scheduled_at)) FROM outreach_messages WHERE sender = ?"
+                              " AND state IN ('scheduled', 'sending', 'sent', 'failed')", (sender.email,)).fetchone()[0]
+            if last:
+                when = max(when, parse_time(last) + rules.spacing)
         if existing is not None:
             db.execute("DELETE FROM outreach_messages WHERE id = ?", (existing["id"],))
         mid = db.execute(
