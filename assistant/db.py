@@ -21,7 +21,7 @@ from assistant import config
 from assistant.errors import AssistError
 from assistant.sql import run_script, transaction
 
-__all__ = ["Migration", "ReadOnlyDatabase", "connect", "migrate", "run_script", "transaction"]
+__all__ = ["Migration", "ReadOnlyDatabase", "connect", "migrate", "run_script", "storage_problem", "transaction"]
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -59,10 +59,13 @@ def _all_migrations() -> list[tuple[str, Migration]]:
 def migrate(db: sqlite3.Connection, migrations: list[tuple[str, Migration]] | None = None) -> list[str]:
     """Apply the migrations not yet recorded; return the names applied."""
     steps = _all_migrations() if migrations is None else migrations
-    db.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL"
-        " DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
-    )
+    # Nothing is written when nothing is to do: opening a current database takes no write lock, so
+    # a command (or a page) that reads never waits for another process's long write.
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_migrations'").fetchone() is None:
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL"
+            " DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))"
+        )
     done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
     applied = []
     for name, step in steps:
@@ -78,8 +81,25 @@ def migrate(db: sqlite3.Connection, migrations: list[tuple[str, Migration]] | No
             db.execute("INSERT INTO _migrations (name) VALUES (?)", (name,))
         applied.append(name)
     count = db.execute("SELECT count(*) FROM _migrations").fetchone()[0]
-    db.execute(f"PRAGMA user_version = {int(count)}")
+    if db.execute("PRAGMA user_version").fetchone()[0] != count:
+        db.execute(f"PRAGMA user_version = {int(count)}")
     return applied
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """One line for what the disk or the database refuses (a full disk, a read-only or locked
+    database), None for anything else."""
+    import errno as errno_mod
+
+    text = str(exc).lower()
+    where = config.db_path()
+    if "disk is full" in text or getattr(exc, "errno", None) == errno_mod.ENOSPC:
+        return f"the disk is full (writing {where} or a file beside it); free some space and run it again"
+    if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) == errno_mod.EROFS:
+        return f"{where} is read-only; this command needs to write to it (check its permissions)"
+    if "database is locked" in text or "database is busy" in text:
+        return f"{where} is busy (another assist process is writing, a long import?); try again shortly"
+    return None
 
 
 class ReadOnlyDatabase(AssistError):
@@ -87,11 +107,12 @@ class ReadOnlyDatabase(AssistError):
 
 
 def connect(path: Path | str | None = None, *, migrate_schema: bool = True,
-            readonly: bool = False) -> sqlite3.Connection:
+            readonly: bool = False, busy_timeout: float = 30.0) -> sqlite3.Connection:
     """Open (creating if needed) the database, in WAL mode, migrated to the current schema.
 
     ``readonly``: the caller only reads, so a database this process cannot write is opened
     read-only (nothing migrated, cache writes kept for this connection only) rather than refused.
+    ``busy_timeout``: how long a write waits for another process's write (seconds).
     """
     target = Path(path) if path is not None else config.db_path()
     if not _writable(target):
@@ -109,14 +130,14 @@ def connect(path: Path | str | None = None, *, migrate_schema: bool = True,
               file=sys.stderr)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(target, timeout=30, isolation_level=None)
+        db = sqlite3.connect(target, timeout=busy_timeout, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
         raise AssistError(f"cannot open database {target}: {exc}") from None
     db.row_factory = sqlite3.Row
     _set_wal(db, target)
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
-    db.execute("PRAGMA busy_timeout = 30000")
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     if migrate_schema:
         migrate(db)
     return db

@@ -58,21 +58,9 @@ def _usage_error(exc: click.UsageError) -> click.ClickException:
 
 
 def _storage_error(exc: BaseException) -> str | None:
-    """One line for what the disk or the database refuses (a full disk, a read-only or locked
-    database), None for anything else."""
-    import errno as errno_mod
+    from assistant.db import storage_problem
 
-    from assistant import config
-
-    text = str(exc).lower()
-    where = config.db_path()
-    if "disk is full" in text or getattr(exc, "errno", None) == errno_mod.ENOSPC:
-        return f"the disk is full (writing {where} or a file beside it); free some space and run it again"
-    if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) == errno_mod.EROFS:
-        return f"{where} is read-only; this command needs to write to it (check its permissions)"
-    if "database is locked" in text or "database is busy" in text:
-        return f"{where} is busy (another assist process is writing, a long import?); try again shortly"
-    return None
+    return storage_problem(exc)
 
 
 class AssistGroup(Group):

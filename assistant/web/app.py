@@ -9,6 +9,7 @@ its routes (see :data:`PAGE_MODULES`).
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -79,10 +80,12 @@ class Site:
     _embedder: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    BUSY_TIMEOUT = 5.0  # a page waits this long for another process's write, then says it is busy
+
     def db(self, *, readonly: bool = True) -> Any:
         from assistant import db
 
-        return db.connect(self.db_path, readonly=readonly)
+        return db.connect(self.db_path, readonly=readonly, busy_timeout=self.BUSY_TIMEOUT)
 
     def embedder(self) -> Any:
         """The embedding model, loaded once and shared (encode calls are serialised)."""
@@ -134,7 +137,8 @@ def create_app(content: list[Path], *, hosts: list[str] | None, token: str | Non
         module = importlib.import_module(name)
         module.routes(site)
     app = Starlette(routes=[*site.routes, Mount("/static", StaticFiles(directory=HERE / "static"), name="static")],
-                    exception_handlers={404: _not_found(site), 500: _error(site)})
+                    exception_handlers={404: _not_found(site), 500: _error(site),
+                                        sqlite3.OperationalError: _storage(site)})
     app.state.site = site
     app.add_middleware(security.Guard, hosts=hosts, csrf=site.csrf, token=token)
     return app
@@ -144,6 +148,18 @@ def _not_found(site: Site) -> Any:
     async def handler(request: Request, exc: Exception) -> Response:
         return site.page(request, "error.html.j2", 404, title="Not found",
                          message=getattr(exc, "detail", None) or "No such page.")
+    return handler
+
+
+def _storage(site: Site) -> Any:
+    """The database busy (another process writing), read-only or its disk full: one line, 503."""
+    async def handler(request: Request, exc: Exception) -> Response:
+        from assistant.db import storage_problem
+
+        said = storage_problem(exc)
+        if said is None:
+            raise exc  # anything else is an internal error: the 500 page
+        return site.page(request, "error.html.j2", 503, title="Busy", message=said)
     return handler
 
 
