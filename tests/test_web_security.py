@@ -183,3 +183,26 @@ def test_a_database_busy_with_another_writer_is_a_one_line_page_not_a_500(tmp_pa
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.mark.parametrize("case", ["port in use", "empty host", "blank host", "unknown host"])
+def test_serve_refuses_what_it_cannot_listen_on_in_one_line(tmp_path: Path, case: str) -> None:
+    import socket
+
+    from click.testing import CliRunner
+
+    from assistant.cli import cli
+
+    (tmp_path / "draft.md").write_text("# A draft\n\nSome text.\n")
+    busy = socket.socket()
+    busy.bind(("127.0.0.1", 0))
+    busy.listen()
+    args = {"port in use": ["--port", str(busy.getsockname()[1])], "empty host": ["--host", ""],
+            "blank host": ["--host", " [] "], "unknown host": ["--host", "no-such-host.invalid", "--port", "0"]}[case]
+    try:
+        result = CliRunner().invoke(cli, ["serve", str(tmp_path), *args])
+    finally:
+        busy.close()
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert ("--host needs an address" in lines[0]) == (case in ("empty host", "blank host"))

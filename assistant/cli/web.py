@@ -27,6 +27,8 @@ def serve(content: tuple[Path, ...], port: int, bind: str, open_: bool) -> None:
     from assistant.web import security
 
     folders = list(content) or [Path(".")]
+    if not bind.strip("[] "):  # the socket would take "" as every address: say which one instead
+        raise UsageError("--host needs an address (127.0.0.1, ::1, 0.0.0.0 for every address, or one of this machine's)")
     loopback = bind.strip("[]") in ("127.0.0.1", "localhost", "::1")
     token = None if loopback else security.new_token()
     bare = bind.strip("[]")
