@@ -113,7 +113,10 @@ def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, 
             # /dev/zero or /dev/urandom (size 0, endless) and FIFOs (block): never read
             raise DocumentError(path, "not a regular file (a device, pipe or socket)")
         if st.st_size > max_bytes:
-            raise DocumentError(path, f"too large ({_mb(st.st_size)}; the limit is {_mb(max_bytes)}, see score.max_file_mb)")
+            size, limit = _mb(st.st_size), _mb(max_bytes)
+            if size == limit:  # just over: in megabytes both would read the same
+                size, limit = f"{st.st_size:,} bytes", f"{max_bytes:,} bytes"
+            raise DocumentError(path, f"too large ({size}; the limit is {limit}, see score.max_file_mb)")
         try:
             with p.open("rb") as handle:
                 data = handle.read(max_bytes + 1)  # the cap holds even if the file grows meanwhile

@@ -113,3 +113,17 @@ def test_utf16_without_a_bom_is_read_and_gzip_gets_a_hint(tmp_path: Path) -> Non
     export.write_bytes(gzip.compress(b"source_url,target_url\nhttps://a.example/,https://b.example/\n"))
     result = CliRunner().invoke(cli, ["sites", "import", str(export)])
     assert result.exit_code == 2 and "decompress it first (gunzip backlinks.csv.gz)" in result.output
+
+
+def test_a_draft_just_over_the_size_limit_says_so_in_bytes(tmp_path: Path) -> None:
+    from assistant import documents
+    from assistant.errors import DocumentError
+
+    just_over = tmp_path / "big.md"
+    just_over.write_bytes(b"a" * (5 * 1024 * 1024 + 1))
+    with pytest.raises(DocumentError, match=r"too large \(5,242,881 bytes; the limit is 5,242,880 bytes"):
+        documents.load(str(just_over), max_bytes=5 * 1024 * 1024)
+    far_over = tmp_path / "bigger.md"
+    far_over.write_bytes(b"a" * (6 * 1024 * 1024))
+    with pytest.raises(DocumentError, match=r"too large \(6.0 MB; the limit is 5.0 MB"):
+        documents.load(str(far_over), max_bytes=5 * 1024 * 1024)
