@@ -364,6 +364,28 @@ def test_a_draft_that_cannot_be_read_is_named_and_the_rest_are_scored(content: P
     assert "broken.md: empty file" in html and number(stats(html)["drafts"]) == 5
 
 
+def test_sigterm_while_scoring_leaves_the_old_report_and_no_temporary_file(content: Path, tmp_path: Path) -> None:
+    """`kill PID` (a CI job cancelled, a timeout) during the report: it exits 143, as a process
+    killed by SIGTERM would say, and cleans up as Ctrl-C does."""
+    import subprocess
+    import sys
+    import time
+
+    output = content / "report.html"
+    output.write_text("the old report")
+    env = {**os.environ, "ASSIST_HOME": str(tmp_path / "home"), "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant", "report", str(content), "-o", str(output)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not list(content.glob(".report.html.*.tmp")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the report ended before it could be stopped"
+    proc.terminate()
+    assert proc.wait(timeout=30) == 143
+    assert output.read_text() == "the old report" and not list(content.glob(".report.html.*"))
+    assert b"Traceback" not in proc.stderr.read()  # type: ignore[union-attr]
+
+
 def test_the_write_is_atomic(content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     output = tmp_path / "report.html"
     output.write_text("the old report")

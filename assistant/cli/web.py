@@ -63,9 +63,18 @@ def serve(content: tuple[Path, ...], port: int, bind: str, open_: bool) -> None:
 def report(content: tuple[Path, ...], output: Path, since: str | None) -> None:
     """Write one self-contained HTML report (styles, data and charts inline; nothing fetched when
     opened): every draft's scores, the links charts and the outreach funnel."""
+    import signal
+
     from assistant.cli.score import _progress
     from assistant.web import report as report_mod
 
-    with _progress(True) as progress:  # a progress bar on a terminal: scoring new drafts takes a while
-        report_mod.write(list(content) or [Path(".")], output, since=since, settings=settings(), progress=progress)
+    def terminated(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)  # unwinds: the temporary file goes, the old report stays
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        with _progress(True) as progress:  # a progress bar on a terminal: scoring new drafts takes a while
+            report_mod.write(list(content) or [Path(".")], output, since=since, settings=settings(), progress=progress)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     click.echo(f"wrote {output} ({output.stat().st_size:,} bytes)", err=True)
