@@ -418,6 +418,29 @@ def test_progress_reports_both_phases(shared_embedder: Any) -> None:
     assert sum(n for label, n in events[events.index((labels[1], 2)):] if label == "advance") == 2
 
 
+def test_progress_counts_the_drafts_read_before_the_embedding(shared_embedder: Any, tmp_path: Path) -> None:
+    """2,000 small drafts take seconds to read: the bar counts them instead of sitting at 0."""
+    from assistant.score.report import score_paths
+
+    events: list[tuple[str, int]] = []
+
+    class Recorder:
+        def start(self, label: str, total: int) -> None:
+            events.append((label, total))
+
+        def advance(self, n: int = 1) -> None:
+            events.append(("advance", n))
+
+    for i in range(3):
+        (tmp_path / f"d{i}.md").write_text(f"# Draft {i}\n\nBalcony tomatoes need six hours of sun, says draft {i}.\n")
+    (tmp_path / "broken.md").write_bytes(b"")
+    score_paths([str(tmp_path)], shared_embedder, progress=Recorder())
+    assert events[0] == ("Reading 4 drafts", 4)
+    reading = events[1:events.index(next(e for e in events[1:] if e[0] != "advance"))]
+    assert reading == [("advance", 1)] * 4  # the unreadable one counts too
+    assert [label for label, _ in events if label != "advance"][1].startswith("Embedding")
+
+
 def test_cli_report_with_relevance(shared_embedder: Any) -> None:
     result = run("--format", "json", str(DRIFT), str(STRONG), embedder=shared_embedder)
     assert result.exit_code == 0, result.output

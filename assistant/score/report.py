@@ -122,13 +122,19 @@ def _failed(path: str, exc: Exception) -> Report:
 
 def load_documents(
     paths: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES, on_error: Callable[[Report], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[Document], list[Report]]:
     """Load every path; a bad one becomes an error Report (and the rest are still loaded)."""
     from assistant import documents
 
     docs: list[Document] = []
     errors: list[Report] = []
+    paths = list(paths)
+    if progress and len(paths) > 1:
+        progress.start(f"Reading {len(paths):,} drafts", len(paths))
     for path in paths:
+        if progress and len(paths) > 1:
+            progress.advance(1)
         try:
             docs.append(documents.load(path, max_bytes=max_bytes))
         except AssistError as exc:
@@ -239,7 +245,7 @@ def score_paths(
         ordered += found or [path]
     ordered = unique_paths(ordered)
     docs, errors = load_documents([p for p in ordered if p not in {r.path for r in empty}],
-                                  max_bytes=max_bytes, on_error=on_error)
+                                  max_bytes=max_bytes, on_error=on_error, progress=kw.get("progress"))
     errors += empty
     scored = {r.path: r for r in score_documents(docs, embedder, **kw)}
     for report in scored.values():
