@@ -79,18 +79,32 @@ def domain_authority(db: sqlite3.Connection, cache_dir: Path | None = None) -> d
     stamp = list(db.execute("SELECT count(*), coalesce(max(id), 0), total(id) FROM links").fetchone())
     where = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "") or ":memory:"
     path = cache_dir / f"pagerank-{hashlib.sha256(where.encode()).hexdigest()[:12]}.json"
+    found = _cached_authority(path, stamp)
+    if found is not None:
+        return found
+    from assistant.prospects.index import build_lock, save_file
+
+    with build_lock(path):  # one thread of a process computes it; the others then read it
+        found = _cached_authority(path, stamp)
+        if found is not None:
+            return found
+        result = authority_scale(pagerank(domain_edges(db)))
+        # written aside under a name of its own, then renamed; not kept when the folder is read-only
+        save_file(path, lambda tmp: tmp.write_text(json.dumps({"stamp": stamp, "authority": result}),
+                                                   encoding="utf-8"))
+        return result
+
+
+def _cached_authority(path: Path, stamp: list[int]) -> dict[str, float] | None:
+    import json
+
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
         if saved.get("stamp") == stamp:
             return {k: float(v) for k, v in saved["authority"].items()}
     except (OSError, ValueError, KeyError, AttributeError):
         pass  # missing or damaged: compute it again
-    result = authority_scale(pagerank(domain_edges(db)))
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"stamp": stamp, "authority": result}), encoding="utf-8")
-    tmp.replace(path)
-    return result
+    return None
 
 
 def links_from(db: sqlite3.Connection, domain: str) -> list[sqlite3.Row]:

@@ -7,9 +7,14 @@ score only those candidates in full.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import sqlite3
+import tempfile
+import threading
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +28,85 @@ if TYPE_CHECKING:
     import numpy as np
 
 ANN_THRESHOLD = 2000  # sites; below this, exhaustive scoring is fast enough
+
+
+# ------------------------------------------------------------------ saved indexes (index/ of the data dir)
+#
+# The indexes saved under the data dir's ``index/`` (the site centroid file here, the BM25 folder of
+# lexical.py, the PageRank cache of graph.py) are caches: several rankings at once (the web app's thread
+# pool, two `assist prospects`) may find one missing or out of date together. In one process one thread
+# builds it while the others wait (``build_lock``) and then read what it saved; across processes each
+# writes aside under a name of its own and renames into place, so none sees another's half-written
+# files. When the folder cannot be written (a read-only data dir), the index is used unsaved.
+
+_locks: dict[Path, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def build_lock(path: Path) -> threading.Lock:
+    """The lock of one saved index in this process: the thread holding it builds, the others wait."""
+    key = Path(os.path.abspath(path))
+    with _locks_guard:
+        return _locks.setdefault(key, threading.Lock())
+
+
+def save_file(path: Path, write: Callable[[Path], None]) -> bool:
+    """``write`` a file aside (a unique temporary name beside ``path``), then rename it over ``path``
+    (atomic: a reader maps the old file or the new one, whole). False, with nothing left behind, when it
+    cannot be written (a read-only data dir, a full disk)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f"{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError:
+        return False
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def save_folder(folder: Path, write: Callable[[Path], None], current: Callable[[Path], bool]) -> bool:
+    """``write`` a folder aside (a unique temporary folder beside ``folder``), then rename it into place.
+
+    A folder already there that is ``current`` (another builder, thread or process, finished first)
+    is kept and this one dropped; an out-of-date one is moved aside under a unique name, removed, and
+    this one renamed into place. False, with nothing left behind, when it cannot be written.
+    """
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f"{folder.name}.", suffix=".tmp", dir=folder.parent))
+    except OSError:
+        return False
+    placed = False
+    try:
+        write(tmp)
+        for _ in range(20):
+            try:
+                os.rename(tmp, folder)  # atomic; refused while a folder (not empty) is there
+                placed = True
+                return True
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY):
+                    raise
+            if current(folder):
+                return True  # another builder's, as good as this one
+            old = folder.with_name(f"{folder.name}.{uuid.uuid4().hex}.old")
+            try:
+                os.rename(folder, old)
+            except FileNotFoundError:
+                continue  # another builder moved it aside just now
+            shutil.rmtree(old, ignore_errors=True)  # a reader that mapped its files keeps them
+        return False
+    except OSError:
+        return False
+    finally:
+        if not placed:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 class SiteVectors:
@@ -295,17 +379,18 @@ class SiteIndex:
     def load(self, path: Path) -> None:
         import numpy as np
 
+        # one open file for the header and the maps: a file renamed over this one meanwhile is not mixed in
         with open(path, "rb") as fh:
             head = fh.read(HEADER)
-        if len(head) < HEADER or head[: len(MAGIC)] != MAGIC:
-            raise ValueError(f"{path}: not a site index file")
-        _, n, dim = (int(x) for x in np.frombuffer(head[len(MAGIC) : len(MAGIC) + 24], dtype="<i8"))
-        self.dim = dim
-        if n == 0:
-            self.ids, self.matrix = np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32)
-            return
-        self.ids = np.array(np.memmap(path, dtype="<i8", mode="r", offset=HEADER, shape=(n,)))
-        self.matrix = np.memmap(path, dtype="<f4", mode="r", offset=HEADER + 8 * n, shape=(n, dim))
+            if len(head) < HEADER or head[: len(MAGIC)] != MAGIC:
+                raise ValueError(f"{path}: not a site index file")
+            _, n, dim = (int(x) for x in np.frombuffer(head[len(MAGIC) : len(MAGIC) + 24], dtype="<i8"))
+            self.dim = dim
+            if n == 0:
+                self.ids, self.matrix = np.zeros(0, dtype=np.int64), np.zeros((0, dim), dtype=np.float32)
+                return
+            self.ids = np.array(np.memmap(fh, dtype="<i8", mode="r", offset=HEADER, shape=(n,)))
+            self.matrix = np.memmap(fh, dtype="<f4", mode="r", offset=HEADER + 8 * n, shape=(n, dim))
 
 
 def _stale_sites(db: sqlite3.Connection, model: str) -> list[sqlite3.Row]:
@@ -326,12 +411,22 @@ def _index_path(model: str) -> Path:
 
     from assistant import config
 
-    folder = config.data_dir() / "index"
-    folder.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256(model.encode()).hexdigest()[:12]
-    for old in (folder / f"sites-{key}.hnsw", folder / f"sites-{key}.json"):  # the HNSW files of 0.1
-        old.unlink(missing_ok=True)
-    return folder / f"sites-{key}.idx"
+    return config.data_dir() / "index" / f"sites-{key}.idx"
+
+
+def _drop_hnsw(path: Path) -> None:
+    """Remove the HNSW files of 0.1 beside a site index file (when the folder can be written)."""
+    key = path.stem.removeprefix("sites-")
+    for old in (path.with_name(f"sites-{key}.hnsw"), path.with_name(f"sites-{key}.json")):
+        try:
+            old.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+# Site indexes built but not saved (the data dir is read-only): path -> (meta, index), for the next ranking
+_unsaved: dict[Path, tuple[dict[str, Any], SiteIndex]] = {}
 
 
 def _centroids(db: sqlite3.Connection, model: str, batch: int = 10_000) -> tuple[np.ndarray, np.ndarray]:
@@ -371,17 +466,37 @@ def site_index(db: sqlite3.Connection, embedder: Any, progress: Any = None) -> S
     ).fetchone()
     path = _index_path(model)
     meta = {"count": count, "stamp": stamp}
-    if SiteIndex.read_meta(path) == meta:
-        idx = SiteIndex(0)
-        idx.load(path)
+    found = _saved_index(path, meta)
+    if found is not None:
+        return found
+    with build_lock(path):  # one thread builds; the others then read what it saved
+        found = _saved_index(path, meta)
+        if found is not None:
+            return found
+        ids, centroids = _centroids(db, model)
+        idx = SiteIndex(centroids.shape[1])
+        idx.build(ids, centroids)
+        # written aside then renamed: another `assist prospects` may have the old file mapped right now
+        if save_file(path, lambda tmp: idx.save(tmp, meta)):
+            _unsaved.pop(path, None)
+            _drop_hnsw(path)
+        else:  # a read-only data dir: this ranking uses it unsaved, and so do the next ones of this process
+            _unsaved[path] = (meta, idx)
         return idx
-    ids, centroids = _centroids(db, model)
-    idx = SiteIndex(centroids.shape[1])
-    idx.build(ids, centroids)
-    # written aside then renamed: another `assist prospects` may have the old file mapped right now
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    idx.save(tmp, meta)
-    tmp.replace(path)
+
+
+def _saved_index(path: Path, meta: dict[str, Any]) -> SiteIndex | None:
+    """The site index saved at ``path`` (or kept unsaved by this process) if it was built for ``meta``."""
+    kept = _unsaved.get(path)
+    if kept is not None and kept[0] == meta:
+        return kept[1]
+    if SiteIndex.read_meta(path) != meta:
+        return None
+    idx = SiteIndex(0)
+    try:
+        idx.load(path)
+    except (OSError, ValueError):
+        return None  # replaced or damaged meanwhile: built again
     return idx
 
 

@@ -19,7 +19,6 @@ import json
 import math
 import os
 import re
-import shutil
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
@@ -190,46 +189,84 @@ def lexical_index(db: sqlite3.Connection, model: str) -> LexicalIndex:
     """The saved BM25 index over the stored chunks of this model, rebuilt if the chunks changed.
 
     Call after the site vectors are up to date (``index.site_index`` or ``index.load_vectors``).
+    Rankings at once (threads of the web app, other processes) build it once per process and never
+    see one another's half-written folders (``index.save_folder``); when the data dir is read-only the
+    index is built in memory, used and kept for this process only.
     """
-    import numpy as np
+    from assistant.prospects import index
 
     count, stamp = db.execute("SELECT count(*), max(built_at) FROM site_vectors WHERE model = ?", (model,)).fetchone()
     folder = _folder(model)
     meta = {"count": count, "stamp": stamp, "version": 2}
+    found = _saved(folder, meta)
+    if found is not None:
+        return found
+    with index.build_lock(folder):  # one thread builds; the others then read what it saved
+        found = _saved(folder, meta)
+        if found is not None:
+            return found
+        built = _built(db, model)
+        # written aside then renamed into place: another process may be reading the old one
+        if index.save_folder(folder, lambda tmp: _write(tmp, built, meta), lambda there: _meta(there) == meta):
+            _unsaved.pop(folder, None)
+        else:  # a read-only data dir: this ranking uses it unsaved, and so do the next ones of this process
+            _unsaved[folder] = (meta, built)
+        return built
+
+
+# BM25 indexes built but not saved (the data dir is read-only): folder -> (meta, index)
+_unsaved: dict[Path, tuple[dict[str, object], LexicalIndex]] = {}
+
+
+def _meta(folder: Path) -> object:
     try:
-        saved = json.loads((folder / "assist.json").read_text())
+        return json.loads((folder / "assist.json").read_text())
     except (OSError, ValueError):
-        saved = None
-    if saved == meta:
-        try:
-            # The score matrix as bm25s saved it, memory-mapped: a query needs no bm25s (nor scipy)
-            # import, which alone took 200 ms of a fresh process.
-            scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r")
-                      for name in ("data", "indices", "indptr")}
-            vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
-            with np.load(folder / "chunks.npz") as arrays:
-                chunk_site, chunk_pos = arrays["site"], arrays["pos"]
-            return LexicalIndex(_Saved(scores), vocab, chunk_site, chunk_pos)
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged or half-written index: build it again
+        return None
+
+
+def _saved(folder: Path, meta: dict[str, object]) -> LexicalIndex | None:
+    """The index saved in ``folder`` (or kept unsaved by this process) if it was built for ``meta``;
+    None when there is none, it is out of date, damaged, or was replaced while it was read."""
+    import numpy as np
+
+    kept = _unsaved.get(folder)
+    if kept is not None and kept[0] == meta:
+        return kept[1]
+    try:
+        before = os.stat(folder).st_ino
+        if _meta(folder) != meta:
+            return None
+        # The score matrix as bm25s saved it, memory-mapped: a query needs no bm25s (nor scipy)
+        # import, which alone took 200 ms of a fresh process.
+        scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r")
+                  for name in ("data", "indices", "indptr")}
+        vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
+        with np.load(folder / "chunks.npz") as arrays:
+            chunk_site, chunk_pos = arrays["site"], arrays["pos"]
+        if os.stat(folder).st_ino != before:
+            return None  # another builder swapped its folder in while these were read: not mixed
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged or half-written index: build it again
+    return LexicalIndex(_Saved(scores), vocab, chunk_site, chunk_pos)
+
+
+def _built(db: sqlite3.Connection, model: str) -> LexicalIndex:
+    """The BM25 index of the stored chunks, built in memory."""
     import bm25s
+    import numpy as np
 
     corpus, vocab, sites, positions = _build(db, model)
     retriever = bm25s.BM25(k1=K1, b=B, method="lucene")
     retriever.index((corpus, vocab), show_progress=False)  # type: ignore[arg-type]
     retriever.vocab_dict = vocab
-    chunk_site = np.array(sites, dtype=np.int64)
-    chunk_pos = np.array(positions, dtype=np.int32)
-    # written aside then swapped in: another process may be reading the old one
-    tmp = folder.with_name(f"{folder.name}.{os.getpid()}.tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    retriever.save(str(tmp), show_progress=False)
-    np.savez(tmp / "chunks.npz", site=chunk_site, pos=chunk_pos)
-    (tmp / "assist.json").write_text(json.dumps(meta))
-    old = folder.with_name(f"{folder.name}.{os.getpid()}.old")
-    if folder.exists():
-        folder.rename(old)
-    tmp.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
-    return LexicalIndex(retriever, vocab, chunk_site, chunk_pos)
+    return LexicalIndex(retriever, vocab, np.array(sites, dtype=np.int64), np.array(positions, dtype=np.int32))
+
+
+def _write(folder: Path, built: LexicalIndex, meta: dict[str, object]) -> None:
+    """Save an index into a new folder; its meta last (a folder without one is never read)."""
+    import numpy as np
+
+    built.retriever.save(str(folder), show_progress=False)  # type: ignore[attr-defined]
+    np.savez(folder / "chunks.npz", site=built.chunk_site, pos=built.chunk_pos)
+    (folder / "assist.json").write_text(json.dumps(meta))
