@@ -7,13 +7,18 @@ writer's editor without a reload.
 
 Scoring is the CLI's (``score_documents``) with the app's one Embedder over the database's embedding
 cache, opened per call (a SQLite connection belongs to the thread that opened it; scoring runs in
-worker threads), one scoring at a time. The last scoring of each draft is kept in memory by content
-hash, so a page view of an unchanged draft scores nothing; each distinct version's scores are stored
-(``draft_scores``) for the sparklines.
+worker threads), one scoring of a draft at a time and one model call at a time. The last scoring of
+each draft is kept in memory by content hash (an unreadable draft's by its error), so a page view of
+an unchanged draft scores nothing and waits for no other draft's scoring; each distinct version's
+scores are stored (``draft_scores``) for the sparklines.
+
+The event streams share the file watches of ``draft_watch``: one per folder with a draft open, so a
+stream holds no thread while it waits.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -34,12 +39,14 @@ from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from assistant.errors import AssistError, DocumentError, ModelError
 from assistant.web.app import PerCallCache
+from assistant.web.draft_watch import Watcher
 
 HISTORY = 50  # versions a sparkline shows at most
 RETRY_MS = 500  # how soon the browser reconnects a dropped event stream
 TICK_MS = 500  # the event stream checks for a closed connection this often
 STREAM_SECONDS = 300  # then it ends and the browser reconnects (Last-Event-ID: nothing is missed)
 PING_SECONDS = 15
+
 
 
 @dataclass(frozen=True)
@@ -100,8 +107,12 @@ class Drafts:
         self.weights = cfg.get("score.weights") or None
         self.stale_years = int(cfg.number("score.stale_years", 3, positive=True, maximum=1024))
         self.memo: dict[str, Scored] = {}
-        self.lock = threading.Lock()  # one scoring at a time: the model and the memo are shared
+        self.guard = threading.Lock()  # guards the dict of locks below and the counters
+        self.locks: dict[str, threading.Lock] = {}  # one per draft (real path): one scoring of it at a time
+        self.model_lock = threading.Lock()  # the model is shared: one encode call at a time
         self._embedder: Any = _DEFAULT
+        self.watcher = Watcher()  # the folders watched for the event streams (no thread until one opens)
+        self.flights: dict[tuple[int, Entry], tuple[float, Any]] = {}  # renders the event streams share
         self.note = ""  # why relevance was not measured (the model would not load), shown on the pages
         self.scorings = 0  # drafts scored (not answered from memory), for tests and the bench
 
@@ -155,28 +166,47 @@ class Drafts:
 
     def embedder(self) -> Any:
         if self._embedder is not _DEFAULT:
-            return self._embedder
-        embedder = self.site.embedder()
-        if getattr(embedder, "cache", None) is None:
-            embedder.cache = PerCallCache(self.site.db_path)
-        return embedder
+            embedder = self._embedder
+        else:
+            embedder = self.site.embedder()
+            if getattr(embedder, "cache", None) is None:
+                embedder.cache = PerCallCache(self.site.db_path)
+        return None if embedder is None else OneAtATime(embedder, self.model_lock)
 
     def score(self, entries: list[Entry]) -> list[Scored]:
-        """Each draft's scoring: from memory when its text is unchanged, else scored (all in one batch)."""
-        with self.lock:
-            done: dict[Entry, Scored] = {}
-            fresh: list[tuple[Entry, str, Any]] = []
-            for entry in entries:
-                found = self._load(entry)
-                if isinstance(found, Scored):
-                    done[entry] = found
-                else:
-                    fresh.append((entry, *found))
-            for (entry, digest, doc), report in zip(fresh, self._reports([d for _, _, d in fresh]), strict=True):
-                done[entry] = self._remember(Scored(entry, digest, doc, report, error=report.error, note=self.note))
-            if fresh:
-                self._record([done[e] for e, _, _ in fresh])
-            return [done[e] for e in entries]
+        """Each draft's scoring: from memory when its text is unchanged, else scored (all in one batch).
+
+        The memory is looked up first, without a lock: a draft scored before answers at once, whatever
+        else is being scored. A draft to score is locked (each on its own, so other drafts wait for
+        nothing) and looked up again: a request that waited for the same version's scoring uses it."""
+        done: dict[Entry, Scored] = {}
+        todo: list[tuple[Entry, str, Any]] = []
+        for entry in entries:
+            found = self._load(entry)
+            if isinstance(found, Scored):
+                done[entry] = found
+            else:
+                todo.append((entry, *found))
+        if todo:
+            with contextlib.ExitStack() as held:
+                for real in sorted({e.real for e, _, _ in todo}):  # always in one order: no deadlock
+                    held.enter_context(self._lock_of(real))
+                fresh: list[tuple[Entry, str, Any]] = []
+                for entry, digest, doc in todo:
+                    memo = self.memo.get(entry.real)
+                    if memo is not None and memo.digest == digest:
+                        done[entry] = memo
+                    else:
+                        fresh.append((entry, digest, doc))
+                for (entry, digest, doc), report in zip(fresh, self._reports([d for _, _, d in fresh]), strict=True):
+                    done[entry] = self._remember(Scored(entry, digest, doc, report, error=report.error, note=self.note))
+                if fresh:
+                    self._record([done[e] for e, _, _ in fresh])
+        return [done[e] for e in entries]
+
+    def _lock_of(self, real: str) -> threading.Lock:
+        with self.guard:
+            return self.locks.setdefault(real, threading.Lock())
 
     def _load(self, entry: Entry) -> Scored | tuple[str, Any]:
         """The remembered scoring of an unchanged draft, an error, or (digest, Document) to score."""
@@ -185,9 +215,11 @@ class Drafts:
 
         try:
             text, encoding = read_source(entry.real, max_bytes=self.max_bytes)
-        except DocumentError as exc:
+        except DocumentError as exc:  # unreadable, too large, gone...: each error is a version of its own
             self.memo.pop(entry.real, None)
-            return Scored(entry, error=f"{entry.rel}: {exc.reason}")
+            error = f"{entry.rel}: {exc.reason}"
+            return Scored(entry, hashlib.sha256(b"error\0" + error.encode("utf-8", "surrogatepass")).hexdigest(),
+                          error=error)
         digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         memo = self.memo.get(entry.real)
         if memo is not None and memo.digest == digest:
@@ -208,7 +240,8 @@ class Drafts:
 
         if not docs:
             return []
-        self.scorings += len(docs)
+        with self.guard:
+            self.scorings += len(docs)
         options = {"weights": self.weights, "stale_years": self.stale_years}
         try:
             return score_documents(docs, self.embedder(), **options)
@@ -277,51 +310,47 @@ class Drafts:
                 shown=draft_view.shown)
         return scored
 
+    async def render_since(self, entry: Entry, since: float) -> Scored:
+        """``render(entry)`` in a worker thread, for the event streams: one render of a draft at a time,
+        joined by every stream of it that needs a look at the file made after ``since`` (monotonic
+        time), so a save seen by 100 open tabs takes one worker thread, not 100 (a long scoring
+        would otherwise hold them all, and every other page would wait for a thread)."""
+        import asyncio
+
+        key = (id(asyncio.get_running_loop()), entry)
+        flight = self.flights.get(key)
+        if flight is None or flight[0] < since:
+            task = asyncio.ensure_future(run_in_threadpool(self.render, entry))
+            flight = self.flights[key] = (time.monotonic(), task)
+
+            def landed(done: Any, key: Any = key, flight: Any = flight) -> None:
+                if self.flights.get(key) is flight:
+                    del self.flights[key]
+                if not done.cancelled():
+                    done.exception()  # its streams hear of it; never "exception was never retrieved"
+
+            task.add_done_callback(landed)
+        return await asyncio.shield(flight[1])
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-# --------------------------------------------------------------------------- watching the file
+class OneAtATime:
+    """An embedder whose encode calls take turns: the model is shared (and other pages use it too);
+    the rest of scoring runs in parallel."""
 
+    def __init__(self, embedder: Any, lock: threading.Lock) -> None:
+        self.embedder = embedder
+        self.lock = lock
 
-async def changes(path: str) -> AsyncIterator[bool]:
-    """Every TICK_MS or so: True when the file was written, created, moved or deleted since, else False.
+    def encode(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return self.embedder.encode(*args, **kwargs)
 
-    watchfiles (inotify, FSEvents, ...) watches the file's folder, not the file: editors save by
-    writing a new file and renaming it over the old one; 20 ms of quiet ends a burst of events
-    (a save to the event: 30-40 ms). Where the system will not watch (its inotify limit reached),
-    the file's size, time and inode are polled instead.
-    """
-    from watchfiles import awatch
-
-    folder, name = os.path.split(path)
-    try:
-        async for found in awatch(folder, watch_filter=lambda _change, p: os.path.basename(p) == name,
-                                  recursive=False, step=20, debounce=400, rust_timeout=TICK_MS,
-                                  yield_on_timeout=True):
-            yield bool(found)
-    except OSError:
-        async for found in _poll(path):
-            yield found
-
-
-async def _poll(path: str, every: float = 0.1) -> AsyncIterator[bool]:
-    import asyncio
-
-    def stamp() -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(path)
-        except OSError:
-            return None
-        return st.st_mtime_ns, st.st_size, st.st_ino
-
-    last = stamp()
-    while True:
-        await asyncio.sleep(every)
-        now = stamp()
-        yield now != last
-        last = now
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.embedder, name)
 
 
 def _event(scored: Scored) -> str:
@@ -329,34 +358,35 @@ def _event(scored: Scored) -> str:
 
 
 async def stream(request: Request, drafts: Drafts, entry: Entry, last: str) -> AsyncIterator[str]:
-    """Server-Sent Events: an ``update`` each time the draft's text changes (re-scored first)."""
+    """Server-Sent Events: an ``update`` each time the draft's text changes (re-scored first), its
+    error changes, or it is gone. Idle, a stream holds no thread: it waits for its folder's watch."""
     seen = [last]
 
-    async def update() -> str:
-        scored = await run_in_threadpool(drafts.render, entry)
+    async def update(since: float) -> str:
+        scored = await drafts.render_since(entry, since)
         if scored.digest == seen[0]:
             return ""
         seen[0] = scored.digest
         return _event(scored)
 
     yield f"retry: {RETRY_MS}\n\n"
-    event = await update()  # the page may be older than this stream
-    if event:
-        yield event
-    started = pinged = time.monotonic()
-    first = True  # a save between that check and the watch's start is caught at the first tick
-    async for changed in changes(entry.real):
-        now = time.monotonic()
-        if await request.is_disconnected() or now - started > STREAM_SECONDS:
-            return
-        if changed or first:
-            first = False
-            event = await update()
-            if event:
-                yield event
-        elif now - pinged > PING_SECONDS:
-            pinged = now
-            yield ": ping\n\n"
+    async with drafts.watcher.watch(entry.real) as sub:  # before the first check: no save falls between
+        event = await update(sub.told)  # the page may be older than this stream
+        if event:
+            yield event
+        started = pinged = time.monotonic()
+        while True:
+            changed = await sub.wait(TICK_MS / 1000)
+            now = time.monotonic()
+            if await request.is_disconnected() or now - started > STREAM_SECONDS:
+                return
+            if changed:
+                event = await update(sub.told)
+                if event:
+                    yield event
+            elif now - pinged > PING_SECONDS:
+                pinged = now
+                yield ": ping\n\n"
 
 # --------------------------------------------------------------------------- routes
 
@@ -378,9 +408,12 @@ def routes(site: Any) -> None:
         from assistant.web.draft_view import shown, sparkline
 
         rows = [(s, sparkline(history.get(s.entry.real, []))) for s in scored]
-        return site.page(request, "drafts.html.j2", title="Drafts", rows=rows, shown=shown,
-                         folders=[str(root / only) if only else str(root) for root, only in drafts.roots],
-                         note=drafts.note)
+        folders = [str(root / only) if only else str(root) for root, only in drafts.roots]
+        missing = [f"The content {'folder' if only is None else 'file'} {name} is missing (moved or deleted?)."
+                   for (root, only), name in zip(drafts.roots, folders, strict=True)
+                   if not (os.path.isdir(name) if only is None else os.path.isfile(name))]
+        return site.page(request, "drafts.html.j2", title="Drafts", rows=rows, shown=shown, folders=folders,
+                         note=" ".join([*missing, drafts.note]).strip(), all_missing=len(missing) == len(folders))
 
     async def draft(request: Request) -> Response:
         scored = await run_in_threadpool(drafts.render, entry_of(request))
