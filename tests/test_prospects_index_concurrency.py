@@ -280,3 +280,29 @@ def test_processes_and_threads_ranking_at_once_all_succeed(catalog: None, draft:
         assert done["errors"] == [] and done["results"] == [expected] * PROCESS_THREADS
     assert leftovers(folder) == []
     assert_indexes_whole(folder, True, shared_embedder)
+
+
+def test_saved_indexes_get_the_modes_plain_files_would_get(tmp_path: Path) -> None:
+    """Another user reading the data dir (a service account running assist serve) can read the
+    indexes: the temporary files they are written to are made 0600/0700, and were renamed as such."""
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        assert index.save_file(tmp_path / "index" / "sites.bin", lambda p: p.write_bytes(b"x"))
+        assert index.save_folder(tmp_path / "index" / "bm25", lambda p: (p / "a.json").write_text("{}"), lambda p: False)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "index" / "sites.bin").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "index" / "bm25").stat().st_mode) == 0o755
+    assert sorted(p.name for p in (tmp_path / "index").iterdir()) == ["bm25", "sites.bin"]
+
+
+def test_a_build_interrupted_leaves_no_temporary_file(tmp_path: Path) -> None:
+    def interrupted(path: Path) -> None:
+        path.write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.save_file(tmp_path / "index" / "sites.bin", interrupted)
+    assert list((tmp_path / "index").iterdir()) == []

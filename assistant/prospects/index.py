@@ -61,13 +61,30 @@ def save_file(path: Path, write: Callable[[Path], None]) -> bool:
         return False
     os.close(fd)
     tmp = Path(name)
+    placed = False
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # as a plain open() would make it (mkstemp's is 0600)
         os.replace(tmp, path)
+        placed = True
     except OSError:
-        tmp.unlink(missing_ok=True)
         return False
+    finally:
+        if not placed:  # an error, or Ctrl-C: no temporary file left behind
+            tmp.unlink(missing_ok=True)
     return True
+
+
+def _umask() -> int:
+    """The process's umask, read without setting it (os.umask sets it: not safe among threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
 
 
 def save_folder(folder: Path, write: Callable[[Path], None], current: Callable[[Path], bool]) -> bool:
@@ -85,6 +102,7 @@ def save_folder(folder: Path, write: Callable[[Path], None], current: Callable[[
     placed = False
     try:
         write(tmp)
+        os.chmod(tmp, 0o777 & ~_umask())  # as mkdir() would make it (mkdtemp's is 0700)
         for _ in range(20):
             try:
                 os.rename(tmp, folder)  # atomic; refused while a folder (not empty) is there
