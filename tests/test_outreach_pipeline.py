@@ -663,3 +663,20 @@ def test_send_json_says_which_email_was_queued_and_which_pitch_was_refused(conf:
     got = json.loads(out)
     assert code == 2 and got[0]["pitch"] == ok and got[0]["email"] == messages()[0]["id"] and got[0]["via"] == "smtp"
     assert got[1]["pitch"] == refused and "no contact" in got[1]["error"]
+
+
+def test_a_mark_whose_suppression_fails_changes_nothing(assist_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bounced but not suppressed would let later pitches write to that address: all or nothing."""
+    import sqlite3
+
+    pid = new_pitch()
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(pipeline, "suppress", full)
+    conn = db_mod.connect()
+    with pytest.raises(sqlite3.OperationalError):
+        pipeline.mark(conn, pid, "bounced")
+    assert pipeline.get(conn, pid)["stage"] == "new"
+    assert conn.execute("SELECT count(*) FROM pitch_events WHERE kind = 'bounced'").fetchone()[0] == 0

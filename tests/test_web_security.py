@@ -206,3 +206,31 @@ def test_serve_refuses_what_it_cannot_listen_on_in_one_line(tmp_path: Path, case
     lines = result.output.strip().splitlines()
     assert result.exit_code == 2 and len(lines) == 1 and lines[0].startswith("Error: "), result.output
     assert ("--host needs an address" in lines[0]) == (case in ("empty host", "blank host"))
+
+
+def test_a_body_cut_short_by_a_disconnect_never_reaches_the_app() -> None:
+    """The client goes after half its form (with the CSRF token first): nothing is acted on."""
+    import asyncio
+
+    called: list[bytes] = []
+
+    async def app(scope: dict, receive: object, send: object) -> None:
+        message = await receive()  # type: ignore[operator]
+        called.append(message.get("body", b""))
+
+    guard = security.Guard(app, hosts=["testserver"], csrf="t0k")
+    messages = [{"type": "http.request", "body": b"csrf=t0k&note=first half of", "more_body": True},
+                {"type": "http.disconnect"}]
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return messages.pop(0)
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/outreach/pitch/1/stage", "query_string": b"",
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/x-www-form-urlencoded"),
+                         (b"transfer-encoding", b"chunked")]}
+    asyncio.run(guard(scope, receive, send))
+    assert called == [] and sent == []

@@ -58,10 +58,11 @@ SUPPRESSING = ("opted-out", "bounced")  # marked by hand, these put the contact 
 def mark(db: sqlite3.Connection, pitch_id: int, stage: str, note: str | None = None) -> sqlite3.Row:
     """A stage set by hand (`assist outreach mark`, the app's pitch page): an opt-out or a bounce also
     suppresses the contact, as one read from the mailbox does. Returns the pitch as it was."""
-    row = get(db, pitch_id)
-    set_stage(db, pitch_id, stage, (note or "").strip() or "by hand")
-    if stage in SUPPRESSING and row["contact"]:
-        suppress(db, row["contact"], stage)
+    with transaction(db):  # the stage and the suppression together, or neither
+        row = get(db, pitch_id)
+        set_stage(db, pitch_id, stage, (note or "").strip() or "by hand")
+        if stage in SUPPRESSING and row["contact"]:
+            suppress(db, row["contact"], stage)
     return row
 
 

@@ -68,7 +68,10 @@ class Guard:
             if not length.isdigit() or int(length) > MAX_BODY:
                 refused = PlainTextResponse("request too large", 413)
             else:
-                read = await read_body(receive, MAX_BODY)  # chunked bodies declare no length: count
+                try:
+                    read = await read_body(receive, MAX_BODY)  # chunked bodies declare no length: count
+                except Disconnected:
+                    return  # the client went before its body ended: nothing is acted on, no one to answer
                 if read is None:
                     refused = PlainTextResponse("request too large", 413)
                 else:
@@ -129,14 +132,19 @@ class Guard:
         return None
 
 
+class Disconnected(Exception):
+    """The client closed the connection before the end of its request's body."""
+
+
 async def read_body(receive: Receive, limit: int) -> bytes | None:
-    """The request body, or None as soon as it passes ``limit`` bytes (the rest is never read)."""
+    """The request body, or None as soon as it passes ``limit`` bytes (the rest is never read).
+    A body cut short by a disconnect is Disconnected: a half form is never acted on."""
     parts: list[bytes] = []
     size = 0
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            break
+            raise Disconnected
         chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
