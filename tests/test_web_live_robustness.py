@@ -353,6 +353,28 @@ def test_a_draft_whose_folder_is_moved_away_is_gone_and_back(live_app: Any, cont
         assert next_event(lines)["id"] not in (digest, gone["id"])
 
 
+def test_a_folder_deleted_and_made_again_is_watched_again(live_app: Any, content: Path) -> None:
+    """`rm -rf posts && git checkout posts`: on ext4 the new folder often gets the old inode number,
+    so the watch must not judge by it; the save after the folder is back is heard."""
+    (content / "sub").mkdir()
+    shutil.copy(content / DRAFT, content / "sub" / "post.md")
+    saved = (content / "sub" / "post.md").read_bytes()
+    name = "sub/post.md"
+    live = serve(live_app, content)
+    digest = digest_of(live.url, name)
+    with httpx.Client(timeout=5) as client, streams(client, live.url, [name], {name: digest}) as [lines]:
+        time.sleep(0.4)  # watching
+        shutil.rmtree(content / "sub")
+        (content / "sub").mkdir()
+        gone = next_event(lines)
+        assert f'"error": "{name}: no such file or directory"' in gone["data"]
+        time.sleep(0.4)  # the new folder watched
+        (content / "sub" / "post.md").write_bytes(saved)
+        assert next_event(lines)["id"] == digest
+        edit(content / name, "We planted 9 more pots in 2026.")
+        assert next_event(lines)["id"] not in (digest, gone["id"])
+
+
 # --------------------------------------------------------------------------- 5. a missing folder
 
 

@@ -218,12 +218,14 @@ class FolderWatch(threading.Thread):
                 if first:  # watching now: a save made while it started is not lost
                     first = False
                     self._tell(None)
-                if found:
-                    paths = {p for _, p in found}
-                    self._tell(None if self.folder in paths else {os.path.basename(p) for p in paths})
-                if _identity(self.folder) != ident:
+                paths = {p for _, p in found}
+                if self.folder in paths or _identity(self.folder) != ident:
+                    # The folder itself changed (deleted, moved, made again): watch it afresh. Made
+                    # again at once it may have the same inode number, so that alone cannot tell.
                     self._tell(None)
                     return
+                if paths:
+                    self._tell({os.path.basename(p) for p in paths})
         except Exception as exc:  # WatchfilesRustInternalError (a RuntimeError), OSError, ...
             if _identity(self.folder) == ident:
                 self.can_watch = False
