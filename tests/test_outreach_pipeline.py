@@ -680,3 +680,21 @@ def test_a_mark_whose_suppression_fails_changes_nothing(assist_home: Path, monke
         pipeline.mark(conn, pid, "bounced")
     assert pipeline.get(conn, pid)["stage"] == "new"
     assert conn.execute("SELECT count(*) FROM pitch_events WHERE kind = 'bounced'").fetchone()[0] == 0
+
+
+def test_an_email_is_not_queued_from_a_pitch_that_changed_meanwhile(conf: SmtpServer) -> None:
+    """Read, then declined (or its contact changed) by another process before the queueing: refused."""
+    from assistant import config
+    from assistant.errors import UsageError
+    from assistant.outreach import compose
+
+    pid = new_pitch()
+    conn = db_mod.connect()
+    row = pipeline.get(conn, pid)
+    sender = compose.Sender.from_settings(config.load())
+    composed = compose.compose_pitch(row, sender)
+    other = db_mod.connect()
+    pipeline.mark(other, pid, "declined")
+    with pytest.raises(UsageError, match="changed while its email was being queued"):
+        send.enqueue(conn, row, composed, step=0, sender=sender, via="eml", at=datetime.now(UTC), rules=send.Rules())
+    assert conn.execute("SELECT count(*) FROM outreach_messages").fetchone()[0] == 0

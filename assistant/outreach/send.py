@@ -94,6 +94,10 @@ def enqueue(db: sqlite3.Connection, pitch: sqlite3.Row, composed: compose.Compos
         raise UsageError(f"pitch {pitch['id']} cannot be sent: " + "; ".join(found))
     domain = (sender.email or "localhost").rsplit("@", 1)[-1]
     with transaction(db):  # the rules read what is queued: checked and written under one write lock
+        now_row = db.execute("SELECT stage, contact FROM pitches WHERE id = ?", (pitch["id"],)).fetchone()
+        if now_row is None or (now_row["stage"], now_row["contact"]) != (pitch["stage"], pitch["contact"]):
+            raise UsageError(f"pitch {pitch['id']} changed while its email was being queued (its stage or contact);"
+                             " queue it again")
         if step == 0:
             for flag, message in _site_rules(db, pitch, at, rules):
                 if flag not in allow:
