@@ -134,7 +134,7 @@ def connect(path: Path | str | None = None, *, migrate_schema: bool = True,
     except (OSError, sqlite3.Error) as exc:
         raise AssistError(f"cannot open database {target}: {exc}") from None
     db.row_factory = sqlite3.Row
-    _set_wal(db, target)
+    _set_wal(db, target, busy_timeout)
     db.execute("PRAGMA synchronous = NORMAL")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")

@@ -99,13 +99,15 @@ class Watcher:
         if fresh:
             try:
                 watch.start()
-            except RuntimeError as exc:  # no thread to be had: this stream polls its file itself
+            except RuntimeError as exc:  # no thread to be had: its streams poll their files themselves
                 with self.guard:
+                    orphans = list(watch.subs)  # this one, and any that joined it meanwhile
                     watch.subs.clear()
                     if self.folders.get(folder) is watch:
                         del self.folders[folder]
                 self.fallback(folder, exc)
-                sub.poll_here()
+                for orphan in orphans:
+                    orphan.poll_here()
         try:
             yield sub
         finally:
