@@ -41,6 +41,11 @@ ANN_THRESHOLD = 2000  # sites; below this, exhaustive scoring is fast enough
 
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
+# np.load parses each .npy header with ast.literal_eval, and CPython 3.11's AST constructor keeps its
+# recursion depth in state shared by threads: two threads parsing at once can fail with "SystemError:
+# AST constructor recursion depth mismatch" (python/cpython#106905, seen here under the web app's
+# parallel rankings). The loads of the saved indexes take turns; reading a header takes microseconds.
+NPY_LOCK = threading.Lock()
 
 
 def build_lock(path: Path) -> threading.Lock:

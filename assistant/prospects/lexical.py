@@ -230,6 +230,8 @@ def _saved(folder: Path, meta: dict[str, object]) -> LexicalIndex | None:
     None when there is none, it is out of date, damaged, or was replaced while it was read."""
     import numpy as np
 
+    from assistant.prospects import index
+
     kept = _unsaved.get(folder)
     if kept is not None and kept[0] == meta:
         return kept[1]
@@ -239,11 +241,12 @@ def _saved(folder: Path, meta: dict[str, object]) -> LexicalIndex | None:
             return None
         # The score matrix as bm25s saved it, memory-mapped: a query needs no bm25s (nor scipy)
         # import, which alone took 200 ms of a fresh process.
-        scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r")
-                  for name in ("data", "indices", "indptr")}
+        with index.NPY_LOCK:
+            scores = {name: np.load(folder / f"{name}.csc.index.npy", mmap_mode="r")
+                      for name in ("data", "indices", "indptr")}
+            with np.load(folder / "chunks.npz") as arrays:
+                chunk_site, chunk_pos = arrays["site"], arrays["pos"]
         vocab = json.loads((folder / "vocab.index.json").read_text(encoding="utf-8"))
-        with np.load(folder / "chunks.npz") as arrays:
-            chunk_site, chunk_pos = arrays["site"], arrays["pos"]
         if os.stat(folder).st_ino != before:
             return None  # another builder swapped its folder in while these were read: not mixed
     except (OSError, ValueError, KeyError):
