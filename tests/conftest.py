@@ -4,6 +4,7 @@ channel tests share a draft to one channel and run the queue (``share_to``)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,3 +64,26 @@ def shared_embedder(model_home: Path):  # type: ignore[no-untyped-def]
 
 
 
+
+@pytest.fixture
+def write_lock_held() -> Iterator[Callable[[Path], None]]:
+    """write_lock_held(DB_PATH): another process holds the database's write lock (as a long import
+    does) until the test ends."""
+    import subprocess
+    import sys
+
+    holders: list[subprocess.Popen[str]] = []
+
+    def hold(path: Path) -> None:
+        holder = subprocess.Popen(
+            [sys.executable, "-c", "import sqlite3, time\n"
+             f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
+             "c.execute('BEGIN IMMEDIATE'); c.execute('CREATE TABLE held (x)')\n"
+             "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+        holders.append(holder)
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+
+    yield hold
+    for holder in holders:
+        holder.kill()
+        holder.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -180,34 +181,24 @@ def test_storage_errors_are_one_line_not_internal_errors(assist_home: Path, monk
     assert len(result.output.strip().splitlines()) == 1
 
 
-def test_opening_a_current_database_writes_nothing_so_readers_never_wait_for_a_writer(tmp_path: Path) -> None:
+def test_opening_a_current_database_writes_nothing_so_readers_never_wait_for_a_writer(
+        tmp_path: Path, write_lock_held: Callable[[Path], None]) -> None:
     """Another process in a long write (an import) holds the write lock: opening the database to read
     (or to write, before the first write) answers at once. Opening used to rewrite user_version,
     which waited out the whole busy timeout."""
-    import subprocess
-    import sys
     import time
 
     path = tmp_path / "assist.db"
     db.connect(path).close()
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, sys, time\n"
-         f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-         "c.execute('BEGIN IMMEDIATE'); c.execute('CREATE TABLE held (x)')\n"
-         "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        for readonly in (True, False):
-            started = time.monotonic()
-            conn = db.connect(path, readonly=readonly, busy_timeout=10)
-            assert conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] > 0
-            conn.close()
-            assert time.monotonic() - started < 2, readonly
-        writer = db.connect(path, busy_timeout=0.3)
-        with pytest.raises(sqlite3.OperationalError) as busy:
-            writer.execute("BEGIN IMMEDIATE")
-        said = db.storage_problem(busy.value)
-        assert said is not None and "is busy" in said and "\n" not in said
-    finally:
-        holder.kill()
-        holder.wait()
+    write_lock_held(path)
+    for readonly in (True, False):
+        started = time.monotonic()
+        conn = db.connect(path, readonly=readonly, busy_timeout=10)
+        assert conn.execute("SELECT count(*) FROM _migrations").fetchone()[0] > 0
+        conn.close()
+        assert time.monotonic() - started < 2, readonly
+    writer = db.connect(path, busy_timeout=0.3)
+    with pytest.raises(sqlite3.OperationalError) as busy:
+        writer.execute("BEGIN IMMEDIATE")
+    said = db.storage_problem(busy.value)
+    assert said is not None and "is busy" in said and "\n" not in said

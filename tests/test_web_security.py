@@ -5,6 +5,7 @@ pages without the security headers, file names that are not UTF-8."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -144,12 +145,10 @@ def test_a_chunked_body_is_refused_once_it_passes_the_limit_not_read_to_its_end(
         live.stop()
 
 
-def test_a_database_busy_with_another_writer_is_a_one_line_page_not_a_500(tmp_path: Path,
-                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_busy_with_another_writer_is_a_one_line_page_not_a_500(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_lock_held: Callable[[Path], None]) -> None:
     """Another process holds the write lock (a long import): pages that read answer at once, and an
     action waits Site.BUSY_TIMEOUT, then says the database is busy (503), with no traceback."""
-    import subprocess
-    import sys
     import time
     from datetime import UTC, datetime
 
@@ -166,23 +165,14 @@ def test_a_database_busy_with_another_writer_is_a_one_line_page_not_a_500(tmp_pa
     conn.close()
     monkeypatch.setattr(Site, "BUSY_TIMEOUT", 0.3)
     c = client(tmp_path, db_path=path, csrf="t0k")
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sqlite3, time\n"
-         f"c = sqlite3.connect({str(path)!r}, isolation_level=None)\n"
-         "c.execute('BEGIN IMMEDIATE'); c.execute('CREATE TABLE held (x)')\n"
-         "print('held', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
-    try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        started = time.monotonic()
-        for url in ("/links", "/outreach", "/share"):
-            assert c.get(url).status_code == 200, url
-        assert time.monotonic() - started < 3
-        busy = c.post(f"/outreach/pitch/{pid}/stage", data={"csrf": "t0k", "stage": "won"})
-        assert busy.status_code == 503 and "is busy (another assist process is writing" in busy.text
-        assert "Traceback" not in busy.text and busy.headers["x-frame-options"] == "DENY"
-    finally:
-        holder.kill()
-        holder.wait()
+    write_lock_held(path)
+    started = time.monotonic()
+    for url in ("/links", "/outreach", "/share"):
+        assert c.get(url).status_code == 200, url
+    assert time.monotonic() - started < 3
+    busy = c.post(f"/outreach/pitch/{pid}/stage", data={"csrf": "t0k", "stage": "won"})
+    assert busy.status_code == 503 and "is busy (another assist process is writing" in busy.text
+    assert "Traceback" not in busy.text and busy.headers["x-frame-options"] == "DENY"
 
 
 @pytest.mark.parametrize("case", ["port in use", "empty host", "blank host", "unknown host"])
