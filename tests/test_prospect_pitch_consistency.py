@@ -24,6 +24,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 from web_samples import (  # noqa: F401 - fixtures
+    CSRF,
     SURVEY,
     Sample,
     example_installed_fixture,
@@ -34,7 +35,6 @@ from web_samples import (  # noqa: F401 - fixtures
 
 from assistant.web.app import create_app
 
-CSRF = "test-csrf-token"
 PRODUCTIVITY = "productivity-tips-listicle.md"
 # Sites the sample has already pitched about the survey: the page shows a link to the pitch instead.
 PITCHED = {"workfromanywhere.blog", "themanagersdesk.com", "hybridhq.com", "leanteams.org", "teamtooling.com",

@@ -7,41 +7,25 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from markupsafe import escape
 from starlette.testclient import TestClient
 from web_samples import (  # noqa: F401 - fixtures
+    CSRF,
     PAYLOADS,
     SCRIPT,
     Sample,
+    client_fixture,
     example_installed_fixture,
     example_site_fixture,
+    post,
     web_sample_fixture,
     web_sample_template,
 )
 
-from assistant.web.app import create_app
-
-CSRF = "test-csrf-token"
 RISKY = "payday-loans-now-fast.info"  # a site in the sample's risk review
-
-
-@pytest.fixture
-def client(web_sample: Sample) -> Iterator[TestClient]:
-    app = create_app([web_sample.content], hosts=["testserver"], csrf=CSRF)
-    with TestClient(app, follow_redirects=False) as c:
-        yield c
-
-
-def post(client: TestClient, url: str, data: dict[str, str] | None = None, *, csrf: str | None = CSRF) -> Any:
-    form = dict(data or {})
-    if csrf is not None:
-        form["csrf"] = csrf
-    return client.post(url, data=form)
 
 
 def query(url: str) -> dict[str, str]:

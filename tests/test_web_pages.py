@@ -10,7 +10,6 @@ import itertools
 import json
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,13 +19,16 @@ from urllib.parse import quote
 import pytest
 from starlette.testclient import TestClient
 from web_samples import (  # noqa: F401 - fixtures
+    CSRF,
     OSC,
     PAYLOADS,
     SURVEY,
     Sample,
+    client_fixture,
     example_installed_fixture,
     example_site_fixture,
     hostile,
+    post,
     run,
     web_sample_fixture,
     web_sample_template,
@@ -34,22 +36,7 @@ from web_samples import (  # noqa: F401 - fixtures
 
 from assistant.web.app import create_app
 
-CSRF = "test-csrf-token"
 SECRET = "s3cret-marker-9d1c"
-
-
-@pytest.fixture
-def client(web_sample: Sample) -> Iterator[TestClient]:
-    app = create_app([web_sample.content], hosts=["testserver"], csrf=CSRF)
-    with TestClient(app, follow_redirects=False) as c:
-        yield c
-
-
-def post(client: TestClient, url: str, data: dict[str, str] | None = None, *, csrf: str | None = CSRF) -> Any:
-    form = dict(data or {})
-    if csrf is not None:
-        form["csrf"] = csrf
-    return client.post(url, data=form)
 
 
 def state(sample: Sample, post_id: int) -> str:

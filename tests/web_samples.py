@@ -308,3 +308,26 @@ def web_sample_fixture(web_sample_template: Sample, example_installed: Path, ass
                        tmp_path: Path) -> Sample:
     """The sample ledger, pitches and queued posts in this test's ASSIST_HOME (a copy of the session's)."""
     return copy(web_sample_template, assist_home, tmp_path)
+
+
+CSRF = "test-csrf-token"  # the app's token in the tests that post forms
+
+
+@pytest.fixture(name="client")
+def client_fixture(web_sample: Sample) -> Iterator[Any]:
+    """The app over the sample, through Starlette's test client (redirects not followed)."""
+    from starlette.testclient import TestClient
+
+    from assistant.web.app import create_app
+
+    app = create_app([web_sample.content], hosts=["testserver"], csrf=CSRF)
+    with TestClient(app, follow_redirects=False) as c:
+        yield c
+
+
+def post(client: Any, url: str, data: dict[str, str] | None = None, *, csrf: str | None = CSRF) -> Any:
+    """A form posted as the page would, with the CSRF token (or another, or none)."""
+    form = dict(data or {})
+    if csrf is not None:
+        form["csrf"] = csrf
+    return client.post(url, data=form)
