@@ -14,13 +14,12 @@ import re
 import shutil
 import sqlite3
 import time
-import zlib
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from starlette.testclient import TestClient
+from webtest import WordsEmbedder
 
 from assistant.web.app import create_app
 
@@ -30,18 +29,6 @@ SCREENSHOT = ROOT / "docs" / "screenshots" / "draft.png"
 # Read at import: the autouse assist_home fixture drops every ASSIST_* variable before each test.
 UPDATE_SCREENSHOT = os.environ.get("ASSIST_UPDATE_SCREENSHOT") == "1"
 
-
-class WordsEmbedder:
-    """Bag of words hashed into 384 dimensions, normalised: texts sharing words are close."""
-
-    def encode(self, texts: Any, progress: Any = None) -> np.ndarray:
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z]{3,}", text.lower()):
-                out[row, zlib.crc32(word.encode()) % 384] += 1
-            norm = np.linalg.norm(out[row])
-            out[row] = out[row] / norm if norm else out[row]
-        return out
 
 
 FINDINGS_DRAFT = """\

@@ -11,11 +11,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import shutil
 import threading
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +22,7 @@ import httpx
 import numpy as np
 import pytest
 from starlette.testclient import TestClient
+from webtest import WordsEmbedder
 
 from assistant.web import draft_watch
 from assistant.web import drafts as drafts_module
@@ -33,18 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_content"
 DRAFT = "balcony-vegetable-garden.md"
 
-
-class WordsEmbedder:
-    """Bag of words hashed into 384 dimensions: deterministic and fast."""
-
-    def encode(self, texts: Any, progress: Any = None) -> np.ndarray:
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z]{3,}", text.lower()):
-                out[row, zlib.crc32(word.encode()) % 384] += 1
-            norm = np.linalg.norm(out[row])
-            out[row] = out[row] / norm if norm else out[row]
-        return out
 
 
 class BlockingEmbedder(WordsEmbedder):

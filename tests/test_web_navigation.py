@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import html
 import re
-import zlib
-from typing import Any
 from urllib.parse import quote
 
-import numpy as np
 import pytest
 from markupsafe import escape
 from starlette.testclient import TestClient
@@ -26,29 +23,13 @@ from web_samples import (  # noqa: F401 - fixtures
     web_sample_fixture,
     web_sample_template,
 )
+from webtest import WordsEmbedder
 
 from assistant.web.app import create_app
 
 # A file name with what an address or an attribute would trip on: & # ? % " < > ' and a space.
 HOSTILE_NAME = "q&a #1? 100% \"sure\" <b>it's.md"
 
-
-class WordsEmbedder:
-    """Bag of words hashed into 384 dimensions, normalised (as in test_web_drafts.py)."""
-
-    cache_identity = "words-test"  # the ranking keeps site vectors per model
-    cache = None
-
-    def encode(self, texts: Any, progress: Any = None) -> np.ndarray:
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z]{3,}", text.lower()):
-                out[row, zlib.crc32(word.encode()) % 384] += 1
-            norm = np.linalg.norm(out[row])
-            out[row] = out[row] / norm if norm else out[row]
-        if progress is not None:
-            progress(len(texts))
-        return out
 
 
 @pytest.fixture

@@ -29,6 +29,30 @@ def chromium_path() -> str | None:
     return None
 
 
+class WordsEmbedder:
+    """A stand-in for the model in the web tests: a bag of words hashed into 384 dimensions,
+    normalised, so texts sharing words are close; deterministic and fast."""
+
+    cache_identity = "words-test"  # the prospects ranking keeps site vectors per model
+    cache = None
+
+    def encode(self, texts: Any, progress: Any = None) -> Any:
+        import re
+        import zlib
+
+        import numpy as np
+
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z]{3,}", text.lower()):
+                out[row, zlib.crc32(word.encode()) % 384] += 1
+            norm = np.linalg.norm(out[row])
+            out[row] = out[row] / norm if norm else out[row]
+        if progress is not None:
+            progress(len(texts))
+        return out
+
+
 @dataclass
 class LiveApp:
     url: str
