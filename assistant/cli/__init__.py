@@ -57,12 +57,6 @@ def _usage_error(exc: click.UsageError) -> click.ClickException:
     return exc if isinstance(exc, click.exceptions.NoArgsIsHelpError) else OneLineUsageError(exc)
 
 
-def _storage_error(exc: BaseException) -> str | None:
-    from assistant.db import storage_problem
-
-    return storage_problem(exc)
-
-
 class AssistGroup(Group):
     """Loads built-in subcommands lazily and plugin commands on demand; turns errors into one line."""
 
@@ -127,7 +121,9 @@ class AssistGroup(Group):
         except Exception as exc:  # noqa: BLE001 - never a traceback for the user
             if raise_errors():
                 raise
-            said = _storage_error(exc) if isinstance(exc, sqlite3.OperationalError | OSError) else None
+            from assistant.db import storage_problem
+
+            said = storage_problem(exc) if isinstance(exc, sqlite3.OperationalError | OSError) else None
             raise AssistCommandError(said or f"internal error: {type(exc).__name__}: {first_line(exc)}"
                                             " (set ASSIST_RAISE_ERRORS=1 for details)", 1) from None
 
