@@ -339,7 +339,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, shared_embedder: Any) -> An
     from webtest import serve
 
     from assistant.embeddings import Embedder
-    from assistant.web.drafts import PerCallCache
+    from assistant.web.app import PerCallCache
 
     base = tmp_path_factory.mktemp("web-drafts")
     folder = base / "content"

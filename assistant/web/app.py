@@ -67,6 +67,22 @@ class PerCallCache:
         self._call("put_many", model, items)
 
 
+class OneAtATime:
+    """An embedder whose encode calls take turns: the model is shared (and other pages use it too);
+    the rest of scoring runs in parallel."""
+
+    def __init__(self, embedder: Any, lock: threading.Lock) -> None:
+        self.embedder = embedder
+        self.lock = lock
+
+    def encode(self, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            return self.embedder.encode(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.embedder, name)
+
+
 @dataclass
 class Site:
     """What every page needs: the content folders, the settings, the database, the templates."""
@@ -79,6 +95,7 @@ class Site:
     _env: Any = None
     _embedder: Any = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    model_lock: threading.Lock = field(default_factory=threading.Lock)  # one encode call at a time
 
     BUSY_TIMEOUT = 5.0  # a page waits this long for another process's write, then says it is busy
 
@@ -96,7 +113,7 @@ class Site:
                 conf = self.settings
                 self._embedder = Embedder(conf.get("model.name"), db=None, backend=conf.get("model.backend", "auto"))
                 self._embedder.cache = PerCallCache(self.db_path)  # requests run in several threads
-            return self._embedder
+            return OneAtATime(self._embedder, self.model_lock)
 
     @property
     def env(self) -> Any:

@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 
 from assistant.errors import AssistError, DocumentError, ModelError
-from assistant.web.app import PerCallCache
+from assistant.web.app import OneAtATime
 from assistant.web.draft_watch import Watcher
 
 HISTORY = 50  # versions a sparkline shows at most
@@ -109,7 +109,6 @@ class Drafts:
         self.memo: dict[str, Scored] = {}
         self.guard = threading.Lock()  # guards the dict of locks below and the counters
         self.locks: dict[str, threading.Lock] = {}  # one per draft (real path): one scoring of it at a time
-        self.model_lock = threading.Lock()  # the model is shared: one encode call at a time
         self._embedder: Any = _DEFAULT
         self.watcher = Watcher()  # the folders watched for the event streams (no thread until one opens)
         self.flights: dict[tuple[int, Entry], tuple[float, Any]] = {}  # renders the event streams share
@@ -165,13 +164,10 @@ class Drafts:
         self._embedder = embedder
 
     def embedder(self) -> Any:
-        if self._embedder is not _DEFAULT:
-            embedder = self._embedder
-        else:
-            embedder = self.site.embedder()
-            if getattr(embedder, "cache", None) is None:
-                embedder.cache = PerCallCache(self.site.db_path)
-        return None if embedder is None else OneAtATime(embedder, self.model_lock)
+        """The site's model (its encode calls take turns), or the one use_embedder gave, taking turns too."""
+        if self._embedder is _DEFAULT:
+            return self.site.embedder()
+        return None if self._embedder is None else OneAtATime(self._embedder, self.site.model_lock)
 
     def score(self, entries: list[Entry]) -> list[Scored]:
         """Each draft's scoring: from memory when its text is unchanged, else scored (all in one batch).
@@ -336,21 +332,6 @@ class Drafts:
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
-
-class OneAtATime:
-    """An embedder whose encode calls take turns: the model is shared (and other pages use it too);
-    the rest of scoring runs in parallel."""
-
-    def __init__(self, embedder: Any, lock: threading.Lock) -> None:
-        self.embedder = embedder
-        self.lock = lock
-
-    def encode(self, *args: Any, **kwargs: Any) -> Any:
-        with self.lock:
-            return self.embedder.encode(*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.embedder, name)
 
 
 def _event(scored: Scored) -> str:
